@@ -1,0 +1,21 @@
+"""The engine's error types. Each carries a message fit to show a runner as is."""
+
+
+class GoFastError(Exception):
+    """Base of every domain error; ``message`` is friendly, never a traceback."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(GoFastError):
+    """Something a runner typed (or a caller passed) makes no sense."""
+
+
+class PlanError(GoFastError):
+    """A plan cannot be built from these inputs (e.g. the race is too close)."""
+
+
+class NotFound(GoFastError):
+    """An id that does not exist, or does not belong to the caller."""

@@ -1,0 +1,382 @@
+"""The engine's data: pydantic v2 models named as in the product's design notes.
+
+Internal units are metres and seconds (paces in seconds per km). JSON uses camelCase aliases.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic.alias_generators import to_camel
+
+from core.units import (
+    FIVE_K_M,
+    HALF_MARATHON_M,
+    MARATHON_M,
+    TEN_K_M,
+    Units,
+    metres_to_miles,
+)
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, frozen=True, use_enum_values=False
+    )
+
+
+class RaceType(StrEnum):
+    FIVE_K = "5k"
+    TEN_K = "10k"
+    HALF = "half"
+    MARATHON = "marathon"
+    CUSTOM = "custom"
+
+    @classmethod
+    def from_distance(cls, distance_m: float) -> "RaceType":
+        for race_type, standard in STANDARD_DISTANCES.items():
+            if abs(distance_m - standard) <= standard * 0.01:
+                return race_type
+        return cls.CUSTOM
+
+    @property
+    def label(self) -> str:
+        return RACE_LABELS[self]
+
+
+STANDARD_DISTANCES = {
+    RaceType.FIVE_K: FIVE_K_M,
+    RaceType.TEN_K: TEN_K_M,
+    RaceType.HALF: HALF_MARATHON_M,
+    RaceType.MARATHON: MARATHON_M,
+}
+RACE_LABELS = {
+    RaceType.FIVE_K: "5k",
+    RaceType.TEN_K: "10k",
+    RaceType.HALF: "half marathon",
+    RaceType.MARATHON: "marathon",
+    RaceType.CUSTOM: "race",
+}
+
+
+class WorkoutType(StrEnum):
+    REST = "rest"
+    EASY = "easy"
+    RECOVERY = "recovery"
+    LONG = "long"
+    TEMPO = "tempo"  # threshold (Daniels T)
+    INTERVALS = "intervals"  # VO2max (Daniels I)
+    MARATHON_PACE = "marathon-pace"
+    RACE = "race"
+
+    @property
+    def is_quality(self) -> bool:
+        return self in QUALITY_TYPES
+
+    @property
+    def is_run(self) -> bool:
+        return self is not WorkoutType.REST
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ").capitalize()
+
+
+QUALITY_TYPES = frozenset({WorkoutType.TEMPO, WorkoutType.INTERVALS, WorkoutType.MARATHON_PACE})
+KEY_TYPES = QUALITY_TYPES | {WorkoutType.LONG, WorkoutType.RACE}
+
+
+class Phase(StrEnum):
+    BASE = "base"
+    BUILD = "build"
+    PEAK = "peak"
+    TAPER = "taper"
+
+    @property
+    def order(self) -> int:
+        return list(Phase).index(self)
+
+
+class Race(Model):
+    """A public, reusable race: many athletes can train for the same one."""
+
+    id: int | None = None
+    race_name: str
+    race_type: RaceType
+    race_date: date
+    location: str | None = None
+    distance_m: float = Field(gt=0)
+    registration_url: str | None = None
+    description: str | None = None
+    course_profile: str | None = None
+    created_by_athlete_id: int | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def distance_miles(self) -> float:
+        return round(metres_to_miles(self.distance_m), 3)
+
+
+class TrainingPaces(Model):
+    """Daniels' training paces in seconds per km (E is a range)."""
+
+    easy_fast: float
+    easy_slow: float
+    marathon: float
+    threshold: float
+    interval: float
+    repetition: float
+
+    @property
+    def easy(self) -> float:
+        return (self.easy_fast + self.easy_slow) / 2
+
+
+class PlannedWorkout(Model):
+    """A day's prescription: the ``plannedData`` JSON of TrainingDayPlanned."""
+
+    type: WorkoutType
+    distance_m: float = Field(ge=0)
+    pace_s_per_km: float | None = None
+    description: str
+
+    @property
+    def is_key(self) -> bool:
+        return self.type in KEY_TYPES
+
+
+class TrainingDayPlanned(Model):
+    id: int | None = None
+    training_plan_id: int | None = None
+    week_index: int = Field(ge=0)
+    day_index: int = Field(ge=0, le=6)
+    date: date
+    planned: PlannedWorkout
+
+
+class TrainingWeek(Model):
+    week_index: int = Field(ge=0)
+    start_date: date
+    end_date: date
+    phase: Phase
+    cutback: bool = False
+    lead_in: bool = False
+    days: tuple[TrainingDayPlanned, ...]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def target_m(self) -> float:
+        return sum(day.planned.distance_m for day in self.days)
+
+
+class PhaseSpan(Model):
+    phase: Phase
+    first_week: int
+    last_week: int
+
+    @property
+    def weeks(self) -> int:
+        return self.last_week - self.first_week + 1
+
+
+class TrainingPlan(Model):
+    id: int | None = None
+    athlete_id: int | None = None
+    race: Race
+    units: Units = Units.MI
+    goal_time_s: int | None = None
+    goal_pace_s_per_km: float | None = None
+    baseline_5k_s: int
+    baseline_weekly_m: float
+    start_date: date
+    total_weeks: int
+    vdot: float
+    paces: TrainingPaces
+    run_days: tuple[int, ...]
+    long_run_day: int
+    phase_overview: tuple[PhaseSpan, ...]
+    weeks: tuple[TrainingWeek, ...]
+    adaptive_5k_s: int | None = None
+    shortened: bool = False
+    warnings: tuple[str, ...] = ()
+
+    def days(self) -> list[TrainingDayPlanned]:
+        return [day for week in self.weeks for day in week.days]
+
+    def week_of(self, on: date) -> TrainingWeek | None:
+        return next((w for w in self.weeks if w.start_date <= on <= w.end_date), None)
+
+    def day_on(self, on: date) -> TrainingDayPlanned | None:
+        week = self.week_of(on)
+        return next((d for d in week.days if d.date == on), None) if week else None
+
+
+class ActivitySource(StrEnum):
+    GARMIN = "garmin"
+    FILE = "file"
+    MANUAL = "manual"
+
+
+RUNNING_SPORTS = frozenset(
+    {
+        "running",
+        "run",
+        "trail_running",
+        "treadmill_running",
+        "track_running",
+        "street_running",
+        "indoor_running",
+        "virtual_run",
+        "ultra_run",
+    }
+)
+
+
+class AthleteActivity(Model):
+    """An imported run (or any sport). It does not point at a plan: the executed day links it."""
+
+    id: int | None = None
+    athlete_id: int | None = None
+    source: ActivitySource
+    external_id: str
+    start_utc: datetime
+    local_date: date
+    distance_m: float = Field(ge=0)
+    duration_s: float = Field(ge=0)
+    moving_s: float | None = None
+    avg_hr: float | None = None
+    max_hr: float | None = None
+    elevation_gain_m: float | None = None
+    sport: str = "running"
+    summary: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def is_run(self) -> bool:
+        return self.sport.lower() in RUNNING_SPORTS
+
+    @property
+    def time_s(self) -> float:
+        """Moving time when known: pauses at traffic lights are not the runner's pace."""
+        return self.moving_s if self.moving_s else self.duration_s
+
+    @property
+    def pace_s_per_km(self) -> float | None:
+        return self.time_s / (self.distance_m / 1000) if self.distance_m > 0 else None
+
+
+class DayStatus(StrEnum):
+    COMPLETED = "completed"
+    PARTIAL = "partial"
+    MISSED = "missed"
+
+
+class DayAnalysis(Model):
+    """The product's calculateAnalysis: a linked run against its plan."""
+
+    workout_type: WorkoutType
+    planned_m: float
+    actual_m: float
+    distance_variance_m: float
+    distance_variance_pct: float | None
+    planned_pace_s_per_km: float | None
+    actual_pace_s_per_km: float | None
+    pace_variance_s_per_mile: float | None
+    distance_hit: bool
+    pace_hit: bool
+    quality_score: int = Field(ge=0, le=100)
+    status: DayStatus
+
+
+class Prediction(Model):
+    baseline_5k_s: float
+    distance_m: float
+    seed_prediction_s: float
+    vdot: float
+    vdot_prediction_s: float
+    riegel_prediction_s: float
+    goal_time_s: float | None = None
+    delta_s: float | None = None  # seed prediction minus goal: negative means faster than goal
+
+
+class Trend(StrEnum):
+    IMPROVING = "improving"
+    STEADY = "steady"
+    DECLINING = "declining"
+
+
+class Adaptive5kSnapshot(Model):
+    week_index: int
+    taken_on: date
+    seconds: int
+    vdot: float
+    runs_used: int
+    trend: Trend
+
+
+class MatchDecision(StrEnum):
+    AUTO = "auto"
+    ASK = "ask"
+    EXTRA = "extra"
+
+
+class MatchCandidate(Model):
+    day: TrainingDayPlanned
+    confidence: float = Field(ge=0, le=1)
+    days_apart: int
+    distance_ratio: float
+
+
+class MatchResult(Model):
+    decision: MatchDecision
+    candidates: tuple[MatchCandidate, ...]
+
+    @property
+    def best(self) -> MatchCandidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+class ExecutedDay(Model):
+    """A planned day with the run linked to it (TrainingDayExecuted)."""
+
+    id: int | None = None
+    execution_id: int | None = None
+    activity_id: int | None = None
+    week_index: int
+    day_index: int
+    date: date
+    planned: PlannedWorkout
+    analysis: DayAnalysis
+
+
+class WeekProgress(Model):
+    """One week's planned vs done, for the weekly message and /status."""
+
+    week_index: int
+    planned_m: float  # planned running besides the race
+    done_m: float  # linked runs plus extra runs
+    extra_m: float
+    adherence: float | None  # done / planned; None when nothing was planned
+    key_planned: int
+    key_hit: int
+    average_quality: float | None
+
+
+class Verdict(StrEnum):
+    AHEAD = "ahead"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    OFF_TRACK = "off_track"
+    NO_GOAL = "no_goal"
+
+
+class OnTrack(Model):
+    """The answer to "Are you on track?"."""
+
+    current_5k_s: float
+    predicted_s: float  # VDOT equivalent of today's 5k fitness
+    seed_predicted_s: float  # the product's seed predictor from today's 5k
+    goal_time_s: float | None
+    delta_s: float | None  # predicted minus goal: negative is faster than goal
+    adherence: float | None
+    verdict: Verdict

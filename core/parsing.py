@@ -1,0 +1,238 @@
+"""Parse what runners type (durations, paces, distances, dates) and format values back.
+
+Every parser raises :class:`InvalidInput` with a message the bot can show as is.
+"""
+
+import math
+import re
+from datetime import date, datetime, timedelta
+
+from core.errors import InvalidInput
+from core.units import (
+    FIVE_K_M,
+    HALF_MARATHON_M,
+    MARATHON_M,
+    METRES_PER_KM,
+    METRES_PER_MILE,
+    TEN_K_M,
+    Units,
+)
+
+_COLON = re.compile(r"^(\d{1,3}):(\d{1,2})(?::(\d{1,2}))?$")
+_UNITS = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>h|hr|hrs|hours?|m|min|mins|minutes?|s|sec|secs|seconds?)"
+)
+_DURATION_EXAMPLES = "Try something like 24:30, 1:45:30, 3h30 or 45min."
+
+
+def parse_duration(text: str, *, hours_first: bool = False) -> int:
+    """Seconds from ``20:00``, ``1:45:30``, ``3h30``, ``3h 30m``, ``45min`` or ``90s``.
+
+    ``hours_first`` reads a two-part ``3:30`` as hours:minutes (goal times of long races).
+    """
+    cleaned = text.strip().lower().replace(" ", "")
+    if not cleaned:
+        raise InvalidInput(f"I need a time. {_DURATION_EXAMPLES}")
+    match = _COLON.match(cleaned)
+    seconds = _colon_seconds(match, hours_first) if match else _unit_seconds(cleaned)
+    if seconds <= 0:
+        raise InvalidInput(f"A time has to be longer than zero. {_DURATION_EXAMPLES}")
+    return seconds
+
+
+def _colon_seconds(match: re.Match[str], hours_first: bool) -> int:
+    a, b, c = (int(g) if g is not None else None for g in match.groups())
+    assert a is not None and b is not None
+    if c is None:
+        hours, minutes, seconds = (a, b, 0) if hours_first else (0, a, b)
+        if hours_first and minutes >= 60:
+            raise InvalidInput(f"“{a}:{b:02d}” has more than 59 minutes. {_DURATION_EXAMPLES}")
+    else:
+        hours, minutes, seconds = a, b, c
+        if minutes >= 60:
+            raise InvalidInput(f"Minutes go up to 59, not {minutes}. {_DURATION_EXAMPLES}")
+    if seconds >= 60:
+        raise InvalidInput(f"Seconds go up to 59, not {seconds}. {_DURATION_EXAMPLES}")
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _unit_seconds(cleaned: str) -> int:
+    # "3h30" means 3 h 30 min: a trailing bare number after hours is minutes.
+    trailing = re.match(r"^(\d+)h(\d{1,2})$", cleaned)
+    if trailing:
+        return int(trailing.group(1)) * 3600 + _checked_minutes(int(trailing.group(2))) * 60
+    parts = list(_UNITS.finditer(cleaned))
+    if not parts or "".join(p.group(0) for p in parts) != cleaned:
+        raise InvalidInput(f"I couldn't read “{cleaned}” as a time. {_DURATION_EXAMPLES}")
+    total = 0.0
+    for part in parts:
+        value, unit = float(part.group("num")), part.group("unit")
+        factor = 3600 if unit.startswith("h") else 60 if unit.startswith("m") else 1
+        total += value * factor
+    return round(total)
+
+
+def _checked_minutes(minutes: int) -> int:
+    if minutes >= 60:
+        raise InvalidInput(f"Minutes go up to 59, not {minutes}. {_DURATION_EXAMPLES}")
+    return minutes
+
+
+_PACE = re.compile(
+    r"^(\d{1,2}):(\d{2})\s*(?:min)?\s*(?:/|per)?\s*(km|k|kilometers?|mi|mile|miles)?$"
+)
+MIN_PACE_S_PER_KM = 120  # 2:00/km: faster than any human over distance
+MAX_PACE_S_PER_KM = 1200  # 20:00/km: slower is walking, not running
+
+
+def parse_pace(text: str, default_units: Units | None = None) -> float:
+    """Seconds per kilometre from ``8:30/mi``, ``5:10/km``, ``5:10 min/km`` or ``8:30``."""
+    cleaned = text.strip().lower()
+    match = _PACE.match(cleaned)
+    if not match:
+        raise InvalidInput(f"I couldn't read “{text.strip()}” as a pace. Try 8:30/mi or 5:10/km.")
+    minutes, seconds, unit = int(match.group(1)), int(match.group(2)), match.group(3)
+    if seconds >= 60:
+        raise InvalidInput(f"Seconds go up to 59, not {seconds}. Try 8:30/mi or 5:10/km.")
+    units = _units_word(unit) if unit else default_units
+    if units is None:
+        raise InvalidInput("Per km or per mile? Try 8:30/mi or 5:10/km.")
+    per_km = (minutes * 60 + seconds) * METRES_PER_KM / units.metres
+    if not MIN_PACE_S_PER_KM <= per_km <= MAX_PACE_S_PER_KM:
+        raise InvalidInput("That pace is outside what a runner can hold. Try 8:30/mi or 5:10/km.")
+    return per_km
+
+
+def _units_word(word: str) -> Units:
+    return Units.MI if word.startswith("mi") else Units.KM
+
+
+NAMED_DISTANCES: dict[str, float] = {
+    "5k": FIVE_K_M,
+    "10k": TEN_K_M,
+    "half": HALF_MARATHON_M,
+    "halfmarathon": HALF_MARATHON_M,
+    "hm": HALF_MARATHON_M,
+    "half-marathon": HALF_MARATHON_M,
+    "marathon": MARATHON_M,
+    "full": MARATHON_M,
+    "fullmarathon": MARATHON_M,
+}
+_DISTANCE = re.compile(
+    r"^(?P<num>-?\d+(?:[.,]\d+)?)\s*(?P<unit>k|km|kms|kilometers?|kilometres?|mi|mile|miles|m|meters?|metres?)?$"
+)
+_DISTANCE_EXAMPLES = "Try 5k, 10 km, 6.2 mi, half or marathon."
+MAX_DISTANCE_M = 500_000.0
+
+
+def parse_distance(text: str, default_units: Units | None = None) -> float:
+    """Metres from ``5k``, ``10 km``, ``6.2 mi``, ``400m``, ``half``, ``marathon``."""
+    cleaned = text.strip().lower()
+    named = NAMED_DISTANCES.get(cleaned.replace(" ", ""))
+    if named is not None:
+        return named
+    match = _DISTANCE.match(cleaned)
+    if not match:
+        raise InvalidInput(f"I couldn't read “{text.strip()}” as a distance. {_DISTANCE_EXAMPLES}")
+    value = float(match.group("num").replace(",", "."))
+    unit = match.group("unit")
+    if value <= 0 or not math.isfinite(value):
+        raise InvalidInput(f"A distance has to be more than zero. {_DISTANCE_EXAMPLES}")
+    metres = value * _distance_factor(unit, default_units)
+    if metres > MAX_DISTANCE_M:
+        raise InvalidInput(f"{text.strip()} is further than I can coach. {_DISTANCE_EXAMPLES}")
+    return metres
+
+
+def _distance_factor(unit: str | None, default_units: Units | None) -> float:
+    if unit is None:
+        if default_units is None:
+            raise InvalidInput(f"Kilometres or miles? {_DISTANCE_EXAMPLES}")
+        return default_units.metres
+    if unit in ("m", "meter", "meters", "metre", "metres"):
+        return 1.0
+    return METRES_PER_MILE if unit.startswith("mi") else METRES_PER_KM
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+)
+_DATE_FORMATS_NO_YEAR = ("%d %b", "%d %B", "%b %d", "%B %d")
+_DATE_EXAMPLES = "Try 2027-04-18, 18 Apr 2027, today or tomorrow."
+
+
+def parse_date(text: str, today: date) -> date:
+    """A date from ``2027-04-18``, ``18 Apr 2027``, ``today``, ``tomorrow``, ``yesterday``,
+    a weekday (the next one) or ``18 Apr`` (its next occurrence)."""
+    cleaned = re.sub(r"\s+", " ", text.strip().lower().replace(",", " ")).strip()
+    relative = {"today": 0, "tomorrow": 1, "yesterday": -1}
+    if cleaned in relative:
+        return today + timedelta(days=relative[cleaned])
+    weekday = parse_weekday(cleaned, strict=False)
+    if weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            continue
+    for fmt in _DATE_FORMATS_NO_YEAR:
+        try:
+            parsed = datetime.strptime(f"{cleaned} {today.year}", f"{fmt} %Y").date()
+        except ValueError:
+            continue
+        return parsed if parsed >= today else parsed.replace(year=today.year + 1)
+    raise InvalidInput(f"I couldn't read “{text.strip()}” as a date. {_DATE_EXAMPLES}")
+
+
+def parse_weekday(text: str, *, strict: bool = True) -> int | None:
+    """0 = Monday … 6 = Sunday from ``sun``, ``Sunday``; ``None`` (or an error if strict)."""
+    cleaned = text.strip().lower()
+    for index, prefix in enumerate(_WEEKDAYS):
+        if len(cleaned) >= 3 and cleaned.startswith(prefix) and _is_weekday_word(cleaned):
+            return index
+    if strict:
+        raise InvalidInput(f"I couldn't read “{text.strip()}” as a weekday. Try mon, tue … sun.")
+    return None
+
+
+def _is_weekday_word(cleaned: str) -> bool:
+    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    return any(word.startswith(cleaned) for word in full) or cleaned in ("tues", "thur", "thurs")
+
+
+def format_duration(seconds: float) -> str:
+    """``24:00`` under an hour, ``3:45:00`` from an hour up."""
+    total = round(seconds)
+    sign = "-" if total < 0 else ""
+    hours, rest = divmod(abs(total), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"{sign}{minutes}:{secs:02d}"
+
+
+def format_pace(seconds_per_km: float, units: Units) -> str:
+    """``8:30/mi`` or ``5:17/km``."""
+    per_unit = round(seconds_per_km * units.metres / METRES_PER_KM)
+    return f"{per_unit // 60}:{per_unit % 60:02d}/{units.value}"
+
+
+def format_distance(metres: float, units: Units, digits: int = 1) -> str:
+    """``8.2 km`` or ``5.1 mi``; whole numbers lose their ``.0``."""
+    value = round(metres / units.metres, digits)
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    return f"{text} {units.value}"
+
+
+def format_signed_duration(seconds: float) -> str:
+    """``+1:05`` / ``-0:30``: a difference, always signed."""
+    text = format_duration(abs(seconds))
+    return f"{'-' if seconds < 0 else '+'}{text}"

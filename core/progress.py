@@ -1,0 +1,81 @@
+"""Weekly adherence and the answer to "Are you on track?"."""
+
+from collections.abc import Iterable
+
+from core.fitness import equivalent_time, vdot
+from core.models import (
+    DayStatus,
+    ExecutedDay,
+    OnTrack,
+    TrainingPlan,
+    TrainingWeek,
+    Verdict,
+    WeekProgress,
+    WorkoutType,
+)
+from core.prediction import seed_prediction
+from core.units import FIVE_K_M
+
+AHEAD_SHARE, ON_TRACK_SHARE, BEHIND_SHARE = -0.02, 0.02, 0.05
+LOW_ADHERENCE = 0.7
+
+
+def week_progress(
+    week: TrainingWeek, executed: Iterable[ExecutedDay], extra_m: float = 0.0
+) -> WeekProgress:
+    """Planned running (the race aside) against linked and extra runs of ``week``."""
+    in_week = [e for e in executed if e.week_index == week.week_index]
+    planned = [
+        d.planned for d in week.days if d.planned.type not in (WorkoutType.REST, WorkoutType.RACE)
+    ]
+    planned_m = sum(p.distance_m for p in planned)
+    done_m = sum(e.analysis.actual_m for e in in_week if e.planned.type is not WorkoutType.RACE)
+    done_m += extra_m
+    keys = [p for p in planned if p.is_key]
+    hit = [e for e in in_week if e.planned.is_key and e.analysis.status is DayStatus.COMPLETED]
+    scores = [e.analysis.quality_score for e in in_week]
+    return WeekProgress(
+        week_index=week.week_index,
+        planned_m=planned_m,
+        done_m=done_m,
+        extra_m=extra_m,
+        adherence=done_m / planned_m if planned_m else None,
+        key_planned=len(keys),
+        key_hit=len(hit),
+        average_quality=sum(scores) / len(scores) if scores else None,
+    )
+
+
+def on_track(plan: TrainingPlan, current_5k_s: float, adherence: float | None) -> OnTrack:
+    distance = plan.race.distance_m
+    predicted = equivalent_time(vdot(FIVE_K_M, current_5k_s), distance)
+    goal = plan.goal_time_s
+    delta = None if goal is None else predicted - goal
+    return OnTrack(
+        current_5k_s=current_5k_s,
+        predicted_s=predicted,
+        seed_predicted_s=seed_prediction(current_5k_s, distance),
+        goal_time_s=goal,
+        delta_s=delta,
+        adherence=adherence,
+        verdict=verdict(predicted, goal, adherence),
+    )
+
+
+def verdict(predicted_s: float, goal_s: float | None, adherence: float | None) -> Verdict:
+    """From the prediction's distance to the goal; low adherence costs one notch."""
+    if goal_s is None:
+        return Verdict.NO_GOAL
+    share = (predicted_s - goal_s) / goal_s
+    ladder = [Verdict.AHEAD, Verdict.ON_TRACK, Verdict.BEHIND, Verdict.OFF_TRACK]
+    if share <= AHEAD_SHARE:
+        level = 0
+    elif share <= ON_TRACK_SHARE:
+        level = 1
+    elif share <= BEHIND_SHARE:
+        level = 2
+    else:
+        level = 3
+    if adherence is not None and adherence < LOW_ADHERENCE:
+        level = min(level + 1, 3)
+    return ladder[level]

@@ -1,0 +1,1 @@
+"""GoFast Coach: entry points (CLI) and configuration."""

@@ -1,0 +1,3 @@
+from gofast.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,263 @@
+"""The ``gofast`` command: the bot, the engine offline, and migrations."""
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, NoReturn
+
+from core.errors import GoFastError
+from core.models import Race, RaceType, TrainingPlan
+from core.parsing import (
+    format_distance,
+    format_duration,
+    format_pace,
+    parse_date,
+    parse_distance,
+    parse_duration,
+    parse_weekday,
+)
+from core.plan import PlanRequest, default_run_days, generate_plan
+from core.prediction import predict
+from core.units import Units, metres_to_miles, pace_per_km_to_per_mile
+from gofast.config import ConfigError, load_settings
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one clear line and exit 2 (argparse prints usage too)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gofast", description="GoFast Coach: a running coach in Telegram.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_parser("run", help="run the Telegram bot")
+    commands.add_parser("migrate", help="create or upgrade the database")
+
+    plan = commands.add_parser("plan", help="generate a training plan offline")
+    plan.add_argument("--race", required=True, help="5k, 10k, half, marathon or a distance (15k)")
+    plan.add_argument("--date", required=True, help="race day, e.g. 2027-04-18")
+    plan.add_argument("--goal", help="goal time, e.g. 3:45:00")
+    plan.add_argument("--baseline-5k", required=True, help="a recent 5k time, e.g. 24:00")
+    plan.add_argument("--weekly", required=True, type=float, help="current weekly mileage")
+    plan.add_argument("--start", help="first day of the plan (default: today)")
+    plan.add_argument("--days", type=int, default=5, help="run days per week, 3–7 (default 5)")
+    plan.add_argument("--long-day", default="sun", help="long-run weekday (default sun)")
+    plan.add_argument("--units", choices=["mi", "km"], default="mi")
+    plan.add_argument("--name", help="race name")
+    plan.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    pred = commands.add_parser("predict", help="predict a race time from a 5k")
+    pred.add_argument("--baseline-5k", required=True, help="a recent 5k time, e.g. 24:00")
+    pred.add_argument("--distance", required=True, help="5k, 10k, half, marathon, 15k, 30 mi…")
+    pred.add_argument("--goal", help="goal time, e.g. 3:45:00")
+    pred.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(COMMANDS[args.command](args) or 0)
+    except (GoFastError, ConfigError) as error:
+        message = error.message if isinstance(error, GoFastError) else str(error)
+        print(f"gofast {args.command}: {message}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.app import run_bot  # the bot stack loads only when it is needed
+
+    settings = load_settings()
+    settings.require_token()
+    run_bot(settings)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from storage.sqlite import migrate_database
+
+    settings = load_settings()
+    version = asyncio.run(migrate_database(settings.database_path))
+    print(f"database {settings.database_path} at schema version {version}")
+    return 0
+
+
+def _plan(args: argparse.Namespace) -> int:
+    plan = generate_plan(plan_request_from_args(args))
+    if args.json:
+        print(json.dumps(plan_json(plan), indent=2))
+    else:
+        print(plan_table(plan))
+    return 0
+
+
+def plan_request_from_args(args: argparse.Namespace, today: date | None = None) -> PlanRequest:
+    today = today or date.today()
+    units = Units(args.units)
+    distance = parse_distance(args.race, units)
+    race_type = RaceType.from_distance(distance)
+    long_day = parse_weekday(args.long_day)
+    assert long_day is not None
+    goal = parse_duration(args.goal, hours_first=distance > 15000) if args.goal else None
+    race = Race(
+        race_name=args.name or f"My {race_type.label}",
+        race_type=race_type,
+        race_date=parse_date(args.date, today),
+        distance_m=distance,
+    )
+    if args.weekly < 0:
+        raise GoFastError("Weekly mileage can't be negative.")
+    return PlanRequest(
+        race=race,
+        start_date=parse_date(args.start, today) if args.start else today,
+        baseline_5k_s=parse_duration(args.baseline_5k),
+        baseline_weekly_m=args.weekly * units.metres,
+        run_days=default_run_days(args.days, long_day),
+        long_run_day=long_day,
+        goal_time_s=goal,
+        units=units,
+    )
+
+
+def _miles(metres: float) -> float:
+    return round(metres_to_miles(metres), 2)
+
+
+def _per_mile(pace_s_per_km: float | None) -> float | None:
+    return None if pace_s_per_km is None else round(pace_per_km_to_per_mile(pace_s_per_km), 1)
+
+
+def plan_json(plan: TrainingPlan) -> dict[str, Any]:
+    """The plan as other tools read it: miles and seconds per mile."""
+    return {
+        "raceName": plan.race.race_name,
+        "raceType": plan.race.race_type.value,
+        "distanceMiles": plan.race.distance_miles,
+        "startDate": plan.start_date.isoformat(),
+        "raceDate": plan.race.race_date.isoformat(),
+        "totalWeeks": plan.total_weeks,
+        "units": plan.units.value,
+        "vdot": round(plan.vdot, 2),
+        "goalTimeSec": plan.goal_time_s,
+        "goalPaceSecPerMile": _per_mile(plan.goal_pace_s_per_km),
+        "shortened": plan.shortened,
+        "warnings": list(plan.warnings),
+        "paces": {k: _per_mile(v) for k, v in plan.paces.model_dump(by_alias=True).items()},
+        "phaseOverview": [
+            span.model_dump(mode="json", by_alias=True) for span in plan.phase_overview
+        ],
+        "weeks": [
+            {
+                "weekIndex": week.week_index,
+                "startDate": week.start_date.isoformat(),
+                "endDate": week.end_date.isoformat(),
+                "phase": week.phase.value,
+                "cutback": week.cutback,
+                "leadIn": week.lead_in,
+                "targetMileage": _miles(week.target_m),
+                "days": [
+                    {
+                        "dayIndex": day.day_index,
+                        "date": day.date.isoformat(),
+                        "type": day.planned.type.value,
+                        "mileage": _miles(day.planned.distance_m),
+                        "paceSecPerMile": _per_mile(day.planned.pace_s_per_km),
+                        "description": day.planned.description,
+                    }
+                    for day in week.days
+                ],
+            }
+            for week in plan.weeks
+        ],
+    }
+
+
+_SHORT = {
+    "rest": "-",
+    "easy": "E",
+    "recovery": "Rec",
+    "long": "L",
+    "tempo": "T",
+    "intervals": "I",
+    "marathon-pace": "M",
+    "race": "RACE",
+}
+
+
+def plan_table(plan: TrainingPlan) -> str:
+    units = plan.units
+    goal = ""
+    if plan.goal_time_s and plan.goal_pace_s_per_km:
+        pace = format_pace(plan.goal_pace_s_per_km, units)
+        goal = f" · goal {format_duration(plan.goal_time_s)} ({pace})"
+    lines = [
+        f"{plan.race.race_name} ({format_distance(plan.race.distance_m, units)}) on "
+        f"{plan.race.race_date:%a %d %b %Y} · {plan.total_weeks} weeks from "
+        f"{plan.start_date:%d %b %Y} · VDOT {plan.vdot:.1f}{goal}",
+        *[f"! {warning}" for warning in plan.warnings],
+        "",
+        f"{'Wk':>3}  {'Dates':<13}  {'Phase':<6} {units.value:>6}  Days",
+    ]
+    for week in plan.weeks:
+        days = "  ".join(
+            f"{d.date:%a} {_SHORT[d.planned.type.value]}"
+            + (
+                f" {d.planned.distance_m / units.metres:g}"
+                if d.planned.type.value != "race"
+                else ""
+            )
+            for d in week.days
+            if d.planned.type.is_run
+        )
+        flag = "↓" if week.cutback else " "
+        lines.append(
+            f"{week.week_index + 1:>3}  {week.start_date:%d %b}–{week.end_date:%d %b}  "
+            f"{week.phase.value:<6} {week.target_m / units.metres:>6.1f}{flag} {days}"
+        )
+    return "\n".join(lines)
+
+
+def _predict(args: argparse.Namespace) -> int:
+    distance = parse_distance(args.distance)
+    goal = parse_duration(args.goal, hours_first=distance > 15000) if args.goal else None
+    prediction = predict(parse_duration(args.baseline_5k), distance, goal)
+    data = {
+        "baseline5kSec": prediction.baseline_5k_s,
+        "distanceMiles": round(metres_to_miles(distance), 3),
+        "seedPredictionSec": round(prediction.seed_prediction_s),
+        "vdot": round(prediction.vdot, 2),
+        "vdotPredictionSec": round(prediction.vdot_prediction_s),
+        "riegelPredictionSec": round(prediction.riegel_prediction_s),
+    }
+    if goal is not None and prediction.delta_s is not None:
+        data |= {"goalTimeSec": goal, "deltaSec": round(prediction.delta_s)}
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    rows = [
+        ("Baseline 5k", format_duration(prediction.baseline_5k_s)),
+        ("Distance", f"{data['distanceMiles']} mi"),
+        ("Seed prediction", format_duration(prediction.seed_prediction_s)),
+        (f"VDOT {prediction.vdot:.1f}", format_duration(prediction.vdot_prediction_s)),
+        ("Riegel", format_duration(prediction.riegel_prediction_s)),
+    ]
+    if goal is not None and prediction.delta_s is not None:
+        rows += [
+            ("Goal", format_duration(goal)),
+            (
+                "Seed vs goal",
+                f"{'+' if prediction.delta_s >= 0 else '-'}"
+                f"{format_duration(abs(prediction.delta_s))}",
+            ),
+        ]
+    print("\n".join(f"{label:<16} {value}" for label, value in rows))
+    return 0
+
+
+COMMANDS = {"run": _run, "migrate": _migrate, "plan": _plan, "predict": _predict}
