@@ -20,7 +20,7 @@ from core.units import (
 
 _COLON = re.compile(r"^(\d{1,3}):(\d{1,2})(?::(\d{1,2}))?$")
 _UNITS = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>h|hr|hrs|hours?|m|min|mins|minutes?|s|sec|secs|seconds?)"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>hours?|hrs|hr|h|minutes?|mins|min|m|seconds?|secs|sec|s)"
 )
 _DURATION_EXAMPLES = "Try something like 24:30, 1:45:30, 3h30 or 45min."
 

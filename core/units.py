@@ -16,7 +16,7 @@ class Units(StrEnum):
 
     @property
     def metres(self) -> float:
-        return METRES_PER_KM if self is Units.KM else METRES_PER_MILE
+        return METRES_PER_KM if self._value_ == "km" else METRES_PER_MILE
 
 
 def metres_to_miles(metres: float) -> float:

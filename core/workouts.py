@@ -1,5 +1,7 @@
 """A day's prescription with its human description, in the runner's units."""
 
+from functools import lru_cache
+
 from core.models import PlannedWorkout, WorkoutType
 from core.parsing import format_distance, format_pace
 from core.units import Units
@@ -9,6 +11,7 @@ THRESHOLD_WORK_SHARE = 0.10  # Daniels: T ≤ 10 % of the week per session
 INTERVAL_WORK_SHARE = 0.08  # Daniels: I ≤ 8 %
 
 
+@lru_cache(maxsize=4096)  # pure and hashable: plans repeat the same days week after week
 def describe(
     kind: WorkoutType,
     distance_m: float,

@@ -69,10 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.app import run_bot  # the bot stack loads only when it is needed
-
     settings = load_settings()
     settings.require_token()
+    from bot.app import run_bot  # the bot stack loads only when it is needed
+
     run_bot(settings)
     return 0
 

@@ -1,0 +1,145 @@
+from datetime import date
+
+import pytest
+
+from core.errors import InvalidInput
+from core.parsing import (
+    format_distance,
+    format_duration,
+    format_pace,
+    parse_date,
+    parse_distance,
+    parse_duration,
+    parse_pace,
+    parse_weekday,
+)
+from core.units import Units
+
+TODAY = date(2026, 11, 25)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("20:00", 1200),
+        ("1:45:30", 6330),
+        ("3h30", 12600),
+        ("3h 30m", 12600),
+        ("45min", 2700),
+        ("45 min", 2700),
+        ("1h", 3600),
+        ("90s", 90),
+        ("0:59", 59),
+        ("24:34", 1474),
+    ],
+)
+def test_durations(text: str, seconds: int) -> None:
+    assert parse_duration(text) == seconds
+
+
+def test_two_part_time_reads_as_hours_for_long_races() -> None:
+    assert parse_duration("3:30", hours_first=True) == 3 * 3600 + 30 * 60
+    assert parse_duration("3:30") == 210
+
+
+@pytest.mark.parametrize("text", ["25:61", "0:00", "", "abc", "1:75:00", "3h75", "12:3x", "-5:00"])
+def test_nonsense_durations_raise_one_friendly_error(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_duration(text)
+    assert "Traceback" not in caught.value.message
+    assert caught.value.message.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("text", "per_km"),
+    [("8:30/mi", 510 / 1.609344), ("5:10/km", 310), ("5:10 min/km", 310), ("8:30 per mile", 316.9)],
+)
+def test_paces(text: str, per_km: float) -> None:
+    assert parse_pace(text) == pytest.approx(per_km, abs=0.1)
+
+
+def test_bare_pace_needs_units() -> None:
+    assert parse_pace("5:00", Units.KM) == 300
+    with pytest.raises(InvalidInput):
+        parse_pace("5:00")
+
+
+@pytest.mark.parametrize("text", ["5:61/km", "0:30/km", "45:00/km", "fast", "5/km"])
+def test_bad_paces(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_pace(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "metres"),
+    [
+        ("5k", 5000),
+        ("10 km", 10000),
+        ("6.2 mi", 6.2 * 1609.344),
+        ("half", 21097.5),
+        ("Half Marathon", 21097.5),
+        ("marathon", 42195),
+        ("400m", 400),
+        ("15k", 15000),
+        ("30 mi", 30 * 1609.344),
+        ("8,5 km", 8500),
+    ],
+)
+def test_distances(text: str, metres: float) -> None:
+    assert parse_distance(text) == pytest.approx(metres)
+
+
+@pytest.mark.parametrize("text", ["-3k", "0k", "0", "far", "5 parsecs", "900 mi"])
+def test_bad_distances(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_distance(text, Units.KM)
+
+
+def test_bare_distance_uses_default_units() -> None:
+    assert parse_distance("8", Units.MI) == pytest.approx(8 * 1609.344)
+    with pytest.raises(InvalidInput):
+        parse_distance("8")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2027-04-18", date(2027, 4, 18)),
+        ("18 Apr 2027", date(2027, 4, 18)),
+        ("April 18, 2027", date(2027, 4, 18)),
+        ("18/04/2027", date(2027, 4, 18)),
+        ("tomorrow", date(2026, 11, 26)),
+        ("today", TODAY),
+        ("yesterday", date(2026, 11, 24)),
+        ("sat", date(2026, 11, 28)),
+        ("wednesday", date(2026, 12, 2)),  # today is Wednesday: the next one
+        ("18 Apr", date(2027, 4, 18)),
+        ("30 Dec", date(2026, 12, 30)),
+    ],
+)
+def test_dates(text: str, expected: date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["2027-02-30", "someday", "31/31/2027", ""])
+def test_bad_dates(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_date(text, TODAY)
+
+
+def test_weekdays() -> None:
+    assert parse_weekday("Sun") == 6
+    assert parse_weekday("monday") == 0
+    with pytest.raises(InvalidInput):
+        parse_weekday("someday")
+
+
+def test_formatting_round_trips() -> None:
+    assert format_duration(1200) == "20:00"
+    assert format_duration(13500) == "3:45:00"
+    assert parse_duration(format_duration(6330)) == 6330
+    assert format_pace(parse_pace("8:30/mi"), Units.MI) == "8:30/mi"
+    assert format_pace(310, Units.KM) == "5:10/km"
+    assert format_distance(5000, Units.KM) == "5 km"
+    assert format_distance(8046.72, Units.MI) == "5 mi"
+    assert format_distance(8200, Units.KM) == "8.2 km"

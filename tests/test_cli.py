@@ -1,0 +1,168 @@
+"""The ``gofast`` CLI: the engine offline, read by other tools through ``--json``."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from core.parsing import parse_duration
+from gofast.cli import main
+
+PLAN_ARGS = [
+    "plan",
+    "--race",
+    "marathon",
+    "--date",
+    "2027-04-18",
+    "--goal",
+    "3:45:00",
+    "--baseline-5k",
+    "24:00",
+    "--weekly",
+    "20",
+    "--start",
+    "2026-12-01",
+]
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_plan_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli([*PLAN_ARGS, "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["startDate"] == "2026-12-01" and data["raceDate"] == "2027-04-18"
+    assert data["totalWeeks"] == len(data["weeks"]) == 20
+    assert data["goalTimeSec"] == parse_duration("3:45:00")
+    assert data["goalPaceSecPerMile"] == pytest.approx(3.75 * 3600 / 26.2188, abs=0.5)
+    assert 38 < data["vdot"] < 42
+    assert [p["phase"] for p in data["phaseOverview"]] == ["base", "build", "peak", "taper"]
+    for week in data["weeks"]:
+        assert set(week) >= {"weekIndex", "startDate", "endDate", "phase", "targetMileage", "days"}
+        assert week["targetMileage"] == pytest.approx(
+            sum(d["mileage"] for d in week["days"]), abs=0.05
+        )
+        for day in week["days"]:
+            assert set(day) >= {
+                "dayIndex",
+                "date",
+                "type",
+                "mileage",
+                "paceSecPerMile",
+                "description",
+            }
+            if day["type"] == "rest":
+                assert day["mileage"] == 0 and day["paceSecPerMile"] is None
+    assert data["weeks"][-1]["days"][-1]["type"] == "race"
+
+
+def test_plan_table_and_options(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(
+        [
+            "plan",
+            "--race",
+            "15k",
+            "--date",
+            "2027-03-07",
+            "--baseline-5k",
+            "22:30",
+            "--weekly",
+            "30",
+            "--start",
+            "2026-12-01",
+            "--days",
+            "4",
+            "--long-day",
+            "sat",
+            "--units",
+            "km",
+        ],
+        capsys,
+    )
+    assert code == 0
+    assert "15 km" in out and "Wk" in out and "RACE" in out
+    code, out, _ = run_cli([*PLAN_ARGS[:2], "30 mi", *PLAN_ARGS[3:], "--json"], capsys)
+    assert json.loads(out)["raceType"] == "custom"
+
+
+def test_predict_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(
+        [
+            "predict",
+            "--baseline-5k",
+            "24:00",
+            "--distance",
+            "marathon",
+            "--goal",
+            "3:45:00",
+            "--json",
+        ],
+        capsys,
+    )
+    data = json.loads(out)
+    assert code == 0
+    assert data["baseline5kSec"] == 1440
+    assert data["distanceMiles"] == pytest.approx(26.219, abs=0.001)
+    assert data["seedPredictionSec"] == parse_duration("3:38:50")
+    assert data["deltaSec"] == data["seedPredictionSec"] - data["goalTimeSec"]
+    assert data["vdotPredictionSec"] < data["riegelPredictionSec"]
+
+
+def test_predict_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["predict", "--baseline-5k", "20:00", "--distance", "10k"], capsys)
+    assert code == 0 and "Seed prediction" in out and "Riegel" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["predict", "--baseline-5k", "25:61", "--distance", "marathon"],
+        ["predict", "--baseline-5k", "24:00", "--distance", "-3k"],
+        [*PLAN_ARGS[:4], "2020-01-01", *PLAN_ARGS[5:]],
+        [
+            "plan",
+            "--race",
+            "marathon",
+            "--date",
+            "2027-01-01",
+            "--baseline-5k",
+            "24:00",
+            "--weekly",
+            "20",
+            "--start",
+            "2026-12-01",
+        ],
+        [*PLAN_ARGS, "--days", "9"],
+        [*PLAN_ARGS, "--long-day", "someday"],
+        ["plan", "--race", "marathon"],
+        ["frobnicate"],
+    ],
+)
+def test_bad_arguments_exit_2_with_one_clear_line(args: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gofast", *args], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_run_without_a_token_says_how_to_get_one(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "gofast", "run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "@BotFather" in result.stderr and "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
