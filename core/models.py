@@ -380,3 +380,46 @@ class OnTrack(Model):
     delta_s: float | None  # predicted minus goal: negative is faster than goal
     adherence: float | None
     verdict: Verdict
+
+
+class Athlete(Model):
+    """A runner: who they are in Telegram and how they like to be coached."""
+
+    id: int | None = None
+    telegram_user_id: int
+    chat_id: int
+    display_name: str = ""
+    units: Units = Units.KM
+    time_zone: str = "UTC"
+    push_time: str = "07:00"  # local HH:MM
+    notifications: dict[str, bool] = Field(default_factory=dict)
+    active: bool = True
+    paused_until: date | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+class PlanStatus(StrEnum):
+    PLANNING = "planning"
+    TRAINING = "training"
+    COMPLETED = "completed"
+    ABANDONED = "abandoned"
+
+
+class WeekInputs(Model):
+    """What storage hands the engine for one week's adherence and "on track"."""
+
+    plan: TrainingPlan
+    week: TrainingWeek
+    executed: tuple[ExecutedDay, ...]
+    extra_runs: tuple[AthleteActivity, ...]
+    latest_snapshot: Adaptive5kSnapshot | None
+
+
+class DuePush(Model):
+    """An athlete whose push is due now, with today's planned day (None: nothing planned)."""
+
+    athlete: Athlete
+    plan_id: int | None
+    local_date: date
+    day: TrainingDayPlanned | None

@@ -1,0 +1,1 @@
+"""Persistence: the only room with SQL. SQLite (aiosqlite) is the embedded default."""

@@ -1,0 +1,862 @@
+"""The repository: core models in, core models out, every multi-row change in one transaction."""
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+import aiosqlite
+
+from core.clock import SystemClock
+from core.errors import GoFastError, NotFound
+from core.models import (
+    Adaptive5kSnapshot,
+    Athlete,
+    AthleteActivity,
+    DayAnalysis,
+    DuePush,
+    ExecutedDay,
+    PhaseSpan,
+    PlannedWorkout,
+    PlanStatus,
+    Race,
+    TrainingDayPlanned,
+    TrainingPaces,
+    TrainingPlan,
+    TrainingWeek,
+    WeekInputs,
+)
+from core.ports import Clock
+from storage.sqlite import Database
+
+DUPLICATE_WINDOW_S = 120  # the same run from two sources starts within ±2 min …
+DUPLICATE_DISTANCE_SHARE = 0.03  # … and measures within ±3 %
+ACTIVE_STATUSES = (PlanStatus.PLANNING.value, PlanStatus.TRAINING.value)
+ATHLETE_FIELDS = frozenset(
+    {
+        "chat_id",
+        "display_name",
+        "units",
+        "time_zone",
+        "push_time",
+        "notifications",
+        "active",
+        "paused_until",
+    }
+)
+
+
+class AlreadyLinked(GoFastError):
+    """The activity or the planned day is already linked."""
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def race_key(name: str) -> str:
+    """Names that differ only in case, spaces or punctuation are the same race."""
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+def fingerprint(activity: AthleteActivity) -> str:
+    return f"{int(activity.start_utc.timestamp()) // 60}:{round(activity.distance_m / 100)}"
+
+
+class SqliteRepository:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+
+    def _stamp(self) -> str:
+        return self.clock.now().astimezone(UTC).isoformat()
+
+    # ---- athletes -------------------------------------------------------------------------
+
+    async def upsert_athlete(self, athlete: Athlete) -> Athlete:
+        """Create the runner, or refresh their chat and name: settings are never reset."""
+        now = self._stamp()
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                """INSERT INTO athletes (telegram_user_id, chat_id, display_name, units, time_zone,
+                                         push_time, notifications, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (telegram_user_id) DO UPDATE SET
+                       chat_id = excluded.chat_id, display_name = excluded.display_name,
+                       active = 1, updated_at = excluded.updated_at""",
+                (
+                    athlete.telegram_user_id,
+                    athlete.chat_id,
+                    athlete.display_name,
+                    athlete.units.value,
+                    athlete.time_zone,
+                    athlete.push_time,
+                    _json(athlete.notifications),
+                    now,
+                    now,
+                ),
+            )
+            return await self._athlete_where(conn, "telegram_user_id = ?", athlete.telegram_user_id)
+
+    async def get_athlete(self, athlete_id: int) -> Athlete:
+        async with self.db.transaction(write=False) as conn:
+            return await self._athlete_where(conn, "id = ?", athlete_id)
+
+    async def athlete_by_telegram(self, telegram_user_id: int) -> Athlete | None:
+        async with self.db.transaction(write=False) as conn:
+            try:
+                return await self._athlete_where(conn, "telegram_user_id = ?", telegram_user_id)
+            except NotFound:
+                return None
+
+    async def update_athlete(self, athlete_id: int, **fields: Any) -> Athlete:
+        unknown = set(fields) - ATHLETE_FIELDS
+        if unknown:
+            raise GoFastError(f"Unknown athlete fields: {', '.join(sorted(unknown))}")
+        values = {k: self._athlete_value(k, v) for k, v in fields.items()}
+        async with self.db.transaction() as conn:
+            await self._athlete_where(conn, "id = ?", athlete_id)
+            if values:
+                assignments = ", ".join(f"{name} = ?" for name in values)
+                await conn.execute(
+                    f"UPDATE athletes SET {assignments}, updated_at = ? WHERE id = ?",
+                    (*values.values(), self._stamp(), athlete_id),
+                )
+            return await self._athlete_where(conn, "id = ?", athlete_id)
+
+    @staticmethod
+    def _athlete_value(name: str, value: Any) -> Any:
+        if name == "notifications":
+            return _json(value)
+        if name == "paused_until":
+            return value.isoformat() if value else None
+        if name == "active":
+            return int(bool(value))
+        return getattr(value, "value", value)
+
+    async def _athlete_where(self, conn: aiosqlite.Connection, where: str, arg: Any) -> Athlete:
+        async with conn.execute(f"SELECT * FROM athletes WHERE {where}", (arg,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise NotFound("I don't know you yet: send /start first.")
+        return _athlete(row)
+
+    # ---- races ------------------------------------------------------------------------------
+
+    async def save_race(self, race: Race) -> Race:
+        async with self.db.transaction() as conn:
+            return await self._save_race(conn, race)
+
+    async def _save_race(self, conn: aiosqlite.Connection, race: Race) -> Race:
+        key, distance = race_key(race.race_name), round(race.distance_m, 1)
+        await conn.execute(
+            """INSERT INTO races (race_name, race_key, race_type, race_date, location, distance_m,
+                                  registration_url, description, course_profile,
+                                  created_by_athlete_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (race_key, race_date, distance_m) DO NOTHING""",
+            (
+                race.race_name,
+                key,
+                race.race_type.value,
+                race.race_date.isoformat(),
+                race.location,
+                distance,
+                race.registration_url,
+                race.description,
+                race.course_profile,
+                race.created_by_athlete_id,
+            ),
+        )
+        async with conn.execute(
+            "SELECT * FROM races WHERE race_key = ? AND race_date = ? AND distance_m = ?",
+            (key, race.race_date.isoformat(), distance),
+        ) as cursor:
+            row = await cursor.fetchone()
+        assert row is not None
+        return _race(row)
+
+    async def find_races(self, text: str, on_or_after: date, limit: int = 5) -> list[Race]:
+        pattern = f"%{race_key(text)}%"
+        async with (
+            self.db.transaction(write=False) as conn,
+            conn.execute(
+                """SELECT * FROM races WHERE race_key LIKE ? AND race_date >= ?
+               ORDER BY race_date, race_name LIMIT ?""",
+                (pattern, on_or_after.isoformat(), limit),
+            ) as cursor,
+        ):
+            return [_race(row) for row in await cursor.fetchall()]
+
+    # ---- plans ------------------------------------------------------------------------------
+
+    async def save_plan(
+        self, athlete_id: int, plan: TrainingPlan, started_at: datetime
+    ) -> TrainingPlan:
+        """Race, plan, planned days and first execution, atomically; an earlier active plan
+        of the runner is marked abandoned (its history stays)."""
+        async with self.db.transaction() as conn:
+            await self._athlete_where(conn, "id = ?", athlete_id)
+            race = plan.race.model_copy(update={"created_by_athlete_id": athlete_id})
+            saved_race = await self._save_race(conn, race)
+            await conn.execute(
+                "UPDATE training_plans SET status = ? WHERE athlete_id = ? AND status IN (?, ?)",
+                (PlanStatus.ABANDONED.value, athlete_id, *ACTIVE_STATUSES),
+            )
+            cursor = await conn.execute(
+                """INSERT INTO training_plans (athlete_id, race_id, goal_time_s, goal_pace_s_per_km,
+                        baseline_5k_s, baseline_weekly_m, start_date, total_weeks, phase_overview,
+                        weeks, settings, adaptive_5k_time_s, status, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    athlete_id,
+                    saved_race.id,
+                    plan.goal_time_s,
+                    plan.goal_pace_s_per_km,
+                    plan.baseline_5k_s,
+                    plan.baseline_weekly_m,
+                    plan.start_date.isoformat(),
+                    plan.total_weeks,
+                    _phase_json(plan),
+                    _weeks_json(plan.weeks),
+                    _settings_json(plan),
+                    plan.adaptive_5k_s,
+                    PlanStatus.TRAINING.value,
+                    self._stamp(),
+                ),
+            )
+            plan_id = cursor.lastrowid
+            assert plan_id is not None
+            await self._insert_days(conn, plan_id, (d for w in plan.weeks for d in w.days))
+            await conn.execute(
+                "INSERT INTO training_plan_executions (training_plan_id, started_at, status) "
+                "VALUES (?, ?, 'active')",
+                (plan_id, started_at.astimezone(UTC).isoformat()),
+            )
+            return await self._load_plan(conn, plan_id)
+
+    async def _insert_days(
+        self, conn: aiosqlite.Connection, plan_id: int, days: Iterable[TrainingDayPlanned]
+    ) -> None:
+        await conn.executemany(
+            """INSERT INTO training_days_planned (training_plan_id, week_index, day_index, date,
+                                                  planned_data) VALUES (?, ?, ?, ?, ?)""",
+            [
+                (
+                    plan_id,
+                    d.week_index,
+                    d.day_index,
+                    d.date.isoformat(),
+                    d.planned.model_dump_json(),
+                )
+                for d in days
+            ],
+        )
+
+    async def active_plan(self, athlete_id: int) -> TrainingPlan | None:
+        async with self.db.transaction(write=False) as conn:
+            plan_id = await self._active_plan_id(conn, athlete_id)
+            return None if plan_id is None else await self._load_plan(conn, plan_id)
+
+    async def _active_plan_id(self, conn: aiosqlite.Connection, athlete_id: int) -> int | None:
+        async with conn.execute(
+            """SELECT id FROM training_plans WHERE athlete_id = ? AND status IN (?, ?)
+               ORDER BY id DESC LIMIT 1""",
+            (athlete_id, *ACTIVE_STATUSES),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None else int(row[0])
+
+    async def _owned_plan(self, conn: aiosqlite.Connection, athlete_id: int, plan_id: int) -> None:
+        async with conn.execute(
+            "SELECT 1 FROM training_plans WHERE id = ? AND athlete_id = ?", (plan_id, athlete_id)
+        ) as cursor:
+            if await cursor.fetchone() is None:
+                raise NotFound("That plan isn't yours, or no longer exists.")
+
+    async def set_plan_status(self, athlete_id: int, plan_id: int, status: PlanStatus) -> None:
+        async with self.db.transaction() as conn:
+            await self._owned_plan(conn, athlete_id, plan_id)
+            await conn.execute(
+                "UPDATE training_plans SET status = ? WHERE id = ?", (status.value, plan_id)
+            )
+
+    async def _load_plan(self, conn: aiosqlite.Connection, plan_id: int) -> TrainingPlan:
+        async with conn.execute(
+            """SELECT p.*, r.id AS r_id, r.race_name, r.race_type, r.race_date, r.location,
+                      r.distance_m, r.registration_url, r.description, r.course_profile,
+                      r.created_by_athlete_id
+               FROM training_plans p JOIN races r ON r.id = p.race_id WHERE p.id = ?""",
+            (plan_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise NotFound("That plan no longer exists.")
+        async with conn.execute(
+            "SELECT * FROM training_days_planned WHERE training_plan_id = ? ORDER BY date",
+            (plan_id,),
+        ) as cursor:
+            days = [_day(r) for r in await cursor.fetchall()]
+        return _plan(row, days)
+
+    async def planned_days(
+        self, athlete_id: int, first: date, last: date
+    ) -> list[TrainingDayPlanned]:
+        async with self.db.transaction(write=False) as conn:
+            plan_id = await self._active_plan_id(conn, athlete_id)
+            if plan_id is None:
+                return []
+            async with conn.execute(
+                """SELECT * FROM training_days_planned
+                   WHERE training_plan_id = ? AND date BETWEEN ? AND ? ORDER BY date""",
+                (plan_id, first.isoformat(), last.isoformat()),
+            ) as cursor:
+                return [_day(r) for r in await cursor.fetchall()]
+
+    async def replace_future_days(
+        self, athlete_id: int, plan_id: int, from_date: date, weeks: Sequence[TrainingWeek]
+    ) -> TrainingPlan:
+        """Swap every planned day from ``from_date`` on for the given weeks' days; days before
+        it and every executed day (with its own planned-data snapshot) stay as they were."""
+        new_days = [d for w in weeks for d in w.days if d.date >= from_date]
+        async with self.db.transaction() as conn:
+            await self._owned_plan(conn, athlete_id, plan_id)
+            await conn.execute(
+                "DELETE FROM training_days_planned WHERE training_plan_id = ? AND date >= ?",
+                (plan_id, from_date.isoformat()),
+            )
+            await self._insert_days(conn, plan_id, new_days)
+            kept = await self._load_plan(conn, plan_id)
+            merged = [w for w in kept.weeks if w.end_date < from_date] + [
+                w for w in weeks if w.end_date >= from_date
+            ]
+            await conn.execute(
+                "UPDATE training_plans SET weeks = ?, total_weeks = ? WHERE id = ?",
+                (_weeks_json(merged), len(merged), plan_id),
+            )
+            return await self._load_plan(conn, plan_id)
+
+    # ---- activities -------------------------------------------------------------------------
+
+    async def import_activity(
+        self, athlete_id: int, activity: AthleteActivity
+    ) -> tuple[AthleteActivity, bool]:
+        """(activity, created). A repeat, or the same run from another source, returns the
+        stored one and ``False``."""
+        epoch = int(activity.start_utc.timestamp())
+        async with self.db.transaction() as conn:
+            await self._athlete_where(conn, "id = ?", athlete_id)
+            existing = await self._same_activity(conn, athlete_id, activity, epoch)
+            if existing is not None:
+                return existing, False
+            cursor = await conn.execute(
+                """INSERT INTO athlete_activities (athlete_id, source, external_id, start_utc,
+                        start_epoch, local_date, distance_m, duration_s, moving_s, avg_hr, max_hr,
+                        elevation_gain_m, sport, summary, fingerprint, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (athlete_id, source, external_id) DO NOTHING""",
+                (
+                    athlete_id,
+                    activity.source.value,
+                    activity.external_id,
+                    activity.start_utc.astimezone(UTC).isoformat(),
+                    epoch,
+                    activity.local_date.isoformat(),
+                    activity.distance_m,
+                    activity.duration_s,
+                    activity.moving_s,
+                    activity.avg_hr,
+                    activity.max_hr,
+                    activity.elevation_gain_m,
+                    activity.sport,
+                    _json(activity.summary),
+                    fingerprint(activity),
+                    self._stamp(),
+                ),
+            )
+            created = cursor.rowcount == 1
+            stored = await self._same_activity(conn, athlete_id, activity, epoch)
+            assert stored is not None
+            return stored, created
+
+    async def _same_activity(
+        self, conn: aiosqlite.Connection, athlete_id: int, activity: AthleteActivity, epoch: int
+    ) -> AthleteActivity | None:
+        async with conn.execute(
+            "SELECT * FROM athlete_activities WHERE athlete_id = ? AND source = ? "
+            "AND external_id = ?",
+            (athlete_id, activity.source.value, activity.external_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            async with conn.execute(
+                """SELECT * FROM athlete_activities
+                   WHERE athlete_id = ? AND start_epoch BETWEEN ? AND ?
+                     AND ABS(distance_m - ?) <= ? ORDER BY ABS(start_epoch - ?) LIMIT 1""",
+                (
+                    athlete_id,
+                    epoch - DUPLICATE_WINDOW_S,
+                    epoch + DUPLICATE_WINDOW_S,
+                    activity.distance_m,
+                    DUPLICATE_DISTANCE_SHARE * activity.distance_m,
+                    epoch,
+                ),
+            ) as cursor:
+                row = await cursor.fetchone()
+        return None if row is None else _activity(row)
+
+    async def get_activity(self, athlete_id: int, activity_id: int) -> AthleteActivity:
+        async with self.db.transaction(write=False) as conn:
+            return await self._owned_activity(conn, athlete_id, activity_id)
+
+    async def _owned_activity(
+        self, conn: aiosqlite.Connection, athlete_id: int, activity_id: int
+    ) -> AthleteActivity:
+        async with conn.execute(
+            "SELECT * FROM athlete_activities WHERE id = ? AND athlete_id = ?",
+            (activity_id, athlete_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise NotFound("That activity isn't yours, or no longer exists.")
+        return _activity(row)
+
+    # ---- links ------------------------------------------------------------------------------
+
+    async def link_activity(
+        self, athlete_id: int, activity_id: int, day_id: int, analysis: DayAnalysis
+    ) -> ExecutedDay:
+        async with self.db.transaction() as conn:
+            return await self._link(conn, athlete_id, activity_id, day_id, analysis)
+
+    async def relink_activity(
+        self, athlete_id: int, activity_id: int, day_id: int, analysis: DayAnalysis
+    ) -> ExecutedDay:
+        async with self.db.transaction() as conn:
+            await self._unlink(conn, athlete_id, activity_id)
+            return await self._link(conn, athlete_id, activity_id, day_id, analysis)
+
+    async def unlink_activity(self, athlete_id: int, activity_id: int) -> None:
+        async with self.db.transaction() as conn:
+            await self._unlink(conn, athlete_id, activity_id)
+
+    async def _link(
+        self,
+        conn: aiosqlite.Connection,
+        athlete_id: int,
+        activity_id: int,
+        day_id: int,
+        analysis: DayAnalysis,
+    ) -> ExecutedDay:
+        await self._owned_activity(conn, athlete_id, activity_id)
+        async with conn.execute(
+            """SELECT d.*, (SELECT MAX(e.id) FROM training_plan_executions e
+                            WHERE e.training_plan_id = p.id) AS execution_id
+               FROM training_days_planned d JOIN training_plans p ON p.id = d.training_plan_id
+               WHERE d.id = ? AND p.athlete_id = ?""",
+            (day_id, athlete_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None or row["execution_id"] is None:
+            raise NotFound("That day isn't in your plan.")
+        day = _day(row)
+        try:
+            cursor = await conn.execute(
+                """INSERT INTO training_days_executed (execution_id, activity_id, week_index,
+                        day_index, date, planned_data, analysis, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    row["execution_id"],
+                    activity_id,
+                    day.week_index,
+                    day.day_index,
+                    day.date.isoformat(),
+                    day.planned.model_dump_json(),
+                    analysis.model_dump_json(),
+                    self._stamp(),
+                ),
+            )
+        except aiosqlite.IntegrityError:
+            raise AlreadyLinked("That run or that day is already linked.") from None
+        return ExecutedDay(
+            id=cursor.lastrowid,
+            execution_id=row["execution_id"],
+            activity_id=activity_id,
+            week_index=day.week_index,
+            day_index=day.day_index,
+            date=day.date,
+            planned=day.planned,
+            analysis=analysis,
+        )
+
+    async def _unlink(self, conn: aiosqlite.Connection, athlete_id: int, activity_id: int) -> None:
+        await self._owned_activity(conn, athlete_id, activity_id)
+        cursor = await conn.execute(
+            "DELETE FROM training_days_executed WHERE activity_id = ?", (activity_id,)
+        )
+        if cursor.rowcount == 0:
+            raise NotFound("That run isn't linked to your plan.")
+
+    async def executed_days(self, athlete_id: int, plan_id: int) -> list[ExecutedDay]:
+        async with self.db.transaction(write=False) as conn:
+            await self._owned_plan(conn, athlete_id, plan_id)
+            return await self._executed(conn, plan_id)
+
+    async def _executed(
+        self, conn: aiosqlite.Connection, plan_id: int, week_index: int | None = None
+    ) -> list[ExecutedDay]:
+        week_filter = "" if week_index is None else " AND x.week_index = ?"
+        args: tuple[Any, ...] = (plan_id,) if week_index is None else (plan_id, week_index)
+        async with conn.execute(
+            f"""SELECT x.* FROM training_days_executed x
+                JOIN training_plan_executions e ON e.id = x.execution_id
+                WHERE e.training_plan_id = ?{week_filter} ORDER BY x.date""",
+            args,
+        ) as cursor:
+            return [_executed(r) for r in await cursor.fetchall()]
+
+    async def unlinked_activities(
+        self, athlete_id: int, since: date | None = None
+    ) -> list[AthleteActivity]:
+        async with self.db.transaction(write=False) as conn:
+            return await self._unlinked(conn, athlete_id, since or date.min, date.max)
+
+    async def _unlinked(
+        self, conn: aiosqlite.Connection, athlete_id: int, first: date, last: date
+    ) -> list[AthleteActivity]:
+        async with conn.execute(
+            """SELECT a.* FROM athlete_activities a
+               LEFT JOIN training_days_executed x ON x.activity_id = a.id
+               WHERE a.athlete_id = ? AND x.id IS NULL AND a.local_date BETWEEN ? AND ?
+               ORDER BY a.start_epoch""",
+            (athlete_id, first.isoformat(), last.isoformat()),
+        ) as cursor:
+            return [_activity(r) for r in await cursor.fetchall()]
+
+    async def week_inputs(self, athlete_id: int, week_index: int) -> WeekInputs | None:
+        """Everything adherence and "on track" need for one week of the active plan."""
+        async with self.db.transaction(write=False) as conn:
+            plan_id = await self._active_plan_id(conn, athlete_id)
+            if plan_id is None:
+                return None
+            plan = await self._load_plan(conn, plan_id)
+            week = next((w for w in plan.weeks if w.week_index == week_index), None)
+            if week is None:
+                return None
+            executed = await self._executed(conn, plan_id, week_index)
+            extras = await self._unlinked(conn, athlete_id, week.start_date, week.end_date)
+            snaps = await self._snapshots(conn, plan_id)
+            return WeekInputs(
+                plan=plan,
+                week=week,
+                executed=tuple(executed),
+                extra_runs=tuple(a for a in extras if a.is_run),
+                latest_snapshot=snaps[-1] if snaps else None,
+            )
+
+    # ---- adaptive 5k ------------------------------------------------------------------------
+
+    async def save_snapshot(self, athlete_id: int, plan_id: int, snap: Adaptive5kSnapshot) -> None:
+        async with self.db.transaction() as conn:
+            await self._owned_plan(conn, athlete_id, plan_id)
+            await conn.execute(
+                """INSERT INTO adaptive_5k_snapshots (training_plan_id, week_index, taken_at,
+                        seconds, vdot, runs_used, trend) VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (training_plan_id, week_index) DO UPDATE SET
+                        taken_at = excluded.taken_at, seconds = excluded.seconds,
+                        vdot = excluded.vdot, runs_used = excluded.runs_used,
+                        trend = excluded.trend""",
+                (
+                    plan_id,
+                    snap.week_index,
+                    snap.taken_on.isoformat(),
+                    snap.seconds,
+                    snap.vdot,
+                    snap.runs_used,
+                    snap.trend.value,
+                ),
+            )
+            await conn.execute(
+                "UPDATE training_plans SET adaptive_5k_time_s = ? WHERE id = ?",
+                (snap.seconds, plan_id),
+            )
+
+    async def snapshots(self, athlete_id: int, plan_id: int) -> list[Adaptive5kSnapshot]:
+        async with self.db.transaction(write=False) as conn:
+            await self._owned_plan(conn, athlete_id, plan_id)
+            return await self._snapshots(conn, plan_id)
+
+    async def _snapshots(
+        self, conn: aiosqlite.Connection, plan_id: int
+    ) -> list[Adaptive5kSnapshot]:
+        async with conn.execute(
+            "SELECT * FROM adaptive_5k_snapshots WHERE training_plan_id = ? ORDER BY week_index",
+            (plan_id,),
+        ) as cursor:
+            return [
+                Adaptive5kSnapshot(
+                    week_index=r["week_index"],
+                    taken_on=date.fromisoformat(r["taken_at"]),
+                    seconds=r["seconds"],
+                    vdot=r["vdot"],
+                    runs_used=r["runs_used"],
+                    trend=r["trend"],
+                )
+                for r in await cursor.fetchall()
+            ]
+
+    # ---- scheduled messages -----------------------------------------------------------------
+
+    async def due_pushes(self, due: Sequence[tuple[str, str, date]]) -> list[DuePush]:
+        """Active runners whose (zone, local HH:MM) is due, with that local day's workout."""
+        if not due:
+            return []
+        values = ", ".join("(?, ?, ?)" for _ in due)
+        args = [v for zone, hhmm, day in due for v in (zone, hhmm, day.isoformat())]
+        async with (
+            self.db.transaction(write=False) as conn,
+            conn.execute(
+                f"""WITH due(zone, hhmm, day) AS (VALUES {values})
+                SELECT a.*, due.day AS due_day, p.id AS plan_id, d.id AS d_id,
+                       d.week_index AS d_week, d.day_index AS d_day, d.planned_data AS d_data
+                FROM due
+                JOIN athletes a ON a.time_zone = due.zone AND a.push_time = due.hhmm
+                                AND a.active = 1
+                LEFT JOIN training_plans p ON p.athlete_id = a.id AND p.status = 'training'
+                LEFT JOIN training_days_planned d ON d.training_plan_id = p.id
+                                                  AND d.date = due.day""",
+                args,
+            ) as cursor,
+        ):
+            return [_due(r) for r in await cursor.fetchall()]
+
+    async def claim_push(self, athlete_id: int, kind: str, slot: str) -> bool:
+        """True exactly once per (athlete, kind, slot), whatever happens afterwards."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                """INSERT INTO push_log (athlete_id, kind, slot, status, updated_at)
+                   VALUES (?, ?, ?, 'claimed', ?)
+                   ON CONFLICT (athlete_id, kind, slot) DO NOTHING""",
+                (athlete_id, kind, slot, self._stamp()),
+            )
+            return cursor.rowcount == 1
+
+    async def mark_push(self, athlete_id: int, kind: str, slot: str, status: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE push_log SET status = ?, updated_at = ? "
+                "WHERE athlete_id = ? AND kind = ? AND slot = ?",
+                (status, self._stamp(), athlete_id, kind, slot),
+            )
+
+    # ---- the runner's own data --------------------------------------------------------------
+
+    async def export_athlete(self, athlete_id: int) -> dict[str, Any]:
+        """Everything stored about one runner, as JSON-ready data."""
+        async with self.db.transaction(write=False) as conn:
+            athlete = await self._athlete_where(conn, "id = ?", athlete_id)
+            async with conn.execute(
+                "SELECT id, status FROM training_plans WHERE athlete_id = ? ORDER BY id",
+                (athlete_id,),
+            ) as cursor:
+                plan_rows = await cursor.fetchall()
+            plans = []
+            for row in plan_rows:
+                plan = await self._load_plan(conn, row["id"])
+                plans.append(
+                    {
+                        "status": row["status"],
+                        "plan": plan.model_dump(mode="json", by_alias=True),
+                        "executedDays": [
+                            e.model_dump(mode="json", by_alias=True)
+                            for e in await self._executed(conn, row["id"])
+                        ],
+                        "adaptive5kSnapshots": [
+                            s.model_dump(mode="json", by_alias=True)
+                            for s in await self._snapshots(conn, row["id"])
+                        ],
+                    }
+                )
+            async with conn.execute(
+                "SELECT * FROM athlete_activities WHERE athlete_id = ? ORDER BY start_epoch",
+                (athlete_id,),
+            ) as cursor:
+                activities = [_activity(r) for r in await cursor.fetchall()]
+            async with conn.execute(
+                "SELECT kind, slot, status, updated_at FROM push_log WHERE athlete_id = ?",
+                (athlete_id,),
+            ) as cursor:
+                pushes = [dict(r) for r in await cursor.fetchall()]
+        return {
+            "athlete": athlete.model_dump(mode="json", by_alias=True),
+            "plans": plans,
+            "activities": [a.model_dump(mode="json", by_alias=True) for a in activities],
+            "pushLog": pushes,
+        }
+
+    async def delete_athlete(self, athlete_id: int) -> None:
+        """Erase one runner: their rows cascade; races they created stay public, unattributed."""
+        async with self.db.transaction() as conn:
+            athlete = await self._athlete_where(conn, "id = ?", athlete_id)
+            await conn.execute("DELETE FROM athletes WHERE id = ?", (athlete_id,))
+            await delete_bot_state(conn, athlete.telegram_user_id, athlete.chat_id)
+
+
+async def delete_bot_state(conn: aiosqlite.Connection, user_id: int, chat_id: int) -> None:
+    """Conversation and user/chat data PTB kept for this runner (keys as in storage.persistence)."""
+    keys = [
+        str(user_id),
+        str(chat_id),
+        _json([chat_id, user_id]),
+        _json([chat_id]),
+        _json([user_id]),
+    ]
+    marks = ", ".join("?" for _ in keys)
+    await conn.execute(f"DELETE FROM bot_state WHERE key IN ({marks})", keys)
+
+
+# ---- rows → models --------------------------------------------------------------------------
+
+
+def _athlete(row: aiosqlite.Row) -> Athlete:
+    return Athlete(
+        id=row["id"],
+        telegram_user_id=row["telegram_user_id"],
+        chat_id=row["chat_id"],
+        display_name=row["display_name"],
+        units=row["units"],
+        time_zone=row["time_zone"],
+        push_time=row["push_time"],
+        notifications=json.loads(row["notifications"]),
+        active=bool(row["active"]),
+        paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+    )
+
+
+def _race(row: aiosqlite.Row, prefix: str = "") -> Race:
+    return Race(
+        id=row[f"{prefix}id"],
+        race_name=row["race_name"],
+        race_type=row["race_type"],
+        race_date=date.fromisoformat(row["race_date"]),
+        location=row["location"],
+        distance_m=row["distance_m"],
+        registration_url=row["registration_url"],
+        description=row["description"],
+        course_profile=row["course_profile"],
+        created_by_athlete_id=row["created_by_athlete_id"],
+    )
+
+
+def _day(row: aiosqlite.Row) -> TrainingDayPlanned:
+    return TrainingDayPlanned(
+        id=row["id"],
+        training_plan_id=row["training_plan_id"],
+        week_index=row["week_index"],
+        day_index=row["day_index"],
+        date=date.fromisoformat(row["date"]),
+        planned=PlannedWorkout.model_validate_json(row["planned_data"]),
+    )
+
+
+def _phase_json(plan: TrainingPlan) -> str:
+    return _json([s.model_dump(mode="json") for s in plan.phase_overview])
+
+
+def _weeks_json(weeks: Iterable[TrainingWeek]) -> str:
+    return _json([w.model_dump(mode="json", exclude={"days", "target_m"}) for w in weeks])
+
+
+def _settings_json(plan: TrainingPlan) -> str:
+    return _json(
+        plan.model_dump(
+            mode="json",
+            include={"units", "run_days", "long_run_day", "vdot", "paces", "shortened", "warnings"},
+        )
+    )
+
+
+def _plan(row: aiosqlite.Row, days: list[TrainingDayPlanned]) -> TrainingPlan:
+    settings = json.loads(row["settings"])
+    by_week: dict[int, list[TrainingDayPlanned]] = {}
+    for day in days:
+        by_week.setdefault(day.week_index, []).append(day)
+    weeks = tuple(
+        TrainingWeek(**meta, days=tuple(by_week.get(meta["week_index"], ())))
+        for meta in json.loads(row["weeks"])
+    )
+    return TrainingPlan(
+        id=row["id"],
+        athlete_id=row["athlete_id"],
+        race=_race(row, "r_"),
+        units=settings["units"],
+        goal_time_s=row["goal_time_s"],
+        goal_pace_s_per_km=row["goal_pace_s_per_km"],
+        baseline_5k_s=row["baseline_5k_s"],
+        baseline_weekly_m=row["baseline_weekly_m"],
+        start_date=date.fromisoformat(row["start_date"]),
+        total_weeks=row["total_weeks"],
+        vdot=settings["vdot"],
+        paces=TrainingPaces(**settings["paces"]),
+        run_days=tuple(settings["run_days"]),
+        long_run_day=settings["long_run_day"],
+        phase_overview=tuple(PhaseSpan(**s) for s in json.loads(row["phase_overview"])),
+        weeks=weeks,
+        adaptive_5k_s=row["adaptive_5k_time_s"],
+        shortened=settings["shortened"],
+        warnings=tuple(settings["warnings"]),
+    )
+
+
+def _activity(row: aiosqlite.Row) -> AthleteActivity:
+    return AthleteActivity(
+        id=row["id"],
+        athlete_id=row["athlete_id"],
+        source=row["source"],
+        external_id=row["external_id"],
+        start_utc=datetime.fromisoformat(row["start_utc"]),
+        local_date=date.fromisoformat(row["local_date"]),
+        distance_m=row["distance_m"],
+        duration_s=row["duration_s"],
+        moving_s=row["moving_s"],
+        avg_hr=row["avg_hr"],
+        max_hr=row["max_hr"],
+        elevation_gain_m=row["elevation_gain_m"],
+        sport=row["sport"],
+        summary=json.loads(row["summary"]),
+    )
+
+
+def _executed(row: aiosqlite.Row) -> ExecutedDay:
+    return ExecutedDay(
+        id=row["id"],
+        execution_id=row["execution_id"],
+        activity_id=row["activity_id"],
+        week_index=row["week_index"],
+        day_index=row["day_index"],
+        date=date.fromisoformat(row["date"]),
+        planned=PlannedWorkout.model_validate_json(row["planned_data"]),
+        analysis=DayAnalysis.model_validate_json(row["analysis"]),
+    )
+
+
+def _due(row: aiosqlite.Row) -> DuePush:
+    day = None
+    if row["d_id"] is not None:
+        day = TrainingDayPlanned(
+            id=row["d_id"],
+            training_plan_id=row["plan_id"],
+            week_index=row["d_week"],
+            day_index=row["d_day"],
+            date=date.fromisoformat(row["due_day"]),
+            planned=PlannedWorkout.model_validate_json(row["d_data"]),
+        )
+    return DuePush(
+        athlete=_athlete(row),
+        plan_id=row["plan_id"],
+        local_date=date.fromisoformat(row["due_day"]),
+        day=day,
+    )

@@ -1,0 +1,36 @@
+"""Child process for the crash tests: writes plans and relinks a run in a loop until killed."""
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+
+from core.analysis import analyse
+from core.models import Athlete
+from storage.repository import SqliteRepository
+from storage.sqlite import Database
+from tests.storage.conftest import a_plan, a_run
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+async def main(path: str) -> None:
+    async with Database(path) as db:
+        repo = SqliteRepository(db)
+        athlete = await repo.upsert_athlete(Athlete(telegram_user_id=7, chat_id=7))
+        plan = await repo.active_plan(athlete.id) or await repo.save_plan(athlete.id, a_plan(), NOW)
+        run, _ = await repo.import_activity(athlete.id, a_run(1, 6))
+        days = [d for d in plan.days() if d.planned.type.is_run]
+        if await repo.unlinked_activities(athlete.id):  # the first run only
+            await repo.link_activity(athlete.id, run.id, days[0].id, analyse(days[0].planned, run))
+        print("ready", flush=True)
+        turn = 0
+        while True:
+            turn += 1
+            plan = await repo.save_plan(athlete.id, a_plan(), NOW)
+            days = [d for d in plan.days() if d.planned.type.is_run]
+            day = days[turn % len(days)]
+            await repo.relink_activity(athlete.id, run.id, day.id, analyse(day.planned, run))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1]))
