@@ -93,7 +93,7 @@ CREATE TABLE athlete_activities (
     UNIQUE (athlete_id, source, external_id)
 );
 CREATE INDEX athlete_activities_start ON athlete_activities (athlete_id, start_epoch);
-CREATE INDEX athlete_activities_fingerprint ON athlete_activities (athlete_id, fingerprint);
+CREATE INDEX athlete_activities_day ON athlete_activities (athlete_id, local_date);
 
 CREATE TABLE training_days_executed (
     id           INTEGER PRIMARY KEY,
