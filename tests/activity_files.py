@@ -1,0 +1,128 @@
+"""Build real FIT, GPX and TCX files with known values for the tests."""
+
+from datetime import UTC, datetime, timedelta
+
+from garmin_fit_sdk import Encoder, Profile
+
+MESG = Profile["mesg_num"]
+
+
+def fit_file(
+    start: datetime,
+    distance_m: float,
+    moving_s: float,
+    *,
+    sport: str = "running",
+    sub_sport: str = "generic",
+    elapsed_s: float | None = None,
+    avg_hr: int = 150,
+) -> bytes:
+    encoder = Encoder()
+    encoder.write_mesg(
+        {
+            "mesg_num": MESG["FILE_ID"],
+            "type": "activity",
+            "manufacturer": "garmin",
+            "product": 1,
+            "time_created": start,
+            "serial_number": 1234,
+        }
+    )
+    end = start + timedelta(seconds=elapsed_s or moving_s)
+    for second in range(0, int(moving_s), 60):
+        encoder.write_mesg(
+            {
+                "mesg_num": MESG["RECORD"],
+                "timestamp": start + timedelta(seconds=second),
+                "distance": distance_m * second / moving_s,
+                "heart_rate": avg_hr,
+            }
+        )
+    encoder.write_mesg(
+        {
+            "mesg_num": MESG["LAP"],
+            "timestamp": end,
+            "start_time": start,
+            "total_elapsed_time": elapsed_s or moving_s,
+            "total_timer_time": moving_s,
+            "total_distance": distance_m,
+        }
+    )
+    encoder.write_mesg(
+        {
+            "mesg_num": MESG["SESSION"],
+            "timestamp": end,
+            "start_time": start,
+            "total_elapsed_time": elapsed_s or moving_s,
+            "total_timer_time": moving_s,
+            "total_distance": distance_m,
+            "sport": sport,
+            "sub_sport": sub_sport,
+            "avg_heart_rate": avg_hr,
+            "max_heart_rate": avg_hr + 20,
+            "total_ascent": 42,
+            "first_lap_index": 0,
+            "num_laps": 1,
+        }
+    )
+    encoder.write_mesg(
+        {
+            "mesg_num": MESG["ACTIVITY"],
+            "timestamp": end,
+            "num_sessions": 1,
+            "total_timer_time": moving_s,
+            "type": "manual",
+        }
+    )
+    return encoder.close()
+
+
+def _track(start: datetime, distance_m: float, seconds: float, points: int = 60):
+    """Points due north from (52.5, 13.4): metres per degree of latitude ≈ 111 195."""
+    for i in range(points + 1):
+        yield (
+            52.5 + distance_m * i / points / 111_195,
+            13.4,
+            start + timedelta(seconds=seconds * i / points),
+        )
+
+
+def gpx_file(start: datetime, distance_m: float, seconds: float, kind: str = "running") -> bytes:
+    points = "".join(
+        f'<trkpt lat="{lat:.7f}" lon="{lon}"><ele>35</ele><time>{t:%Y-%m-%dT%H:%M:%SZ}</time>'
+        "<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>148</gpxtpx:hr>"
+        "</gpxtpx:TrackPointExtension></extensions></trkpt>"
+        for lat, lon, t in _track(start, distance_m, seconds)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<gpx version="1.1" creator="tests" xmlns="http://www.topografix.com/GPX/1/1" '
+        'xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+        f"<trk><name>Morning Run</name><type>{kind}</type><trkseg>{points}</trkseg></trk></gpx>"
+    ).encode()
+
+
+def tcx_file(
+    start: datetime, distance_m: float, moving_s: float, pause_s: float = 0, sport: str = "Running"
+) -> bytes:
+    points = "".join(
+        f"<Trackpoint><Time>{t:%Y-%m-%dT%H:%M:%SZ}</Time>"
+        f"<Position><LatitudeDegrees>{lat:.7f}</LatitudeDegrees>"
+        f"<LongitudeDegrees>{lon}</LongitudeDegrees></Position>"
+        f"<DistanceMeters>{distance_m * i / 60:.1f}</DistanceMeters>"
+        "<HeartRateBpm><Value>152</Value></HeartRateBpm></Trackpoint>"
+        for i, (lat, lon, t) in enumerate(_track(start, distance_m, moving_s + pause_s))
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f'<Activities><Activity Sport="{sport}"><Id>{start:%Y-%m-%dT%H:%M:%SZ}</Id>'
+        f'<Lap StartTime="{start:%Y-%m-%dT%H:%M:%SZ}">'
+        f"<TotalTimeSeconds>{moving_s}</TotalTimeSeconds>"
+        f"<DistanceMeters>{distance_m}</DistanceMeters><Calories>500</Calories>"
+        "<Intensity>Active</Intensity><TriggerMethod>Manual</TriggerMethod>"
+        f"<Track>{points}</Track></Lap></Activity></Activities></TrainingCenterDatabase>"
+    ).encode()
+
+
+MORNING = datetime(2026, 12, 2, 6, 30, tzinfo=UTC)
