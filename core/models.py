@@ -394,6 +394,7 @@ class Athlete(Model):
     push_time: str = "07:00"  # local HH:MM
     notifications: dict[str, bool] = Field(default_factory=dict)
     active: bool = True
+    onboarded: bool = False
     paused_until: date | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None

@@ -43,6 +43,7 @@ ATHLETE_FIELDS = frozenset(
         "notifications",
         "active",
         "paused_until",
+        "onboarded",
     }
 )
 
@@ -131,7 +132,7 @@ class SqliteRepository:
             return _json(value)
         if name == "paused_until":
             return value.isoformat() if value else None
-        if name == "active":
+        if name in ("active", "onboarded"):
             return int(bool(value))
         return getattr(value, "value", value)
 
@@ -730,6 +731,7 @@ def _athlete(row: aiosqlite.Row) -> Athlete:
         push_time=row["push_time"],
         notifications=json.loads(row["notifications"]),
         active=bool(row["active"]),
+        onboarded=bool(row["onboarded"]),
         paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),

@@ -41,7 +41,9 @@ class Database:
         self._conn.row_factory = aiosqlite.Row
         for pragma in (
             "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = FULL",
+            # WAL + NORMAL: a commit survives a killed process (it is in the WAL); only a power
+            # cut may lose the last commits. Each transaction is still all-or-nothing.
+            "PRAGMA synchronous = NORMAL",
             "PRAGMA foreign_keys = ON",
             f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
         ):

@@ -9,6 +9,7 @@ CREATE TABLE athletes (
     time_zone        TEXT    NOT NULL DEFAULT 'UTC',
     push_time        TEXT    NOT NULL DEFAULT '07:00',  -- local HH:MM
     notifications    TEXT    NOT NULL DEFAULT '{}',     -- JSON {kind: bool}
+    onboarded        INTEGER NOT NULL DEFAULT 0,
     active           INTEGER NOT NULL DEFAULT 1,
     paused_until     TEXT,
     created_at       TEXT    NOT NULL,

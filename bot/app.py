@@ -1,0 +1,128 @@
+"""The one wiring place: settings, database, clock and handlers → a running Application."""
+
+import logging
+import warnings
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.context import CoachApplication, CoachContext, Services
+from bot.handlers import account, activities, errors, race, start, views
+from bot.handlers import settings as settings_menu
+from bot.persistence import SqlitePersistence
+from bot.render import Renderer
+from bot.updates import FloodGuard, PerChatUpdateProcessor
+from core.clock import SystemClock
+from core.ports import Clock
+from gofast.config import Settings
+from storage.bot_state import BotStateStore
+from storage.repository import SqliteRepository
+from storage.sqlite import Database
+
+MAX_CONCURRENT_UPDATES = 64
+COMMANDS = [
+    ("today", "Today's workout"),
+    ("week", "This week"),
+    ("plan", "The whole plan"),
+    ("status", "Are you on track?"),
+    ("race", "Set a race goal"),
+    ("log", "Log a run by hand"),
+    ("predict", "Race predictions"),
+    ("settings", "Units, time zone, push time"),
+    ("export", "Download your data"),
+    ("delete", "Erase your data"),
+    ("help", "What I can do"),
+    ("cancel", "Stop what we're doing"),
+]
+
+# Our conversations mix buttons and text on purpose; per-message tracking is not wanted.
+warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> CoachApplication:
+    db = Database(settings.database_path)
+    application = (
+        ApplicationBuilder()
+        .application_class(CoachApplication)
+        .token(settings.require_token())
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .context_types(ContextTypes(context=CoachContext))
+        .persistence(SqlitePersistence(BotStateStore(db)))
+        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_post_init)
+        .build()
+    )
+    assert isinstance(application, CoachApplication)
+    application.services = Services(
+        settings=settings,
+        db=db,
+        repo=SqliteRepository(db, clock),
+        clock=clock or SystemClock(),
+        render=Renderer(),
+    )
+    _add_handlers(application, settings)
+    return application
+
+
+def _add_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    application.add_handler(TypeHandler(Update, FloodGuard(settings.flood_limit)), group=-1)
+    for handler in (
+        *start.handlers(),
+        race.build_race_conversation(),
+        settings_menu.build_settings_conversation(),
+        *views.handlers(),
+        *activities.handlers(),
+        *account.handlers(),
+        *start.last_resort(),
+    ):
+        application.add_handler(handler)
+    application.add_error_handler(errors.on_error)
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+
+
+class RedactSecrets(logging.Filter):
+    """Belt and braces: no log line ever carries the bot token (httpx logs request URLs)."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "<redacted>")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    redact = RedactSecrets([settings.require_token()])
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
+
+
+def run_bot(settings: Settings) -> None:
+    configure_logging(settings)
+    application = build_application(settings)
+    logging.getLogger("gofast").info("GoFast Coach starting (database %s)", settings.database_path)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)

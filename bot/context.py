@@ -1,0 +1,58 @@
+"""The bot's typed context: services reachable from every handler, no module globals."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.render import Renderer
+from core.models import Athlete
+from core.ports import Clock
+from gofast.config import Settings
+from storage.repository import SqliteRepository
+from storage.sqlite import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    repo: SqliteRepository
+    clock: Clock
+    render: Renderer
+
+    def local_now(self, athlete: Athlete) -> datetime:
+        return self.clock.now().astimezone(ZoneInfo(athlete.time_zone))
+
+    def today(self, athlete: Athlete) -> date:
+        return self.local_now(athlete).date()
+
+
+class CoachApplication(Application):  # type: ignore[type-arg]
+    """Opens the database before PTB loads persistence, and makes every update durable."""
+
+    services: Services
+
+    async def initialize(self) -> None:
+        await self.services.db.open()
+        await super().initialize()
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        await self.services.db.close()
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        if self.persistence is not None and isinstance(update, Update):
+            await self.update_persistence()
+
+
+class CoachContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
+    @property
+    def services(self) -> Services:
+        application = self.application
+        assert isinstance(application, CoachApplication)
+        return application.services

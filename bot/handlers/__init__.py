@@ -1,0 +1,1 @@
+"""One module per feature; each exports ``handlers()`` or ``build_<name>_conversation()``."""

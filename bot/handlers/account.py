@@ -1,0 +1,55 @@
+"""/export and /delete: the runner's own data, all of it."""
+
+import json
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.common import athlete_of, edit, say
+from bot.context import CoachContext
+from bot.keyboards import button, rows
+
+
+async def export(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    data = await context.services.repo.export_athlete(athlete.id)
+    chat = update.effective_chat
+    assert chat is not None
+    caption = context.services.render(
+        "account/export", plans=len(data["plans"]), runs=len(data["activities"])
+    )
+    await context.bot.send_document(
+        chat.id,
+        json.dumps(data, indent=2, ensure_ascii=False).encode(),
+        filename="gofast-export.json",
+        caption=caption,
+    )
+
+
+async def ask_delete(update: Update, context: CoachContext) -> None:
+    await athlete_of(update, context)
+    buttons = rows([button("Yes, delete everything", "dl:yes"), button("No, keep it", "dl:no")], 1)
+    await say(update, context, "account/delete_confirm", buttons)
+
+
+async def delete(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    await context.services.repo.delete_athlete(athlete.id)
+    context.user_data.clear()
+    context.chat_data.clear()
+    await edit(update, context, "account/deleted")
+
+
+async def keep(update: Update, context: CoachContext) -> None:
+    await edit(update, context, "account/kept")
+
+
+def handlers() -> list:  # type: ignore[type-arg]
+    return [
+        CommandHandler("export", export),
+        CommandHandler("delete", ask_delete),
+        CallbackQueryHandler(delete, pattern=r"^dl:yes$"),
+        CallbackQueryHandler(keep, pattern=r"^dl:no$"),
+    ]

@@ -1,0 +1,252 @@
+"""Runs arrive (a file in the chat, or /log) → stored → matched → linked, asked, or extra."""
+
+import logging
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.common import athlete_of, edit, say
+from bot.context import CoachContext
+from bot.keyboards import button, confirm_activity, other_days, rows, undo_link
+from core.errors import GoFastError, InvalidInput, NotFound
+from core.models import ActivitySource, Athlete, AthleteActivity, MatchDecision
+from core.parsing import parse_date, parse_distance, parse_duration
+from core.services import coaching
+from sources.files import MAX_FILE_BYTES, file_kind, parse_activity_file
+from storage.repository import AlreadyLinked
+
+log = logging.getLogger(__name__)
+
+
+async def on_document(update: Update, context: CoachContext) -> None:
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    athlete = await athlete_of(update, context)
+    document = message.document
+    name = document.file_name or "activity"
+    if file_kind(name) is None:
+        raise InvalidInput(
+            "I can read .fit, .gpx and .tcx files (also .gz). Export one and send it?"
+        )
+    if (document.file_size or 0) > MAX_FILE_BYTES:
+        raise InvalidInput("That file is over 20 MB, more than Telegram lets me download.")
+    telegram_file = await document.get_file()
+    data = bytes(await telegram_file.download_as_bytearray())
+    parsed = parse_activity_file(name, data)
+    zone = ZoneInfo(athlete.time_zone)
+    activity = AthleteActivity(
+        source=ActivitySource.FILE,
+        external_id=parsed.fingerprint,
+        start_utc=parsed.start_utc,
+        local_date=parsed.start_utc.astimezone(zone).date(),
+        distance_m=parsed.distance_m,
+        duration_s=parsed.duration_s,
+        moving_s=parsed.moving_s,
+        avg_hr=parsed.avg_hr,
+        max_hr=parsed.max_hr,
+        elevation_gain_m=parsed.elevation_gain_m,
+        sport=parsed.sport,
+        summary=parsed.summary | {"file_name": name[:100]},
+    )
+    await _import(update, context, athlete, activity)
+
+
+async def log_run(update: Update, context: CoachContext) -> None:
+    """``/log 8.2km 42:10 [yesterday|2026-11-20] [note…]``"""
+    athlete = await athlete_of(update, context)
+    message = update.effective_message
+    assert message is not None
+    args = context.args or []
+    if len(args) < 2:
+        await say(update, context, "activity/log_help", hint=None)
+        return
+    today = context.services.today(athlete)
+    try:
+        distance = parse_distance(args[0], athlete.units)
+        seconds = parse_duration(args[1])
+        on = parse_date(args[2], today) if len(args) > 2 else today
+    except InvalidInput as error:
+        await say(update, context, "activity/log_help", hint=error.message)
+        return
+    if on > today:
+        raise InvalidInput("That day hasn't happened yet: log runs you've done.")
+    zone = ZoneInfo(athlete.time_zone)
+    start = datetime.combine(on, time(12, 0), zone)  # no clock time given: midday local
+    activity = AthleteActivity(
+        # the message id makes a re-delivered update a repeat, not a second run
+        source=ActivitySource.MANUAL,
+        external_id=f"{message.chat_id}:{message.message_id}",
+        start_utc=start.astimezone(ZoneInfo("UTC")),
+        local_date=on,
+        distance_m=distance,
+        duration_s=seconds,
+        moving_s=seconds,
+        summary={"note": " ".join(args[3:])[:200]} if len(args) > 3 else {},
+    )
+    await _import(update, context, athlete, activity)
+
+
+async def _import(
+    update: Update, context: CoachContext, athlete: Athlete, activity: AthleteActivity
+) -> None:
+    services = context.services
+    outcome = await coaching.import_run(services.repo, athlete, activity, services.today(athlete))
+    stored, units = outcome.activity, athlete.units
+    assert stored.id is not None
+    if not outcome.created:
+        await say(
+            update, context, "activity/received", kind="duplicate", activity=stored, units=units
+        )
+    elif not stored.is_run:
+        await say(
+            update, context, "activity/received", kind="other_sport", activity=stored, units=units
+        )
+    elif outcome.decision is None:
+        await say(
+            update, context, "activity/received", kind="no_plan", activity=stored, units=units
+        )
+    elif outcome.linked is not None:
+        await say(
+            update,
+            context,
+            "activity/analysis",
+            undo_link(stored.id),
+            executed=outcome.linked.executed,
+            fitness=outcome.linked.fitness,
+            units=units,
+        )
+    elif outcome.decision is MatchDecision.ASK:
+        days = [c.day for c in outcome.candidates]
+        await say(
+            update,
+            context,
+            "activity/received",
+            confirm_activity(stored.id, days, units),
+            kind="ask",
+            activity=stored,
+            units=units,
+        )
+    else:
+        link = rows([button("📅 Link to a day", f"ac:o:{stored.id}")], 1)
+        await say(
+            update, context, "activity/received", link, kind="extra", activity=stored, units=units
+        )
+
+
+def _ids(data: str) -> list[int]:
+    return [int(part) for part in data.split(":")[2:]]
+
+
+async def link(update: Update, context: CoachContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    athlete = await athlete_of(update, context)
+    activity_id, day_id = _ids(query.data)
+    assert athlete.id is not None
+    services = context.services
+    try:
+        outcome = await coaching.link_run(
+            services.repo, athlete.id, activity_id, day_id, services.today(athlete)
+        )
+    except AlreadyLinked:
+        await query.answer(
+            "Already handled: this run or that day is already linked.", show_alert=True
+        )
+        return
+    await edit(
+        update,
+        context,
+        "activity/analysis",
+        undo_link(activity_id),
+        executed=outcome.executed,
+        fitness=outcome.fitness,
+        units=athlete.units,
+    )
+
+
+async def show_other_days(update: Update, context: CoachContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    athlete = await athlete_of(update, context)
+    (activity_id,) = _ids(query.data)
+    assert athlete.id is not None
+    activity = await _unlinked(context, athlete, activity_id)
+    days = await coaching.nearby_open_days(context.services.repo, athlete.id, activity_id)
+    if not days:
+        await query.answer("No open planned runs within a week of this one.", show_alert=True)
+        return
+    await edit(
+        update,
+        context,
+        "activity/received",
+        other_days(activity_id, days, athlete.units),
+        kind="other_days",
+        activity=activity,
+        units=athlete.units,
+    )
+
+
+async def mark_extra(update: Update, context: CoachContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    athlete = await athlete_of(update, context)
+    (activity_id,) = _ids(query.data)
+    activity = await _unlinked(context, athlete, activity_id)
+    await edit(
+        update,
+        context,
+        "activity/received",
+        kind="marked_extra",
+        activity=activity,
+        units=athlete.units,
+    )
+
+
+async def unlink(update: Update, context: CoachContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    athlete = await athlete_of(update, context)
+    (activity_id,) = _ids(query.data)
+    assert athlete.id is not None
+    repo = context.services.repo
+    try:
+        await repo.unlink_activity(athlete.id, activity_id)
+    except NotFound:
+        await query.answer("Already handled: that run isn't linked.", show_alert=True)
+        return
+    activity = await repo.get_activity(athlete.id, activity_id)
+    link = rows([button("📅 Link to a day", f"ac:o:{activity_id}")], 1)
+    await edit(
+        update,
+        context,
+        "activity/received",
+        link,
+        kind="unlinked",
+        activity=activity,
+        units=athlete.units,
+    )
+
+
+async def _unlinked(context: CoachContext, athlete: Athlete, activity_id: int) -> AthleteActivity:
+    """The runner's own activity that is not linked yet (else: already handled)."""
+    assert athlete.id is not None
+    repo = context.services.repo
+    activity = await repo.get_activity(athlete.id, activity_id)
+    if all(
+        a.id != activity_id for a in await repo.unlinked_activities(athlete.id, activity.local_date)
+    ):
+        raise GoFastError("Already handled: this run is linked to your plan.")
+    return activity
+
+
+def handlers() -> list:  # type: ignore[type-arg]
+    return [
+        MessageHandler(filters.Document.ALL, on_document),
+        CommandHandler("log", log_run),
+        CallbackQueryHandler(link, pattern=r"^ac:l:\d+:\d+$"),
+        CallbackQueryHandler(show_other_days, pattern=r"^ac:o:\d+$"),
+        CallbackQueryHandler(mark_extra, pattern=r"^ac:x:\d+$"),
+        CallbackQueryHandler(unlink, pattern=r"^ac:u:\d+$"),
+    ]

@@ -1,0 +1,40 @@
+"""The last line of defence: domain errors become friendly replies, bugs become one apology."""
+
+import logging
+
+from telegram import Update
+
+from bot.context import CoachContext
+from core.errors import GoFastError
+
+log = logging.getLogger("gofast.errors")
+
+
+async def on_error(update: object, context: CoachContext) -> None:
+    error = context.error
+    if not isinstance(update, Update):
+        log.error("error outside an update", exc_info=error)
+        return
+    if isinstance(error, GoFastError):
+        await _tell(update, context, error.message, domain=True)
+        return
+    user = update.effective_user
+    log.error(
+        "update %s from user %s failed",
+        update.update_id,
+        user.id if user else None,
+        exc_info=error,
+    )
+    await _tell(update, context, context.services.render("errors/generic"), domain=False)
+
+
+async def _tell(update: Update, context: CoachContext, text: str, *, domain: bool) -> None:
+    """Answer a pressed button with an alert, a message with a reply; never raise from here."""
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200], show_alert=True)
+        elif update.effective_chat is not None:
+            body = context.services.render("errors/domain", message=text) if domain else text
+            await context.bot.send_message(update.effective_chat.id, body)
+    except Exception:  # the reply itself failed (network, blocked bot): logging is all we can do
+        log.warning("could not tell user about an error", exc_info=True)

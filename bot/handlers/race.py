@@ -1,0 +1,531 @@
+"""/race: the guided race-goal conversation → summary → a saved plan.
+
+Each step parses one answer into the draft (``user_data["race"]``), then :func:`ask` stores the
+draft and the next state *before* sending the next question: a crash right after a reply never
+loses the answer. Anything unexpected re-asks the current question with a hint.
+"""
+
+from datetime import date
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.common import athlete_of, drop_buttons, say
+from bot.context import CoachContext
+from bot.keyboards import WEEKDAYS, button, rows
+from core.errors import GoFastError, InvalidInput
+from core.fitness import check_vdot_range, equivalent_time, vdot
+from core.models import STANDARD_DISTANCES, Athlete, Race, RaceType
+from core.parsing import parse_date, parse_distance, parse_duration
+from core.plan import PlanRequest, default_run_days, generate_plan
+from core.prediction import predict
+from core.profiles import profile_for
+from core.units import FIVE_K_M
+
+REPLACE, NAME, PICK, TYPE, DISTANCE, DATE, LOCATION = (
+    "REPLACE",
+    "NAME",
+    "PICK",
+    "TYPE",
+    "DISTANCE",
+    "DATE",
+    "LOCATION",
+)
+GOAL, FIVE_K, WEEKLY, DAYS, LONG_DAY, CONFIRM, EDIT = (
+    "GOAL",
+    "FIVE_K",
+    "WEEKLY",
+    "DAYS",
+    "LONG_DAY",
+    "CONFIRM",
+    "EDIT",
+)
+CONVERSATION = "race"
+UNSURE_5K_S = 30 * 60  # a typical recreational 5k when nothing else is known
+GOAL_TO_5K_MARGIN = 1.03  # goals are usually a little ambitious
+EDITABLE = {"date": DATE, "goal": GOAL, "5k": FIVE_K, "weekly": WEEKLY, "days": DAYS}
+
+
+def _draft(context: CoachContext) -> dict[str, Any]:
+    return context.user_data.setdefault("race", {})
+
+
+async def ask(update: Update, context: CoachContext, state: str, hint: str | None = None) -> str:
+    """Persist the draft and ``state`` now, then send the question for ``state``."""
+    draft = _draft(context)
+    draft["state"] = state
+    await _persist(update, context, state)
+    athlete = await athlete_of(update, context)
+    if state == CONFIRM:
+        return await _summary(update, context, athlete, hint)
+    values: dict[str, Any] = {"step": state, "draft": draft, "hint": hint}
+    if state == REPLACE:
+        assert athlete.id is not None
+        values["plan"] = await context.services.repo.active_plan(athlete.id)
+    if state == GOAL:
+        values["goal_example"] = "3:45:00" if draft.get("distance_m", 0) > 15000 else "24:30"
+    if state == WEEKLY:
+        values["units_word"] = "kilometres" if athlete.units.value == "km" else "miles"
+    values["known"] = state == NAME and bool(draft.get("known"))
+    await say(update, context, "race/question", _keyboard(state, draft), **values)
+    return state
+
+
+async def _persist(update: Update, context: CoachContext, state: str | None) -> None:
+    persistence = context.application.persistence
+    user, chat = update.effective_user, update.effective_chat
+    if persistence is None or user is None or chat is None:
+        return
+    await persistence.update_user_data(user.id, context.user_data)
+    # per_chat and per_user: PTB keys this conversation by (chat id, user id)
+    await persistence.update_conversation(CONVERSATION, (chat.id, user.id), state)
+
+
+def _keyboard(state: str, draft: dict[str, Any]) -> InlineKeyboardMarkup | None:
+    if state == REPLACE:
+        return rows(
+            [button("Yes, new race", "rc:replace:yes"), button("Keep my plan", "rc:cancel")], 2
+        )
+    if state == PICK:
+        known = [
+            button(f"{r['name']} · {r['date']}", f"rc:known:{r['id']}") for r in draft["known"]
+        ]
+        return rows([*known, button(f"➕ A new race “{draft['name'][:30]}”", "rc:new")], 1)
+    if state == TYPE:
+        kinds = [
+            ("5k", "5k"),
+            ("10k", "10k"),
+            ("Half", "half"),
+            ("Marathon", "marathon"),
+            ("Other distance", "other"),
+        ]
+        return rows((button(label, f"rc:type:{code}") for label, code in kinds), 2)
+    if state == LOCATION:
+        return rows([button("Skip", "rc:skip")], 1)
+    if state == GOAL:
+        return rows([button("🙌 Just finish", "rc:finish")], 1)
+    if state == FIVE_K:
+        return rows([button("🤷 Not sure", "rc:unsure")], 1)
+    if state == DAYS:
+        chosen = set(draft.get("days", []))
+        toggles = [
+            button(("✅ " if i in chosen else "") + d, f"rc:day:{i}")
+            for i, d in enumerate(WEEKDAYS)
+        ]
+        return InlineKeyboardMarkup([toggles[:4], toggles[4:], [button("Done", "rc:days:done")]])
+    if state == LONG_DAY:
+        return rows((button(WEEKDAYS[i], f"rc:long:{i}") for i in draft["days"]), 4)
+    if state == EDIT:
+        fields = [
+            ("Race date", "date"),
+            ("Goal", "goal"),
+            ("5k time", "5k"),
+            ("Weekly volume", "weekly"),
+            ("Run days", "days"),
+        ]
+        return rows((button(label, f"rc:edit:{code}") for label, code in fields), 2)
+    return None
+
+
+async def _next(update: Update, context: CoachContext, default: str) -> str:
+    """After an answer: back to the summary when editing, else the natural next question."""
+    return await ask(update, context, CONFIRM if _draft(context).get("editing") else default)
+
+
+# ---- entry -------------------------------------------------------------------------------
+
+
+async def begin(update: Update, context: CoachContext) -> str:
+    athlete = await athlete_of(update, context)
+    await drop_buttons(update)
+    context.user_data["race"] = {}
+    assert athlete.id is not None
+    if await context.services.repo.active_plan(athlete.id) is not None:
+        return await ask(update, context, REPLACE)
+    return await ask(update, context, NAME)
+
+
+async def replace_yes(update: Update, context: CoachContext) -> str:
+    await drop_buttons(update)
+    return await ask(update, context, NAME)
+
+
+# ---- answers -----------------------------------------------------------------------------
+
+
+async def got_name(update: Update, context: CoachContext) -> str:
+    name = " ".join((update.effective_message.text or "").split())[:80]  # type: ignore[union-attr]
+    if len(name) < 2:
+        return await ask(update, context, NAME, hint="A race name needs a couple of letters.")
+    draft = _draft(context)
+    draft["name"] = name
+    athlete = await athlete_of(update, context)
+    known = await context.services.repo.find_races(name, context.services.today(athlete))
+    draft["known"] = [
+        {"id": r.id, "name": r.race_name, "date": r.race_date.isoformat()} for r in known
+    ]
+    return await ask(update, context, PICK if known else TYPE)
+
+
+async def picked_known(update: Update, context: CoachContext) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    draft = _draft(context)
+    race_id = int(query.data.split(":")[2])
+    athlete = await athlete_of(update, context)
+    races = await context.services.repo.find_races(
+        draft.get("name", ""), context.services.today(athlete)
+    )
+    race = next((r for r in races if r.id == race_id), None)
+    await drop_buttons(update)
+    if race is None:
+        return await ask(update, context, TYPE, hint="I lost that race; let's enter it.")
+    draft.update(
+        name=race.race_name,
+        type=race.race_type.value,
+        distance_m=race.distance_m,
+        location=race.location,
+    )
+    try:
+        _set_date(draft, athlete, context, race.race_date.isoformat())
+    except InvalidInput as error:
+        return await ask(update, context, DATE, hint=error.message)
+    return await ask(update, context, GOAL)
+
+
+async def new_race(update: Update, context: CoachContext) -> str:
+    await drop_buttons(update)
+    return await ask(update, context, TYPE)
+
+
+async def got_type(update: Update, context: CoachContext) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    code = query.data.split(":")[2]
+    await drop_buttons(update)
+    if code == "other":
+        return await ask(update, context, DISTANCE)
+    race_type = RaceType(code)
+    _draft(context).update(type=race_type.value, distance_m=STANDARD_DISTANCES[race_type])
+    return await ask(update, context, DATE)
+
+
+async def got_distance(update: Update, context: CoachContext) -> str:
+    athlete = await athlete_of(update, context)
+    try:
+        metres = parse_distance(update.effective_message.text or "", athlete.units)  # type: ignore[union-attr]
+    except InvalidInput as error:
+        return await ask(update, context, DISTANCE, hint=error.message)
+    if metres < 1000:
+        return await ask(update, context, DISTANCE, hint="Races start at 1 km for this coach.")
+    _draft(context).update(type=RaceType.from_distance(metres).value, distance_m=metres)
+    return await ask(update, context, DATE)
+
+
+def _set_date(draft: dict[str, Any], athlete: Athlete, context: CoachContext, text: str) -> None:
+    today = context.services.today(athlete)
+    race_day = parse_date(text, today)
+    if race_day <= today:
+        raise InvalidInput("That date isn't in the future. When is the race?")
+    if (race_day - today).days > 2 * 365:
+        raise InvalidInput("That's more than two years away: pick a race within two years.")
+    weeks = -(-((race_day - today).days + 1) // 7)
+    profile = profile_for(RaceType(draft["type"]), draft["distance_m"])
+    if weeks < profile.hard_min_weeks:
+        raise InvalidInput(
+            f"That's only {weeks} week(s) away; a safe {profile.race_type.label} plan needs at "
+            f"least {profile.hard_min_weeks}. Pick a later date (or /cancel)."
+        )
+    draft["date"] = race_day.isoformat()
+
+
+async def got_date(update: Update, context: CoachContext) -> str:
+    athlete = await athlete_of(update, context)
+    try:
+        _set_date(_draft(context), athlete, context, update.effective_message.text or "")  # type: ignore[union-attr]
+    except InvalidInput as error:
+        return await ask(update, context, DATE, hint=error.message)
+    return await _next(update, context, LOCATION)
+
+
+async def got_location(update: Update, context: CoachContext) -> str:
+    if update.callback_query is None:
+        text = " ".join((update.effective_message.text or "").split())[:80]  # type: ignore[union-attr]
+        _draft(context)["location"] = text or None
+    else:
+        await drop_buttons(update)
+    return await ask(update, context, GOAL)
+
+
+async def got_goal(update: Update, context: CoachContext) -> str:
+    draft = _draft(context)
+    if update.callback_query is not None:
+        await drop_buttons(update)
+        draft["goal_s"] = None
+        return await _next(update, context, FIVE_K)
+    try:
+        goal = parse_duration(
+            update.effective_message.text or "", hours_first=draft["distance_m"] > 15000
+        )  # type: ignore[union-attr]
+        check_vdot_range(vdot(draft["distance_m"], goal))
+    except InvalidInput as error:
+        return await ask(update, context, GOAL, hint=error.message)
+    draft["goal_s"] = goal
+    return await _next(update, context, FIVE_K)
+
+
+async def got_five_k(update: Update, context: CoachContext) -> str:
+    draft = _draft(context)
+    if update.callback_query is not None:
+        await drop_buttons(update)
+        draft.update(five_k_s=_estimated_5k(draft), five_k_estimated=True)
+        return await _next(update, context, WEEKLY)
+    try:
+        seconds = parse_duration(update.effective_message.text or "")  # type: ignore[union-attr]
+        check_vdot_range(vdot(FIVE_K_M, seconds))
+    except InvalidInput as error:
+        return await ask(update, context, FIVE_K, hint=error.message)
+    draft.update(five_k_s=seconds, five_k_estimated=False)
+    return await _next(update, context, WEEKLY)
+
+
+def _estimated_5k(draft: dict[str, Any]) -> int:
+    goal = draft.get("goal_s")
+    if not goal:
+        return UNSURE_5K_S
+    return round(equivalent_time(vdot(draft["distance_m"], goal), FIVE_K_M) * GOAL_TO_5K_MARGIN)
+
+
+async def got_weekly(update: Update, context: CoachContext) -> str:
+    athlete = await athlete_of(update, context)
+    text = (update.effective_message.text or "").strip().lower()  # type: ignore[union-attr]
+    try:
+        metres = 0.0 if text in ("0", "none", "nothing") else parse_distance(text, athlete.units)
+    except InvalidInput as error:
+        return await ask(update, context, WEEKLY, hint=error.message)
+    if metres > 250_000:
+        return await ask(update, context, WEEKLY, hint="That's more than I coach: under 250 km.")
+    draft = _draft(context)
+    draft["weekly_m"] = metres
+    draft.setdefault("days", list(default_run_days(4, 6)))
+    return await _next(update, context, DAYS)
+
+
+async def toggle_day(update: Update, context: CoachContext) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    day = int(query.data.split(":")[2]) % 7
+    draft = _draft(context)
+    days = set(draft.get("days", []))
+    days ^= {day}
+    draft["days"] = sorted(days)
+    await _persist(update, context, DAYS)
+    await query.answer()
+    await query.edit_message_reply_markup(_keyboard(DAYS, draft))
+    return DAYS
+
+
+async def days_done(update: Update, context: CoachContext) -> str:
+    query = update.callback_query
+    assert query is not None
+    draft = _draft(context)
+    if not 3 <= len(draft.get("days", [])) <= 7:
+        await query.answer("Pick between 3 and 7 days.", show_alert=True)
+        return DAYS
+    await drop_buttons(update)
+    return await ask(update, context, LONG_DAY)
+
+
+async def got_long_day(update: Update, context: CoachContext) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    day = int(query.data.split(":")[2])
+    draft = _draft(context)
+    if day not in draft.get("days", []):
+        await query.answer("Pick one of your run days.", show_alert=True)
+        return LONG_DAY
+    draft["long_day"] = day
+    await drop_buttons(update)
+    return await ask(update, context, CONFIRM)
+
+
+# ---- summary and save ----------------------------------------------------------------------
+
+
+def plan_request(draft: dict[str, Any], athlete: Athlete, today: date) -> PlanRequest:
+    race = Race(
+        race_name=draft["name"],
+        race_type=RaceType(draft["type"]),
+        race_date=date.fromisoformat(draft["date"]),
+        location=draft.get("location"),
+        distance_m=draft["distance_m"],
+        created_by_athlete_id=athlete.id,
+    )
+    return PlanRequest(
+        race=race,
+        start_date=today,
+        baseline_5k_s=draft["five_k_s"],
+        baseline_weekly_m=draft["weekly_m"],
+        run_days=tuple(draft["days"]),
+        long_run_day=draft["long_day"],
+        goal_time_s=draft.get("goal_s"),
+        units=athlete.units,
+    )
+
+
+async def _summary(
+    update: Update, context: CoachContext, athlete: Athlete, hint: str | None
+) -> str:
+    draft = _draft(context)
+    try:
+        plan = generate_plan(plan_request(draft, athlete, context.services.today(athlete)))
+    except GoFastError as error:
+        draft["editing"] = True
+        return await ask(update, context, EDIT, hint=error.message)
+    peak = max(plan.weeks, key=lambda w: w.target_m if w.phase.value != "taper" else 0)
+    prediction = predict(draft["five_k_s"], draft["distance_m"], draft.get("goal_s"))
+    buttons = rows(
+        [
+            button("✅ Confirm", "rc:ok"),
+            button("✏️ Change", "rc:change"),
+            button("✖ Cancel", "rc:cancel"),
+        ],
+        3,
+    )
+    await say(
+        update,
+        context,
+        "race/summary",
+        buttons,
+        plan=plan,
+        peak=peak,
+        first=plan.weeks[0],
+        prediction=prediction,
+        units=athlete.units,
+        estimated=draft.get("five_k_estimated"),
+        hint=hint,
+    )
+    return CONFIRM
+
+
+async def confirm(update: Update, context: CoachContext) -> int:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    services = context.services
+    today = services.today(athlete)
+    plan = generate_plan(plan_request(_draft(context), athlete, today))
+    saved = await services.repo.save_plan(athlete.id, plan, services.clock.now())
+    await drop_buttons(update)
+    context.user_data.pop("race", None)
+    await _persist(update, context, None)
+    await say(
+        update,
+        context,
+        "race/saved",
+        plan=saved,
+        today=saved.day_on(today),
+        units=athlete.units,
+        push_time=athlete.push_time,
+    )
+    return ConversationHandler.END
+
+
+async def change(update: Update, context: CoachContext) -> str:
+    await drop_buttons(update)
+    _draft(context)["editing"] = True
+    return await ask(update, context, EDIT)
+
+
+async def edit_field(update: Update, context: CoachContext) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    state = EDITABLE.get(query.data.split(":")[2])
+    await drop_buttons(update)
+    return await ask(update, context, state or EDIT)
+
+
+async def cancel(update: Update, context: CoachContext) -> int:
+    athlete = await athlete_of(update, context)
+    await drop_buttons(update)
+    context.user_data.pop("race", None)
+    await _persist(update, context, None)
+    assert athlete.id is not None
+    kept = await context.services.repo.active_plan(athlete.id)
+    await say(update, context, "race/cancelled", kept=kept)
+    return ConversationHandler.END
+
+
+async def reask(update: Update, context: CoachContext) -> str:
+    """Text where a button was expected, a stale button, a sticker…: ask again, kindly."""
+    state = _draft(context).get("state", NAME)
+    if update.callback_query is not None:
+        await update.callback_query.answer("That button is from an earlier question.")
+        return await ask(update, context, state)
+    hint = "Please use the buttons below." if _keyboard_only(state) else "I didn't get that."
+    return await ask(update, context, state, hint=hint)
+
+
+def _keyboard_only(state: str) -> bool:
+    return state in (REPLACE, PICK, TYPE, DAYS, LONG_DAY, CONFIRM, EDIT)
+
+
+def build_race_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler("race", begin),
+            CallbackQueryHandler(begin, pattern=r"^rc:start$"),
+        ],
+        states={
+            REPLACE: [CallbackQueryHandler(replace_yes, pattern=r"^rc:replace:yes$")],
+            NAME: [MessageHandler(text, got_name)],
+            PICK: [
+                CallbackQueryHandler(picked_known, pattern=r"^rc:known:\d+$"),
+                CallbackQueryHandler(new_race, pattern=r"^rc:new$"),
+            ],
+            TYPE: [
+                CallbackQueryHandler(got_type, pattern=r"^rc:type:(5k|10k|half|marathon|other)$")
+            ],
+            DISTANCE: [MessageHandler(text, got_distance)],
+            DATE: [MessageHandler(text, got_date)],
+            LOCATION: [
+                MessageHandler(text, got_location),
+                CallbackQueryHandler(got_location, pattern=r"^rc:skip$"),
+            ],
+            GOAL: [
+                MessageHandler(text, got_goal),
+                CallbackQueryHandler(got_goal, pattern=r"^rc:finish$"),
+            ],
+            FIVE_K: [
+                MessageHandler(text, got_five_k),
+                CallbackQueryHandler(got_five_k, pattern=r"^rc:unsure$"),
+            ],
+            WEEKLY: [MessageHandler(text, got_weekly)],
+            DAYS: [
+                CallbackQueryHandler(toggle_day, pattern=r"^rc:day:\d$"),
+                CallbackQueryHandler(days_done, pattern=r"^rc:days:done$"),
+            ],
+            LONG_DAY: [CallbackQueryHandler(got_long_day, pattern=r"^rc:long:\d$")],
+            CONFIRM: [
+                CallbackQueryHandler(confirm, pattern=r"^rc:ok$"),
+                CallbackQueryHandler(change, pattern=r"^rc:change$"),
+            ],
+            EDIT: [CallbackQueryHandler(edit_field, pattern=r"^rc:edit:\w+$")],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(cancel, pattern=r"^rc:cancel$"),
+            MessageHandler(filters.ALL & ~filters.COMMAND, reask),
+            CallbackQueryHandler(reask, pattern=r"^rc:"),
+        ],
+        name=CONVERSATION,
+        persistent=True,
+        allow_reentry=True,
+    )

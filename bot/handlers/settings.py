@@ -1,0 +1,184 @@
+"""/settings: units, time zone, push time and which messages to get."""
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.common import athlete_of, edit, say
+from bot.context import CoachContext
+from bot.handlers.start import PUSH_TIMES, parse_clock
+from bot.keyboards import button, rows
+from bot.timezones import resolve_zone, zone_at
+from core.errors import InvalidInput
+from core.models import Athlete, Units
+
+MENU, ZONE, TIME = "MENU", "ZONE", "TIME"
+NOTIFICATION_KINDS = (
+    ("daily", "daily"),
+    ("weekly", "weekly"),
+    ("rest", "rest days"),
+    ("nudges", "nudges"),
+)
+
+
+def notifications_on(athlete: Athlete) -> dict[str, bool]:
+    """Every kind is on until the runner turns it off."""
+    return {kind: athlete.notifications.get(kind, True) for kind, _ in NOTIFICATION_KINDS}
+
+
+def _menu_keyboard(athlete: Athlete):  # type: ignore[no-untyped-def]
+    on = notifications_on(athlete)
+    other = "miles" if athlete.units is Units.KM else "kilometres"
+    buttons = [
+        button(f"Switch to {other}", "st:units"),
+        button("Time zone", "st:zone"),
+        button("Push time", "st:time"),
+        *[
+            button(f"{'🔕' if on[k] else '🔔'} {label}", f"st:n:{k}")
+            for k, label in NOTIFICATION_KINDS
+        ],
+        button("Done", "st:done"),
+    ]
+    return rows(buttons, 3)
+
+
+def _menu_values(context: CoachContext, athlete: Athlete, hint: str | None = None) -> dict:  # type: ignore[type-arg]
+    return {
+        "athlete": athlete,
+        "on": notifications_on(athlete),
+        "kinds": NOTIFICATION_KINDS,
+        "local_time": f"{context.services.local_now(athlete):%H:%M}",
+        "hint": hint,
+    }
+
+
+async def show(update: Update, context: CoachContext, hint: str | None = None) -> str:
+    athlete = await athlete_of(update, context)
+    await say(
+        update,
+        context,
+        "settings/menu",
+        _menu_keyboard(athlete),
+        **_menu_values(context, athlete, hint),
+    )
+    return MENU
+
+
+async def _refresh(update: Update, context: CoachContext, athlete: Athlete) -> str:
+    await edit(
+        update, context, "settings/menu", _menu_keyboard(athlete), **_menu_values(context, athlete)
+    )
+    return MENU
+
+
+async def toggle_units(update: Update, context: CoachContext) -> str:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    units = Units.MI if athlete.units is Units.KM else Units.KM
+    return await _refresh(
+        update, context, await context.services.repo.update_athlete(athlete.id, units=units)
+    )
+
+
+async def toggle_notification(update: Update, context: CoachContext) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    kind = query.data.split(":")[2]
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    if kind not in dict(NOTIFICATION_KINDS):
+        raise InvalidInput("That button is out of date.")
+    on = notifications_on(athlete)
+    on[kind] = not on[kind]
+    updated = await context.services.repo.update_athlete(athlete.id, notifications=on)
+    return await _refresh(update, context, updated)
+
+
+async def ask_zone(update: Update, context: CoachContext, hint: str | None = None) -> str:
+    await say(update, context, "settings/ask_zone", hint=hint)
+    return ZONE
+
+
+async def save_zone(update: Update, context: CoachContext) -> str:
+    message = update.effective_message
+    assert message is not None
+    try:
+        if message.location is not None:
+            zone = zone_at(message.location.latitude, message.location.longitude)
+        else:
+            zone = resolve_zone(message.text or "")
+    except InvalidInput as error:
+        return await ask_zone(update, context, error.message)
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    await context.services.repo.update_athlete(athlete.id, time_zone=zone)
+    return await show(update, context)
+
+
+async def ask_time(update: Update, context: CoachContext, hint: str | None = None) -> str:
+    times = rows((button(t, f"st:t:{t.replace(':', '')}") for t in PUSH_TIMES), 3)
+    await say(update, context, "settings/ask_time", times, hint=hint)
+    return TIME
+
+
+async def save_time(update: Update, context: CoachContext) -> str:
+    query = update.callback_query
+    if query is not None and query.data is not None:
+        digits = query.data.split(":")[2]
+        text = f"{digits[:2]}:{digits[2:]}"
+        await query.answer()
+    else:
+        text = update.effective_message.text or ""  # type: ignore[union-attr]
+    try:
+        clock = parse_clock(text)
+    except InvalidInput as error:
+        return await ask_time(update, context, error.message)
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    await context.services.repo.update_athlete(athlete.id, push_time=clock)
+    return await show(update, context)
+
+
+async def done(update: Update, context: CoachContext) -> int:
+    query = update.callback_query
+    if query is not None:
+        await query.answer("Saved")
+        await query.edit_message_reply_markup(None)
+    return ConversationHandler.END
+
+
+async def reask(update: Update, context: CoachContext) -> str:
+    return await show(update, context, hint="Pick a setting below, or Done.")
+
+
+def build_settings_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CommandHandler("settings", show)],
+        states={
+            MENU: [
+                CallbackQueryHandler(toggle_units, pattern=r"^st:units$"),
+                CallbackQueryHandler(toggle_notification, pattern=r"^st:n:\w+$"),
+                CallbackQueryHandler(ask_zone, pattern=r"^st:zone$"),
+                CallbackQueryHandler(ask_time, pattern=r"^st:time$"),
+            ],
+            ZONE: [MessageHandler(text | filters.LOCATION, save_zone)],
+            TIME: [
+                CallbackQueryHandler(save_time, pattern=r"^st:t:\d{4}$"),
+                MessageHandler(text, save_time),
+            ],
+        },
+        fallbacks=[
+            CallbackQueryHandler(done, pattern=r"^st:done$"),
+            CommandHandler("cancel", done),
+            MessageHandler(filters.ALL & ~filters.COMMAND, reask),
+        ],
+        name="settings",
+        persistent=True,
+        allow_reentry=True,
+    )

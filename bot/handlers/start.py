@@ -1,0 +1,233 @@
+"""/start: welcome and onboarding (units, time zone, push time). Re-running it loses nothing."""
+
+import re
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.common import athlete_of, drop_buttons, say
+from bot.context import CoachContext
+from bot.keyboards import button, rows, single
+from bot.timezones import COMMON_ZONES, resolve_zone, zone_at
+from core.errors import InvalidInput
+from core.models import Athlete, Units
+
+UNITS, ZONE, PUSH_TIME = "UNITS", "ZONE", "PUSH_TIME"
+PUSH_TIMES = ("05:30", "06:00", "06:30", "07:00", "07:30", "08:00")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.h]?([0-5]\d)$")
+
+
+def parse_clock(text: str) -> str:
+    match = _CLOCK.match(text.strip().lower())
+    if not match:
+        raise InvalidInput("Send a time like 06:45 (24-hour clock).")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+async def start(update: Update, context: CoachContext) -> str | int:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    services = context.services
+    athlete = await services.repo.upsert_athlete(
+        Athlete(
+            telegram_user_id=user.id,
+            chat_id=chat.id,
+            display_name=user.first_name or "",
+            time_zone=services.settings.default_time_zone,
+            push_time=services.settings.default_push_time,
+        )
+    )
+    if athlete.onboarded:
+        assert athlete.id is not None
+        plan = await services.repo.active_plan(athlete.id)
+        await say(update, context, "start/welcome_back", name=user.first_name, plan=plan)
+        return ConversationHandler.END
+    return await ask_units(update, context, "start/welcome")
+
+
+async def ask_units(update: Update, context: CoachContext, template: str = "start/units") -> str:
+    context.user_data["onboarding_step"] = UNITS
+    units = rows([button("Kilometres", "on:u:km"), button("Miles", "on:u:mi")], 2)
+    user = update.effective_user
+    await say(update, context, template, units, name=user.first_name if user else "")
+    return UNITS
+
+
+async def save_units(update: Update, context: CoachContext) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    await context.services.repo.update_athlete(athlete.id, units=Units(query.data.split(":")[2]))
+    await drop_buttons(update)
+    return await ask_zone(update, context)
+
+
+async def ask_zone(update: Update, context: CoachContext, hint: str | None = None) -> str:
+    context.user_data["onboarding_step"] = ZONE
+    zones = rows(
+        (
+            button(z.split("/")[-1].replace("_", " "), f"on:z:{i}")
+            for i, z in enumerate(COMMON_ZONES)
+        ),
+        4,
+    )
+    await say(update, context, "start/zone", zones, hint=hint)
+    location = ReplyKeyboardMarkup(
+        [[KeyboardButton("📍 Share my location", request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, "…or share your location:", reply_markup=location)
+    return ZONE
+
+
+async def zone_button(update: Update, context: CoachContext) -> str:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    index = int(query.data.split(":")[2])
+    if not 0 <= index < len(COMMON_ZONES):
+        raise InvalidInput("That button is out of date: pick again?")
+    await drop_buttons(update)
+    return await save_zone(update, context, COMMON_ZONES[index])
+
+
+async def zone_text(update: Update, context: CoachContext) -> str:
+    message = update.effective_message
+    assert message is not None
+    try:
+        if message.location is not None:
+            zone = zone_at(message.location.latitude, message.location.longitude)
+        else:
+            zone = resolve_zone(message.text or "")
+    except InvalidInput as error:
+        return await ask_zone(update, context, hint=error.message)
+    return await save_zone(update, context, zone)
+
+
+async def save_zone(update: Update, context: CoachContext, zone: str) -> str:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    await context.services.repo.update_athlete(athlete.id, time_zone=zone)
+    return await ask_push_time(update, context, zone)
+
+
+async def ask_push_time(
+    update: Update, context: CoachContext, zone: str, hint: str | None = None
+) -> str:
+    context.user_data["onboarding_step"] = PUSH_TIME
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, "👍", reply_markup=ReplyKeyboardRemove())
+    times = rows((button(t, f"on:t:{t.replace(':', '')}") for t in PUSH_TIMES), 3)
+    await say(update, context, "start/push_time", times, zone=zone, hint=hint)
+    return PUSH_TIME
+
+
+async def push_time_button(update: Update, context: CoachContext) -> int:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    digits = query.data.split(":")[2]
+    await drop_buttons(update)
+    return await finish(update, context, parse_clock(f"{digits[:2]}:{digits[2:]}"))
+
+
+async def push_time_text(update: Update, context: CoachContext) -> str | int:
+    message = update.effective_message
+    assert message is not None
+    try:
+        clock = parse_clock(message.text or "")
+    except InvalidInput as error:
+        athlete = await athlete_of(update, context)
+        return await ask_push_time(update, context, athlete.time_zone, hint=error.message)
+    return await finish(update, context, clock)
+
+
+async def finish(update: Update, context: CoachContext, push_time: str) -> int:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    athlete = await context.services.repo.update_athlete(
+        athlete.id, push_time=push_time, onboarded=True
+    )
+    context.user_data.pop("onboarding_step", None)
+    await say(update, context, "start/done", single("🏁 Set my race", "rc:start"), athlete=athlete)
+    return ConversationHandler.END
+
+
+async def reask(update: Update, context: CoachContext) -> str:
+    """Anything unexpected during onboarding: ask the current question again."""
+    athlete = await athlete_of(update, context)
+    if update.callback_query is not None:
+        await update.callback_query.answer("That button is from an earlier question.")
+    return (
+        await ask_zone(update, context, hint="Let's finish setting up first.")
+        if (athlete.time_zone == context.services.settings.default_time_zone)
+        else await ask_push_time(update, context, athlete.time_zone, hint="Pick a time first.")
+    )
+
+
+async def cancel(update: Update, context: CoachContext) -> int:
+    await say(
+        update,
+        context,
+        "errors/domain",
+        message="Setup paused. Send /start whenever you want to finish it.",
+    )
+    return ConversationHandler.END
+
+
+async def help_command(update: Update, context: CoachContext) -> None:
+    await say(update, context, "start/help")
+
+
+async def unknown(update: Update, context: CoachContext) -> None:
+    """Whatever no other handler wanted: a message, an unknown command, an old button."""
+    if update.callback_query is not None:
+        await update.callback_query.answer("This button has expired.", show_alert=True)
+        return
+    user = update.effective_user
+    known = user is not None and await context.services.repo.athlete_by_telegram(user.id)
+    await say(update, context, "start/unknown", known=bool(known))
+
+
+def build_onboarding_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CommandHandler("start", start)],
+        states={
+            UNITS: [CallbackQueryHandler(save_units, pattern=r"^on:u:(km|mi)$")],
+            ZONE: [
+                CallbackQueryHandler(zone_button, pattern=r"^on:z:\d+$"),
+                MessageHandler(text | filters.LOCATION, zone_text),
+            ],
+            PUSH_TIME: [
+                CallbackQueryHandler(push_time_button, pattern=r"^on:t:\d{4}$"),
+                MessageHandler(text, push_time_text),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            MessageHandler(filters.ALL & ~filters.COMMAND, reask),
+            CallbackQueryHandler(reask, pattern=r"^on:"),
+        ],
+        name="onboarding",
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
+def handlers() -> list:  # type: ignore[type-arg]
+    return [build_onboarding_conversation(), CommandHandler("help", help_command)]
+
+
+def last_resort() -> list:  # type: ignore[type-arg]
+    """Registered after every other handler."""
+    return [MessageHandler(filters.ALL, unknown), CallbackQueryHandler(unknown)]

@@ -1,0 +1,150 @@
+"""/today, /week, /plan (◀ ▶), /status and /predict: read-only views of the plan."""
+
+from datetime import date
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.common import athlete_of, edit, plan_of, say
+from bot.context import CoachContext
+from bot.keyboards import plan_pager
+from core.errors import NotFound
+from core.models import STANDARD_DISTANCES, ExecutedDay, TrainingPlan, TrainingWeek
+from core.prediction import predict
+from core.services import coaching
+
+
+def _week_now(plan: TrainingPlan, today: date) -> TrainingWeek:
+    if today < plan.start_date:
+        return plan.weeks[0]
+    return plan.week_of(today) or plan.weeks[-1]
+
+
+async def _done(context: CoachContext, plan: TrainingPlan) -> dict[tuple[int, int], ExecutedDay]:
+    assert plan.athlete_id is not None and plan.id is not None
+    executed = await context.services.repo.executed_days(plan.athlete_id, plan.id)
+    return {(e.week_index, e.day_index): e for e in executed}
+
+
+async def today(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    plan = await plan_of(context, athlete)
+    on = context.services.today(athlete)
+    day = plan.day_on(on)
+    done = (await _done(context, plan)).get((day.week_index, day.day_index)) if day else None
+    await say(
+        update, context, "plan/today", plan=plan, day=day, done=done, today=on, units=athlete.units
+    )
+
+
+async def week(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    plan = await plan_of(context, athlete)
+    on = context.services.today(athlete)
+    await say(
+        update,
+        context,
+        "plan/week",
+        plan=plan,
+        week=_week_now(plan, on),
+        done=await _done(context, plan),
+        today=on,
+        units=athlete.units,
+    )
+
+
+async def whole_plan(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    plan = await plan_of(context, athlete)
+    on = context.services.today(athlete)
+    current = _week_now(plan, on)
+    await say(
+        update,
+        context,
+        "plan/week",
+        plan_pager(current.week_index, plan.total_weeks),
+        plan=plan,
+        week=current,
+        done=await _done(context, plan),
+        today=on,
+        units=athlete.units,
+    )
+
+
+async def turn_page(update: Update, context: CoachContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    athlete = await athlete_of(update, context)
+    plan = await plan_of(context, athlete)
+    index = int(query.data.split(":")[1])
+    if not 0 <= index < plan.total_weeks:
+        raise NotFound("That week isn't in your current plan.")
+    await edit(
+        update,
+        context,
+        "plan/week",
+        plan_pager(index, plan.total_weeks),
+        plan=plan,
+        week=plan.weeks[index],
+        done=await _done(context, plan),
+        today=context.services.today(athlete),
+        units=athlete.units,
+    )
+
+
+async def status(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    on = context.services.today(athlete)
+    result = await coaching.status(context.services.repo, athlete.id, on)
+    if result is None:
+        raise NotFound("You have no plan yet. Send /race to set your race goal.")
+    weeks_left = max(0, -(-(result.plan.race.race_date - on).days // 7))
+    await say(
+        update,
+        context,
+        "plan/status",
+        plan=result.plan,
+        week=result.week,
+        fit=result.fitness,
+        weeks_left=weeks_left,
+        units=athlete.units,
+    )
+
+
+async def predictions(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    plan = await plan_of(context, athlete)
+    five_k = plan.adaptive_5k_s or plan.baseline_5k_s
+    rows = []
+    for race_type, distance in STANDARD_DISTANCES.items():
+        guess = predict(five_k, distance)
+        rows.append(
+            {
+                "label": race_type.label,
+                "vdot": guess.vdot_prediction_s,
+                "seed": guess.seed_prediction_s,
+                "riegel": guess.riegel_prediction_s,
+            }
+        )
+    prediction = predict(five_k, plan.race.distance_m, plan.goal_time_s)
+    await say(
+        update,
+        context,
+        "plan/predict",
+        prediction=prediction,
+        rows=rows,
+        plan=plan,
+        adaptive=plan.adaptive_5k_s is not None,
+    )
+
+
+def handlers() -> list:  # type: ignore[type-arg]
+    return [
+        CommandHandler("today", today),
+        CommandHandler("week", week),
+        CommandHandler("plan", whole_plan),
+        CallbackQueryHandler(turn_page, pattern=r"^pl:\d+$"),
+        CommandHandler("status", status),
+        CommandHandler("predict", predictions),
+    ]

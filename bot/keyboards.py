@@ -1,0 +1,75 @@
+"""Inline keyboards and their callback data.
+
+Callback data is short, versionless text that survives restarts (no in-memory cache):
+``<area>:<action>[:<id>…]``. Ids are verified against the database by the handler — a pressed
+button proves nothing about who owns what.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from core.models import TrainingDayPlanned
+from core.parsing import format_distance
+from core.units import Units
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def button(text: str, data: str) -> InlineKeyboardButton:
+    assert len(data.encode()) <= 64, data
+    return InlineKeyboardButton(text, callback_data=data)
+
+
+def rows(buttons: Iterable[InlineKeyboardButton], width: int) -> InlineKeyboardMarkup:
+    items = list(buttons)
+    return InlineKeyboardMarkup([items[i : i + width] for i in range(0, len(items), width)])
+
+
+def single(text: str, data: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(text, data)]])
+
+
+def day_label(day: TrainingDayPlanned, units: Units) -> str:
+    workout = day.planned
+    distance = format_distance(workout.distance_m, units)
+    return f"{day.date:%a} {day.date.day} {day.date:%b} · {workout.type.label} {distance}"
+
+
+def confirm_activity(
+    activity_id: int, candidates: Sequence[TrainingDayPlanned], units: Units
+) -> InlineKeyboardMarkup:
+    """ "Is this activity for your plan?": the best day(s), another day, or an extra run."""
+    keyboard = [
+        [button(f"✅ {day_label(day, units)}", f"ac:l:{activity_id}:{day.id}")]
+        for day in candidates[:2]
+    ]
+    keyboard.append(
+        [
+            button("📅 Another day", f"ac:o:{activity_id}"),
+            button("➕ Extra run", f"ac:x:{activity_id}"),
+        ]
+    )
+    return InlineKeyboardMarkup(keyboard)
+
+
+def other_days(
+    activity_id: int, days: Sequence[TrainingDayPlanned], units: Units
+) -> InlineKeyboardMarkup:
+    keyboard = [[button(day_label(d, units), f"ac:l:{activity_id}:{d.id}")] for d in days[:8]]
+    keyboard.append([button("➕ Extra run", f"ac:x:{activity_id}")])
+    return InlineKeyboardMarkup(keyboard)
+
+
+def undo_link(activity_id: int) -> InlineKeyboardMarkup:
+    return single("↩️ Not for my plan", f"ac:u:{activity_id}")
+
+
+def plan_pager(week_index: int, total: int) -> InlineKeyboardMarkup:
+    nav = []
+    if week_index > 0:
+        nav.append(button("◀", f"pl:{week_index - 1}"))
+    nav.append(button(f"Week {week_index + 1}/{total}", f"pl:{week_index}"))
+    if week_index < total - 1:
+        nav.append(button("▶", f"pl:{week_index + 1}"))
+    return InlineKeyboardMarkup([nav])

@@ -1,0 +1,85 @@
+"""python-telegram-bot persistence in our own database, written through on every change.
+
+PTB batches persistence writes every ``update_interval``; here each ``update_*`` call writes
+its row at once, and :class:`bot.app.CoachApplication` asks for an update after every handled
+update, so a kill -9 loses at most the update being handled. Bot data holds the live services
+and is never stored; callback data is plain text (see keyboards), so there is nothing to keep.
+"""
+
+import json
+from copy import deepcopy
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import ConversationDict, ConversationKey
+
+from storage.bot_state import BotStateStore
+
+FLUSH_EVERY_S = 60.0  # a safety net; real writes happen per update
+
+
+def conversation_key(key: ConversationKey) -> str:
+    return json.dumps(list(key))
+
+
+class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
+    def __init__(self, store: BotStateStore) -> None:
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            update_interval=FLUSH_EVERY_S,
+        )
+        self.store = store
+
+    async def _load_ids(self, kind: str) -> dict[int, dict[str, Any]]:
+        return {int(key): value for key, value in (await self.store.load(kind)).items()}
+
+    async def get_user_data(self) -> dict[int, dict[str, Any]]:
+        return await self._load_ids("user")
+
+    async def get_chat_data(self) -> dict[int, dict[str, Any]]:
+        return await self._load_ids("chat")
+
+    async def get_bot_data(self) -> dict[str, Any]:
+        return {}
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        stored = await self.store.load(f"conversation:{name}")
+        return {tuple(json.loads(key)): state for key, state in stored.items()}
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        await self.store.save(f"conversation:{name}", conversation_key(key), new_state)
+
+    async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
+        await self.store.save("user", str(user_id), deepcopy(data) or None)
+
+    async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
+        await self.store.save("chat", str(chat_id), deepcopy(data) or None)
+
+    async def update_bot_data(self, data: dict[str, Any]) -> None:
+        return None
+
+    async def update_callback_data(self, data: Any) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        await self.store.save("chat", str(chat_id), None)
+
+    async def drop_user_data(self, user_id: int) -> None:
+        await self.store.save("user", str(user_id), None)
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[str, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[str, Any]) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None  # every write is already durable

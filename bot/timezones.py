@@ -1,0 +1,54 @@
+"""Time zones from what runners send: an IANA name, a city, or a shared location."""
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from tzfpy import get_tz
+
+from core.errors import InvalidInput
+
+COMMON_ZONES = (
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+
+
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, str]:
+    """Lower-cased IANA names and city names (``new york``) → IANA name."""
+    found: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        if name.startswith(("Etc/", "SystemV/")) or "/" not in name:
+            continue
+        found[name.lower()] = name
+        city = name.rsplit("/", 1)[1].replace("_", " ").lower()
+        found.setdefault(city, name)
+    found["utc"] = "UTC"
+    return found
+
+
+def resolve_zone(text: str) -> str:
+    cleaned = " ".join(text.strip().replace("_", " ").split()).lower()
+    zone = _zones().get(cleaned) or _zones().get(cleaned.replace(" ", "_"))
+    if zone is None:
+        zone = _zones().get(text.strip().lower())
+    if zone is None:
+        raise InvalidInput(
+            f"I don't know the time zone of “{text.strip()[:40]}”. Try a big city near you "
+            "(Berlin, New York), a zone like Europe/Berlin, or share your location 📍."
+        )
+    ZoneInfo(zone)  # proves tzdata has it
+    return zone
+
+
+def zone_at(latitude: float, longitude: float) -> str:
+    zone = get_tz(longitude, latitude)
+    if not zone:
+        raise InvalidInput("I couldn't find a time zone there. Type your city instead?")
+    return zone

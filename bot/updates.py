@@ -1,0 +1,80 @@
+"""Concurrency across chats, order within a chat; and a per-runner flood guard."""
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, BaseUpdateProcessor
+
+FLOOD_WINDOW_S = 10.0
+
+
+def _chat_key(update: object) -> int | None:
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return update.effective_chat.id
+        if update.effective_user is not None:
+            return update.effective_user.id
+    return None
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Different chats run concurrently; one chat's updates run one at a time, in order
+    (ConversationHandler reads its state before and writes it after a callback)."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._holders: dict[int, int] = {}  # updates holding or awaiting each lock
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
+        key = _chat_key(update)
+        if key is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._holders[key] = self._holders.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._holders[key] -= 1
+            if not self._holders[key]:  # nobody waits: forget the chat
+                del self._holders[key], self._locks[key]
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
+class FloodGuard:
+    """Drops a runner's updates beyond ``limit`` in 10 s (one polite warning), so one flood
+    cannot slow down everyone else."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._seen: dict[int, deque[float]] = {}
+        self._warned: set[int] = set()
+
+    async def __call__(self, update: Update, context: object) -> None:
+        user = update.effective_user
+        if user is None:
+            return
+        now = time.monotonic()
+        seen = self._seen.setdefault(user.id, deque())
+        while seen and now - seen[0] > FLOOD_WINDOW_S:
+            seen.popleft()
+        seen.append(now)
+        if len(seen) <= self.limit:
+            self._warned.discard(user.id)
+            return
+        if user.id not in self._warned and update.effective_chat is not None:
+            self._warned.add(user.id)
+            await update.get_bot().send_message(
+                update.effective_chat.id, "Easy there 🙂 I'll catch up in a few seconds."
+            )
+        raise ApplicationHandlerStop

@@ -1,0 +1,1 @@
+"""Use cases: orchestrate the engine and the ports. They return data, never message text."""

@@ -1,0 +1,340 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests and benchmarks.
+
+It speaks the wire format python-telegram-bot uses (POST form or multipart, JSON answers),
+holds a queue of updates for getUpdates, serves files for getFile, and records every call the
+bot makes. Optional rate limits answer 429 with retry_after, like the real API.
+"""
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {"id": 4242, "is_bot": True, "first_name": "GoFast", "username": "gofast_test_bot"}
+RAW_TEXT_FIELDS = {
+    "text",
+    "caption",
+    "callback_query_id",
+    "file_id",
+    "data",
+    "parse_mode",
+    "url",
+    "filename",
+    "description",
+    "name",
+}
+
+
+@dataclass
+class Call:
+    seq: int
+    method: str
+    params: dict[str, Any]
+    chat_id: int | None = None  # for answerCallbackQuery: the chat of the pressed button
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        markup = self.params.get("reply_markup") or {}
+        return [
+            (b["text"], b.get("callback_data", ""))
+            for row in markup.get("inline_keyboard", [])
+            for b in row
+        ]
+
+
+class FakeTelegram:
+    def __init__(self, token: str = "123456:TEST-token") -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.files: dict[str, bytes] = {}
+        self.forbidden_chats: set[int] = set()
+        self.rate_limit_per_s: float | None = None  # global 429 above this rate
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+        self._changed = asyncio.Condition()
+        self._sent_times: list[float] = []
+        self._query_chats: dict[str, int] = {}
+        self.runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> "FakeTelegram":
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/bot{token}/{method}", self._api)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._file)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # ---- what tests do ------------------------------------------------------------------
+
+    async def push_update(self, payload: dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        async with self._changed:
+            self._updates.append({"update_id": update_id, **payload})
+            self._changed.notify_all()
+        return update_id
+
+    def user(self, user_id: int, first_name: str = "Runner") -> "FakeUser":
+        return FakeUser(self, user_id, first_name)
+
+    def calls_to(self, chat_id: int, since: int = 0) -> list[Call]:
+        return [c for c in self.calls if c.seq > since and c.chat_id == chat_id]
+
+    async def wait_for(self, predicate, timeout: float = 5.0) -> Call:  # type: ignore[no-untyped-def]
+        """The first recorded call (old or new) matching ``predicate``."""
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while True:
+                found = next((c for c in self.calls if predicate(c)), None)
+                if found:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("the bot never made the expected call")
+                try:
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                except TimeoutError:
+                    continue
+
+    async def settle(
+        self, chat_id: int, since: int, quiet: float = 0.15, timeout: float = 8.0
+    ) -> list[Call]:
+        """Calls to ``chat_id`` after ``since``, once at least one came and none for ``quiet`` s."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            calls = self.calls_to(chat_id, since)
+            if calls and time.monotonic() - calls[-1].at >= quiet:
+                return calls
+            await asyncio.sleep(0.02)
+        raise TimeoutError(f"no answer in chat {chat_id}")
+
+    @property
+    def last_seq(self) -> int:
+        return self.calls[-1].seq if self.calls else 0
+
+    # ---- the API ------------------------------------------------------------------------
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if isinstance(value, web.FileField):
+                params[key] = {"filename": value.filename, "content": value.file.read()}
+            elif key in RAW_TEXT_FIELDS:
+                params[key] = value
+            else:
+                try:
+                    params[key] = json.loads(value)
+                except (TypeError, ValueError):
+                    params[key] = value
+        return params
+
+    async def _api(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await self._params(request)
+        if method == "getUpdates":
+            return _ok(await self._get_updates(params))
+        chat_id = params.get("chat_id")
+        if chat_id is not None and int(chat_id) in self.forbidden_chats:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if method.startswith("send") and self.rate_limit_per_s and self._over_limit():
+            return _error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        await self._record(method, params)
+        return _ok(self._answer(method, params))
+
+    def _over_limit(self) -> bool:
+        now = time.monotonic()
+        self._sent_times = [t for t in self._sent_times if now - t < 1.0]
+        if len(self._sent_times) >= (self.rate_limit_per_s or 0):
+            return True
+        self._sent_times.append(now)
+        return False
+
+    async def _record(self, method: str, params: dict[str, Any]) -> None:
+        chat = params.get("chat_id")
+        if chat is None and "callback_query_id" in params:
+            chat = self._query_chats.get(params["callback_query_id"])
+        async with self._changed:
+            self.calls.append(
+                Call(len(self.calls) + 1, method, params, int(chat) if chat is not None else None)
+            )
+            self._changed.notify_all()
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            while not self._updates and time.monotonic() < deadline:
+                try:
+                    await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
+                except TimeoutError:
+                    break
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            return self._updates[:limit]
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "getFile":
+            file_id = params["file_id"]
+            content = self.files.get(file_id, b"")
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": len(content),
+                "file_path": f"fake-files-xyz/{file_id}",
+            }
+        if method in ("sendMessage", "sendDocument", "sendPhoto", "editMessageText"):
+            return self._message(params)
+        return True
+
+    def _message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"]) if "chat_id" in params else 0
+        message_id = int(params.get("message_id") or next(self._message_ids[chat_id]) + 1000)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+        }
+        if "text" in params:
+            message["text"] = params["text"]
+        if "document" in params:
+            message["document"] = {
+                "file_id": f"sent-{message_id}",
+                "file_unique_id": f"u{message_id}",
+            }
+        if "photo" in params:
+            message["photo"] = [
+                {
+                    "file_id": f"p-{message_id}",
+                    "file_unique_id": f"p{message_id}",
+                    "width": 800,
+                    "height": 600,
+                }
+            ]
+        return message
+
+    async def _file(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id])
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=status)
+
+
+class FakeUser:
+    """A runner in a private chat with the bot (chat id = user id)."""
+
+    def __init__(self, server: FakeTelegram, user_id: int, first_name: str) -> None:
+        self.server, self.id, self.first_name = server, user_id, first_name
+        self._ids = itertools.count(1)
+
+    @property
+    def _from(self) -> dict[str, Any]:
+        return {"id": self.id, "is_bot": False, "first_name": self.first_name}
+
+    def _message(self, **content: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": self.id, "type": "private", "first_name": self.first_name},
+            "from": self._from,
+            **content,
+        }
+
+    async def send(self, text: str) -> list[Call]:
+        """Send text (a command when it starts with /) and return the bot's answer calls."""
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return await self._exchange({"message": self._message(**content)})
+
+    async def press(self, data: str, message_id: int = 1) -> list[Call]:
+        query = {
+            "id": f"cq{self.id}-{next(self._ids)}",
+            "from": self._from,
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": self.id, "type": "private"},
+                "from": BOT_USER,
+                "text": "…",
+            },
+        }
+        self.server._query_chats[query["id"]] = self.id
+        return await self._exchange({"callback_query": query})
+
+    async def send_file(self, name: str, content: bytes, size: int | None = None) -> list[Call]:
+        file_id = f"f{self.id}-{next(self._ids)}"
+        self.server.files[file_id] = content
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": name,
+            "file_size": len(content) if size is None else size,
+        }
+        return await self._exchange({"message": self._message(document=document)})
+
+    async def send_location(self, latitude: float, longitude: float) -> list[Call]:
+        location = {"latitude": latitude, "longitude": longitude}
+        return await self._exchange({"message": self._message(location=location)})
+
+    async def send_sticker(self) -> list[Call]:
+        sticker = {
+            "file_id": "stk",
+            "file_unique_id": "stk",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
+        return await self._exchange({"message": self._message(sticker=sticker)})
+
+    async def _exchange(self, payload: dict[str, Any]) -> list[Call]:
+        since = self.server.last_seq
+        await self.server.push_update(payload)
+        return await self.server.settle(self.id, since)
