@@ -50,7 +50,7 @@ warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWar
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> CoachApplication:
     db = Database(settings.database_path)
-    application = (
+    builder = (
         ApplicationBuilder()
         .application_class(CoachApplication)
         .token(settings.require_token())
@@ -60,10 +60,13 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
         .context_types(ContextTypes(context=CoachContext))
         .persistence(SqlitePersistence(BotStateStore(db)))
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_post_init)
-        .build()
     )
+    if settings.telegram_rate_limit:
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.telegram_rate_limit, max_retries=3)
+        )
+    application = builder.build()
     assert isinstance(application, CoachApplication)
     application.services = Services(
         settings=settings,

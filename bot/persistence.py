@@ -29,9 +29,20 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
             update_interval=FLUSH_EVERY_S,
         )
         self.store = store
+        self._written: dict[tuple[str, str], str] = {}  # what the database already holds
+
+    async def _save(self, kind: str, key: str, data: Any) -> None:
+        """Write only what changed: PTB asks after every update, most change nothing."""
+        encoded = json.dumps(data, sort_keys=True, default=str)
+        if self._written.get((kind, key)) == encoded:
+            return
+        await self.store.save(kind, key, data)
+        self._written[(kind, key)] = encoded
 
     async def _load_ids(self, kind: str) -> dict[int, dict[str, Any]]:
-        return {int(key): value for key, value in (await self.store.load(kind)).items()}
+        stored = await self.store.load(kind)
+        self._remember(kind, stored)
+        return {int(key): value for key, value in stored.items()}
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
         return await self._load_ids("user")
@@ -47,18 +58,23 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
 
     async def get_conversations(self, name: str) -> ConversationDict:
         stored = await self.store.load(f"conversation:{name}")
+        self._remember(f"conversation:{name}", stored)
         return {tuple(json.loads(key)): state for key, state in stored.items()}
+
+    def _remember(self, kind: str, stored: dict[str, Any]) -> None:
+        for key, data in stored.items():
+            self._written[(kind, key)] = json.dumps(data, sort_keys=True, default=str)
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        await self.store.save(f"conversation:{name}", conversation_key(key), new_state)
+        await self._save(f"conversation:{name}", conversation_key(key), new_state)
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
-        await self.store.save("user", str(user_id), deepcopy(data) or None)
+        await self._save("user", str(user_id), deepcopy(data) or None)
 
     async def update_chat_data(self, chat_id: int, data: dict[str, Any]) -> None:
-        await self.store.save("chat", str(chat_id), deepcopy(data) or None)
+        await self._save("chat", str(chat_id), deepcopy(data) or None)
 
     async def update_bot_data(self, data: dict[str, Any]) -> None:
         return None
@@ -67,10 +83,10 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
         return None
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        await self.store.save("chat", str(chat_id), None)
+        await self._save("chat", str(chat_id), None)
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self.store.save("user", str(user_id), None)
+        await self._save("user", str(user_id), None)
 
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
         return None

@@ -71,9 +71,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
     settings.require_token()
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.app import run_bot  # the bot stack loads only when it is needed
 
-    run_bot(settings)
+    try:
+        run_bot(settings)
+    except InvalidToken:
+        raise ConfigError(
+            "Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather."
+        ) from None
+    except NetworkError:
+        raise ConfigError(f"Can't reach the Bot API at {settings.telegram_base_url}.") from None
     return 0
 
 

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     default_push_time: str = Field(default="07:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     default_time_zone: str = "UTC"
     flood_limit: int = Field(default=30, ge=1)  # updates per runner per 10 s before we ignore
+    telegram_rate_limit: float = Field(default=30, ge=0)  # messages/s overall; 0: no limiter
 
     @field_validator("log_level")
     @classmethod

@@ -7,10 +7,11 @@ transactions. WAL lets other processes (``gofast migrate``, benchmarks) read mea
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -106,3 +107,17 @@ class Database:
 async def migrate_database(path: Path | str) -> int:
     async with Database(path) as db:
         return await db.schema_version()
+
+
+async def fetch_all(
+    conn: aiosqlite.Connection, sql: str, args: Sequence[Any] = ()
+) -> list[aiosqlite.Row]:
+    """All rows in one round trip to the connection's thread."""
+    return list(await conn.execute_fetchall(sql, args))
+
+
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, args: Sequence[Any] = ()
+) -> aiosqlite.Row | None:
+    rows = await fetch_all(conn, sql, args)
+    return rows[0] if rows else None

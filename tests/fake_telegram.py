@@ -65,6 +65,7 @@ class FakeTelegram:
         self._changed = asyncio.Condition()
         self._sent_times: list[float] = []
         self._query_chats: dict[str, int] = {}
+        self._subscribers: dict[int, asyncio.Queue[Call]] = {}
         self.runner: web.AppRunner | None = None
         self.port = 0
 
@@ -132,6 +133,10 @@ class FakeTelegram:
             await asyncio.sleep(0.02)
         raise TimeoutError(f"no answer in chat {chat_id}")
 
+    def subscribe(self, chat_id: int) -> "asyncio.Queue[Call]":
+        """Every later call to ``chat_id``, as it happens (for load tests)."""
+        return self._subscribers.setdefault(chat_id, asyncio.Queue())
+
     @property
     def last_seq(self) -> int:
         return self.calls[-1].seq if self.calls else 0
@@ -180,10 +185,11 @@ class FakeTelegram:
         chat = params.get("chat_id")
         if chat is None and "callback_query_id" in params:
             chat = self._query_chats.get(params["callback_query_id"])
+        call = Call(len(self.calls) + 1, method, params, int(chat) if chat is not None else None)
+        if call.chat_id in self._subscribers:
+            self._subscribers[call.chat_id].put_nowait(call)
         async with self._changed:
-            self.calls.append(
-                Call(len(self.calls) + 1, method, params, int(chat) if chat is not None else None)
-            )
+            self.calls.append(call)
             self._changed.notify_all()
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

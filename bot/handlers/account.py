@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.common import athlete_of, edit, say
 from bot.context import CoachContext
 from bot.keyboards import button, rows
+from core.errors import GoFastError
 
 
 async def export(update: Update, context: CoachContext) -> None:
@@ -29,6 +30,7 @@ async def export(update: Update, context: CoachContext) -> None:
 
 async def ask_delete(update: Update, context: CoachContext) -> None:
     await athlete_of(update, context)
+    context.user_data["delete_asked"] = True  # "Yes" counts only as the answer to this question
     buttons = rows([button("Yes, delete everything", "dl:yes"), button("No, keep it", "dl:no")], 1)
     await say(update, context, "account/delete_confirm", buttons)
 
@@ -36,6 +38,8 @@ async def ask_delete(update: Update, context: CoachContext) -> None:
 async def delete(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
+    if not context.user_data.pop("delete_asked", False):
+        raise GoFastError("This button has expired: send /delete again.")
     await context.services.repo.delete_athlete(athlete.id)
     context.user_data.clear()
     context.chat_data.clear()
@@ -43,6 +47,7 @@ async def delete(update: Update, context: CoachContext) -> None:
 
 
 async def keep(update: Update, context: CoachContext) -> None:
+    context.user_data.pop("delete_asked", None)
     await edit(update, context, "account/kept")
 
 

@@ -1,0 +1,154 @@
+"""Runs arriving in the chat: files and /log → matched, confirmed, analysed."""
+
+import gzip
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.context import CoachApplication
+from core.models import TrainingDayPlanned, TrainingPlan
+from tests.activity_files import fit_file, gpx_file, tcx_file
+from tests.bot.conftest import onboard, set_race
+from tests.bot.test_conversations import datas, texts
+from tests.fake_telegram import FakeTelegram, FakeUser
+
+
+async def runner_with_plan(telegram: FakeTelegram, bot: CoachApplication, user_id: int):
+    user = telegram.user(user_id)
+    await onboard(user, zone="UTC")
+    await set_race(user)
+    await user.press("rc:ok")
+    athlete = await bot.services.repo.athlete_by_telegram(user_id)
+    plan = await bot.services.repo.active_plan(athlete.id)
+    return user, athlete, plan
+
+
+def next_run(plan: TrainingPlan, after: int = 0) -> TrainingDayPlanned:
+    return [d for d in plan.days() if d.planned.type.is_run][after]
+
+
+def morning(day: TrainingDayPlanned) -> datetime:
+    return datetime(day.date.year, day.date.month, day.date.day, 6, 30, tzinfo=UTC)
+
+
+async def test_gpx_on_the_planned_day_links_itself(telegram, bot) -> None:
+    user, athlete, plan = await runner_with_plan(telegram, bot, 11)
+    day = next_run(plan)
+    pace = day.planned.pace_s_per_km * day.planned.distance_m / 1000
+    calls = await user.send_file(
+        "morning.gpx", gpx_file(morning(day), day.planned.distance_m, pace)
+    )
+    body = texts(calls)
+    assert "Completed" in body and "Quality score" in body and "Adaptive 5k" in body
+    assert any(d.startswith("ac:u:") for d in datas(calls))
+    executed = await bot.services.repo.executed_days(athlete.id, plan.id)
+    assert [(e.week_index, e.day_index) for e in executed] == [(day.week_index, day.day_index)]
+    again = await user.send_file(
+        "morning.gpx", gpx_file(morning(day), day.planned.distance_m, pace)
+    )
+    assert "already have this run" in texts(again)
+
+    undo = await user.press(next(d for d in datas(calls) if d.startswith("ac:u:")))
+    assert "no longer linked" in texts(undo)
+    assert await bot.services.repo.executed_days(athlete.id, plan.id) == []
+    assert "Already handled" in texts(
+        await user.press(next(d for d in datas(calls) if d.startswith("ac:u:")))
+    )
+
+
+async def test_tcx_off_target_asks_and_the_runner_confirms(telegram, bot) -> None:
+    user, athlete, plan = await runner_with_plan(telegram, bot, 12)
+    day = next_run(plan, 1)
+    tcx = tcx_file(morning(day) - timedelta(days=1), day.planned.distance_m * 1.4, 3600)
+    calls = await user.send_file("run.tcx", tcx)
+    assert "Is this activity for your plan?" in texts(calls)
+    choices = datas(calls)
+    assert any(d.startswith("ac:l:") for d in choices) and any(
+        d.startswith("ac:o:") for d in choices
+    )
+    assert any(d.startswith("ac:x:") for d in choices)
+    linked = await user.press(next(d for d in choices if d.startswith("ac:l:")))
+    assert any(c.method == "editMessageText" and "Quality score" in c.text for c in linked)
+    assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
+    pressed_again = await user.press(next(d for d in choices if d.startswith("ac:l:")))
+    assert "Already handled" in texts(pressed_again)
+    assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
+
+
+async def test_extra_run_and_another_day(telegram, bot) -> None:
+    user, athlete, plan = await runner_with_plan(telegram, bot, 13)
+    day = next_run(plan, 2)
+    calls = await user.send_file(
+        "x.fit.gz", gzip.compress(fit_file(morning(day) + timedelta(hours=5), 3000, 1100))
+    )
+    choices = datas(calls)
+    other = await user.press(next(d for d in choices if d.startswith("ac:o:")))
+    assert any(c.method == "editMessageText" and "Which planned day" in c.text for c in other)
+    extra = await user.press(next(d for d in choices if d.startswith("ac:x:")))
+    assert "extra run" in texts(extra)
+    assert await bot.services.repo.executed_days(athlete.id, plan.id) == []
+    assert len(await bot.services.repo.unlinked_activities(athlete.id)) == 1
+
+
+async def test_non_running_fit_is_stored_not_matched(telegram, bot) -> None:
+    user, athlete, plan = await runner_with_plan(telegram, bot, 14)
+    ride = fit_file(morning(next_run(plan)), 30000, 3600, sport="cycling")
+    assert "only match runs" in texts(await user.send_file("ride.fit", ride))
+    assert await bot.services.repo.executed_days(athlete.id, plan.id) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "size", "says"),
+    [
+        ("notes.pdf", b"%PDF", None, "I can read .fit, .gpx and .tcx"),
+        ("huge.fit", b"x", 90 * 1024 * 1024, "over 20 MB"),
+        ("broken.fit", b"\x0e\x10not a fit file at all", None, "damaged"),
+        ("empty.gpx", b"", None, "empty"),
+    ],
+)
+async def test_bad_files_get_clear_replies(telegram, bot, name, content, size, says) -> None:
+    user = telegram.user(15)
+    await onboard(user)
+    assert says in texts(await user.send_file(name, content, size=size))
+
+
+async def test_manual_log(telegram, bot, clock) -> None:
+    user, athlete, plan = await runner_with_plan(telegram, bot, 16)
+    assert "Log a run like this" in texts(await user.send("/log"))
+    assert "⚠️" in texts(await user.send("/log far 42:10"))
+    assert "hasn't happened yet" in texts(await user.send("/log 5mi 45:00 tomorrow"))
+    today = plan.day_on(clock.now().date())
+    miles = today.planned.distance_m / 1609.344
+    minutes = today.planned.pace_s_per_km * today.planned.distance_m / 1000 / 60
+    logged = await user.send(
+        f"/log {miles:.2f}mi {int(minutes)}:{int(minutes % 1 * 60):02d} today easy"
+    )
+    assert "Completed" in texts(logged)
+    assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
+
+
+async def test_forged_callbacks_change_nothing(telegram, bot) -> None:
+    owner, owner_athlete, plan = await runner_with_plan(telegram, bot, 17)
+    day = next_run(plan, 1)
+    calls = await owner.send_file(
+        "run.gpx", gpx_file(morning(day) - timedelta(days=1), day.planned.distance_m * 1.4, 3600)
+    )
+    link = next(d for d in datas(calls) if d.startswith("ac:l:"))
+    stranger: FakeUser = telegram.user(18)
+    await onboard(stranger)
+    for forged in (
+        link,
+        link.replace("ac:l:", "ac:u:").rsplit(":", 1)[0],
+        "ac:x:" + link.split(":")[2],
+        "ac:l:999999:1",
+        "pl:0",
+        "dl:yes",
+    ):
+        answer = await stranger.press(forged)
+        assert any(
+            c.method == "answerCallbackQuery" and c.params.get("show_alert") for c in answer
+        ) or (forged == "dl:yes")
+    assert await bot.services.repo.executed_days(owner_athlete.id, plan.id) == []
+    assert await bot.services.repo.active_plan(owner_athlete.id) is not None
+    assert await bot.services.repo.athlete_by_telegram(18) is not None  # no /delete was asked
+    assert "✅" not in "".join(c.text for c in telegram.calls_to(17) if c.seq > calls[-1].seq)

@@ -1,0 +1,67 @@
+"""kill -9 in the middle of the race conversation: the restarted bot resumes at the same question."""
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.bot.conftest import onboard
+from tests.bot.test_conversations import texts
+from tests.fake_telegram import FakeTelegram
+
+
+async def start_bot(telegram: FakeTelegram, workdir: Path) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": telegram.token,
+        "TELEGRAM_BASE_URL": telegram.base_url,
+        "DATABASE_URL": f"sqlite:///{workdir / 'bot.db'}",
+        "FLOOD_LIMIT": "1000",
+    }
+    seen = telegram.last_seq
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "gofast",
+        "run",
+        cwd=workdir,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    await telegram.wait_for(lambda c: c.method == "setMyCommands" and c.seq > seen, timeout=30)
+    return process
+
+
+async def test_kill_mid_conversation_resumes_at_the_same_question(
+    telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    process = await start_bot(telegram, tmp_path)
+    user = telegram.user(31, "Kim")
+    try:
+        await onboard(user)
+        await user.press("rc:start")
+        await user.send("Kill Test Half")
+        await user.press("rc:type:half")
+        await user.send("2027-03-14")
+        await user.send("Leipzig")
+        asked = await user.send("1:55:00")
+        assert "recent 5k" in texts(asked)
+    finally:
+        process.send_signal(signal.SIGKILL)  # right after the answer's reply: no clean shutdown
+        await process.wait()
+
+    process = await start_bot(telegram, tmp_path)
+    try:
+        again = await user.send_sticker()
+        assert "recent 5k" in texts(again)  # the same question, not the start of the race
+        assert "per week" in texts(await user.send("25:30"))
+        await user.send("15")
+        await user.press("rc:days:done")
+        summary = texts(await user.press("rc:long:6"))
+        assert "Kill Test Half" in summary and "Leipzig" in summary and "1:55:00" in summary
+        assert "25:30" in summary
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await process.wait()
