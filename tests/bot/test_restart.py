@@ -1,4 +1,4 @@
-"""kill -9 in the middle of the race conversation: the restarted bot resumes at the same question."""
+"""kill -9 mid race conversation: the restarted bot resumes at the same question."""
 
 import asyncio
 import os
