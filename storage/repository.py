@@ -28,7 +28,7 @@ from core.models import (
     WeekInputs,
 )
 from core.ports import Clock
-from storage.sqlite import Database
+from storage.sqlite import Database, fetch_all, fetch_one
 
 DUPLICATE_WINDOW_S = 120  # the same run from two sources starts within ±2 min …
 DUPLICATE_DISTANCE_SHARE = 0.03  # … and measures within ±3 %
@@ -101,11 +101,11 @@ class SqliteRepository:
             return await self._athlete_where(conn, "telegram_user_id = ?", athlete.telegram_user_id)
 
     async def get_athlete(self, athlete_id: int) -> Athlete:
-        async with self.db.transaction(write=False) as conn:
+        async with self.db.read() as conn:
             return await self._athlete_where(conn, "id = ?", athlete_id)
 
     async def athlete_by_telegram(self, telegram_user_id: int) -> Athlete | None:
-        async with self.db.transaction(write=False) as conn:
+        async with self.db.read() as conn:
             try:
                 return await self._athlete_where(conn, "telegram_user_id = ?", telegram_user_id)
             except NotFound:
@@ -137,8 +137,7 @@ class SqliteRepository:
         return getattr(value, "value", value)
 
     async def _athlete_where(self, conn: aiosqlite.Connection, where: str, arg: Any) -> Athlete:
-        async with conn.execute(f"SELECT * FROM athletes WHERE {where}", (arg,)) as cursor:
-            row = await cursor.fetchone()
+        row = await fetch_one(conn, f"SELECT * FROM athletes WHERE {where}", (arg,))
         if row is None:
             raise NotFound("I don't know you yet: send /start first.")
         return _athlete(row)
@@ -170,25 +169,24 @@ class SqliteRepository:
                 race.created_by_athlete_id,
             ),
         )
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT * FROM races WHERE race_key = ? AND race_date = ? AND distance_m = ?",
             (key, race.race_date.isoformat(), distance),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         assert row is not None
         return _race(row)
 
     async def find_races(self, text: str, on_or_after: date, limit: int = 5) -> list[Race]:
         pattern = f"%{race_key(text)}%"
-        async with (
-            self.db.transaction(write=False) as conn,
-            conn.execute(
+        async with self.db.read() as conn:
+            rows = await fetch_all(
+                conn,
                 """SELECT * FROM races WHERE race_key LIKE ? AND race_date >= ?
-               ORDER BY race_date, race_name LIMIT ?""",
+                   ORDER BY race_date, race_name LIMIT ?""",
                 (pattern, on_or_after.isoformat(), limit),
-            ) as cursor,
-        ):
-            return [_race(row) for row in await cursor.fetchall()]
+            )
+        return [_race(row) for row in rows]
 
     # ---- plans ------------------------------------------------------------------------------
 
@@ -261,20 +259,18 @@ class SqliteRepository:
             return None if plan_id is None else await self._load_plan(conn, plan_id)
 
     async def _active_plan_id(self, conn: aiosqlite.Connection, athlete_id: int) -> int | None:
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             """SELECT id FROM training_plans WHERE athlete_id = ? AND status IN (?, ?)
                ORDER BY id DESC LIMIT 1""",
             (athlete_id, *ACTIVE_STATUSES),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return None if row is None else int(row[0])
 
     async def _owned_plan(self, conn: aiosqlite.Connection, athlete_id: int, plan_id: int) -> None:
-        async with conn.execute(
-            "SELECT 1 FROM training_plans WHERE id = ? AND athlete_id = ?", (plan_id, athlete_id)
-        ) as cursor:
-            if await cursor.fetchone() is None:
-                raise NotFound("That plan isn't yours, or no longer exists.")
+        sql = "SELECT 1 FROM training_plans WHERE id = ? AND athlete_id = ?"
+        if await fetch_one(conn, sql, (plan_id, athlete_id)) is None:
+            raise NotFound("That plan isn't yours, or no longer exists.")
 
     async def set_plan_status(self, athlete_id: int, plan_id: int, status: PlanStatus) -> None:
         async with self.db.transaction() as conn:
@@ -284,36 +280,41 @@ class SqliteRepository:
             )
 
     async def _load_plan(self, conn: aiosqlite.Connection, plan_id: int) -> TrainingPlan:
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             """SELECT p.*, r.id AS r_id, r.race_name, r.race_type, r.race_date, r.location,
                       r.distance_m, r.registration_url, r.description, r.course_profile,
                       r.created_by_athlete_id
                FROM training_plans p JOIN races r ON r.id = p.race_id WHERE p.id = ?""",
             (plan_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             raise NotFound("That plan no longer exists.")
-        async with conn.execute(
-            "SELECT * FROM training_days_planned WHERE training_plan_id = ? ORDER BY date",
-            (plan_id,),
-        ) as cursor:
-            days = [_day(r) for r in await cursor.fetchall()]
+        days = [
+            _day(r)
+            for r in await fetch_all(
+                conn,
+                "SELECT * FROM training_days_planned WHERE training_plan_id = ? ORDER BY date",
+                (plan_id,),
+            )
+        ]
         return _plan(row, days)
 
     async def planned_days(
         self, athlete_id: int, first: date, last: date
     ) -> list[TrainingDayPlanned]:
-        async with self.db.transaction(write=False) as conn:
-            plan_id = await self._active_plan_id(conn, athlete_id)
-            if plan_id is None:
-                return []
-            async with conn.execute(
-                """SELECT * FROM training_days_planned
-                   WHERE training_plan_id = ? AND date BETWEEN ? AND ? ORDER BY date""",
-                (plan_id, first.isoformat(), last.isoformat()),
-            ) as cursor:
-                return [_day(r) for r in await cursor.fetchall()]
+        """The active plan's days between ``first`` and ``last`` (one query: the hot path)."""
+        async with self.db.read() as conn:
+            rows = await fetch_all(
+                conn,
+                """SELECT d.* FROM training_days_planned d
+                   WHERE d.training_plan_id = (
+                       SELECT id FROM training_plans WHERE athlete_id = ? AND status IN (?, ?)
+                       ORDER BY id DESC LIMIT 1)
+                     AND d.date BETWEEN ? AND ? ORDER BY d.date""",
+                (athlete_id, *ACTIVE_STATUSES, first.isoformat(), last.isoformat()),
+            )
+        return [_day(r) for r in rows]
 
     async def replace_future_days(
         self, athlete_id: int, plan_id: int, from_date: date, weeks: Sequence[TrainingWeek]
@@ -384,14 +385,15 @@ class SqliteRepository:
     async def _same_activity(
         self, conn: aiosqlite.Connection, athlete_id: int, activity: AthleteActivity, epoch: int
     ) -> AthleteActivity | None:
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT * FROM athlete_activities WHERE athlete_id = ? AND source = ? "
             "AND external_id = ?",
             (athlete_id, activity.source.value, activity.external_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
-            async with conn.execute(
+            row = await fetch_one(
+                conn,
                 """SELECT * FROM athlete_activities
                    WHERE athlete_id = ? AND start_epoch BETWEEN ? AND ?
                      AND ABS(distance_m - ?) <= ? ORDER BY ABS(start_epoch - ?) LIMIT 1""",
@@ -403,22 +405,21 @@ class SqliteRepository:
                     DUPLICATE_DISTANCE_SHARE * activity.distance_m,
                     epoch,
                 ),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
         return None if row is None else _activity(row)
 
     async def get_activity(self, athlete_id: int, activity_id: int) -> AthleteActivity:
-        async with self.db.transaction(write=False) as conn:
+        async with self.db.read() as conn:
             return await self._owned_activity(conn, athlete_id, activity_id)
 
     async def _owned_activity(
         self, conn: aiosqlite.Connection, athlete_id: int, activity_id: int
     ) -> AthleteActivity:
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT * FROM athlete_activities WHERE id = ? AND athlete_id = ?",
             (activity_id, athlete_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             raise NotFound("That activity isn't yours, or no longer exists.")
         return _activity(row)
@@ -451,14 +452,14 @@ class SqliteRepository:
         analysis: DayAnalysis,
     ) -> ExecutedDay:
         await self._owned_activity(conn, athlete_id, activity_id)
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             """SELECT d.*, (SELECT MAX(e.id) FROM training_plan_executions e
                             WHERE e.training_plan_id = p.id) AS execution_id
                FROM training_days_planned d JOIN training_plans p ON p.id = d.training_plan_id
                WHERE d.id = ? AND p.athlete_id = ?""",
             (day_id, athlete_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None or row["execution_id"] is None:
             raise NotFound("That day isn't in your plan.")
         day = _day(row)
@@ -500,7 +501,7 @@ class SqliteRepository:
             raise NotFound("That run isn't linked to your plan.")
 
     async def executed_days(self, athlete_id: int, plan_id: int) -> list[ExecutedDay]:
-        async with self.db.transaction(write=False) as conn:
+        async with self.db.read() as conn:
             await self._owned_plan(conn, athlete_id, plan_id)
             return await self._executed(conn, plan_id)
 
@@ -509,31 +510,37 @@ class SqliteRepository:
     ) -> list[ExecutedDay]:
         week_filter = "" if week_index is None else " AND x.week_index = ?"
         args: tuple[Any, ...] = (plan_id,) if week_index is None else (plan_id, week_index)
-        async with conn.execute(
-            f"""SELECT x.* FROM training_days_executed x
+        return [
+            _executed(r)
+            for r in await fetch_all(
+                conn,
+                f"""SELECT x.* FROM training_days_executed x
                 JOIN training_plan_executions e ON e.id = x.execution_id
                 WHERE e.training_plan_id = ?{week_filter} ORDER BY x.date""",
-            args,
-        ) as cursor:
-            return [_executed(r) for r in await cursor.fetchall()]
+                args,
+            )
+        ]
 
     async def unlinked_activities(
         self, athlete_id: int, since: date | None = None
     ) -> list[AthleteActivity]:
-        async with self.db.transaction(write=False) as conn:
+        async with self.db.read() as conn:
             return await self._unlinked(conn, athlete_id, since or date.min, date.max)
 
     async def _unlinked(
         self, conn: aiosqlite.Connection, athlete_id: int, first: date, last: date
     ) -> list[AthleteActivity]:
-        async with conn.execute(
-            """SELECT a.* FROM athlete_activities a
+        return [
+            _activity(r)
+            for r in await fetch_all(
+                conn,
+                """SELECT a.* FROM athlete_activities a
                LEFT JOIN training_days_executed x ON x.activity_id = a.id
                WHERE a.athlete_id = ? AND x.id IS NULL AND a.local_date BETWEEN ? AND ?
                ORDER BY a.start_epoch""",
-            (athlete_id, first.isoformat(), last.isoformat()),
-        ) as cursor:
-            return [_activity(r) for r in await cursor.fetchall()]
+                (athlete_id, first.isoformat(), last.isoformat()),
+            )
+        ]
 
     async def week_inputs(self, athlete_id: int, week_index: int) -> WeekInputs | None:
         """Everything adherence and "on track" need for one week of the active plan."""
@@ -584,28 +591,29 @@ class SqliteRepository:
             )
 
     async def snapshots(self, athlete_id: int, plan_id: int) -> list[Adaptive5kSnapshot]:
-        async with self.db.transaction(write=False) as conn:
+        async with self.db.read() as conn:
             await self._owned_plan(conn, athlete_id, plan_id)
             return await self._snapshots(conn, plan_id)
 
     async def _snapshots(
         self, conn: aiosqlite.Connection, plan_id: int
     ) -> list[Adaptive5kSnapshot]:
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM adaptive_5k_snapshots WHERE training_plan_id = ? ORDER BY week_index",
             (plan_id,),
-        ) as cursor:
-            return [
-                Adaptive5kSnapshot(
-                    week_index=r["week_index"],
-                    taken_on=date.fromisoformat(r["taken_at"]),
-                    seconds=r["seconds"],
-                    vdot=r["vdot"],
-                    runs_used=r["runs_used"],
-                    trend=r["trend"],
-                )
-                for r in await cursor.fetchall()
-            ]
+        )
+        return [
+            Adaptive5kSnapshot(
+                week_index=r["week_index"],
+                taken_on=date.fromisoformat(r["taken_at"]),
+                seconds=r["seconds"],
+                vdot=r["vdot"],
+                runs_used=r["runs_used"],
+                trend=r["trend"],
+            )
+            for r in rows
+        ]
 
     # ---- scheduled messages -----------------------------------------------------------------
 
@@ -615,9 +623,9 @@ class SqliteRepository:
             return []
         values = ", ".join("(?, ?, ?)" for _ in due)
         args = [v for zone, hhmm, day in due for v in (zone, hhmm, day.isoformat())]
-        async with (
-            self.db.transaction(write=False) as conn,
-            conn.execute(
+        async with self.db.read() as conn:
+            rows = await fetch_all(
+                conn,
                 f"""WITH due(zone, hhmm, day) AS (VALUES {values})
                 SELECT a.*, due.day AS due_day, p.id AS plan_id, d.id AS d_id,
                        d.week_index AS d_week, d.day_index AS d_day, d.planned_data AS d_data
@@ -628,9 +636,8 @@ class SqliteRepository:
                 LEFT JOIN training_days_planned d ON d.training_plan_id = p.id
                                                   AND d.date = due.day""",
                 args,
-            ) as cursor,
-        ):
-            return [_due(r) for r in await cursor.fetchall()]
+            )
+        return [_due(r) for r in rows]
 
     async def claim_push(self, athlete_id: int, kind: str, slot: str) -> bool:
         """True exactly once per (athlete, kind, slot), whatever happens afterwards."""
@@ -657,11 +664,11 @@ class SqliteRepository:
         """Everything stored about one runner, as JSON-ready data."""
         async with self.db.transaction(write=False) as conn:
             athlete = await self._athlete_where(conn, "id = ?", athlete_id)
-            async with conn.execute(
+            plan_rows = await fetch_all(
+                conn,
                 "SELECT id, status FROM training_plans WHERE athlete_id = ? ORDER BY id",
                 (athlete_id,),
-            ) as cursor:
-                plan_rows = await cursor.fetchall()
+            )
             plans = []
             for row in plan_rows:
                 plan = await self._load_plan(conn, row["id"])
@@ -679,16 +686,22 @@ class SqliteRepository:
                         ],
                     }
                 )
-            async with conn.execute(
-                "SELECT * FROM athlete_activities WHERE athlete_id = ? ORDER BY start_epoch",
-                (athlete_id,),
-            ) as cursor:
-                activities = [_activity(r) for r in await cursor.fetchall()]
-            async with conn.execute(
-                "SELECT kind, slot, status, updated_at FROM push_log WHERE athlete_id = ?",
-                (athlete_id,),
-            ) as cursor:
-                pushes = [dict(r) for r in await cursor.fetchall()]
+            activities = [
+                _activity(r)
+                for r in await fetch_all(
+                    conn,
+                    "SELECT * FROM athlete_activities WHERE athlete_id = ? ORDER BY start_epoch",
+                    (athlete_id,),
+                )
+            ]
+            pushes = [
+                dict(r)
+                for r in await fetch_all(
+                    conn,
+                    "SELECT kind, slot, status, updated_at FROM push_log WHERE athlete_id = ?",
+                    (athlete_id,),
+                )
+            ]
         return {
             "athlete": athlete.model_dump(mode="json", by_alias=True),
             "plans": plans,

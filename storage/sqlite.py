@@ -1,8 +1,9 @@
 """SQLite connection, transactions and versioned migrations.
 
-One connection per process, serialised by an asyncio lock: SQLite allows one writer at a time
-anyway, and sharing a connection between coroutines without a lock would interleave their
-transactions. WAL lets other processes (``gofast migrate``, benchmarks) read meanwhile.
+One writer connection per process, serialised by an asyncio lock: SQLite allows one writer at
+a time anyway, and sharing a connection between coroutines without a lock would interleave
+their transactions. Reads take one of a few reader connections (each with its own thread) and
+see a consistent WAL snapshot, so they neither wait for writes nor for each other.
 """
 
 import asyncio
@@ -16,6 +17,7 @@ from typing import Any
 import aiosqlite
 
 BUSY_TIMEOUT_MS = 5000
+READERS = 4
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -30,16 +32,24 @@ def migrations() -> list[tuple[int, str]]:
 
 
 class Database:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, readers: int = READERS) -> None:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._reader_count = readers
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
 
     async def open(self) -> "Database":
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        self._conn.row_factory = aiosqlite.Row
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = await self._connect()
+        await self.migrate()
+        for _ in range(self._reader_count):
+            self._readers.put_nowait(await self._connect())
+        return self
+
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
         for pragma in (
             "PRAGMA journal_mode = WAL",
             # WAL + NORMAL: a commit survives a killed process (it is in the WAL); only a power
@@ -48,11 +58,12 @@ class Database:
             "PRAGMA foreign_keys = ON",
             f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
         ):
-            await self._conn.execute(pragma)
-        await self.migrate()
-        return self
+            await conn.execute(pragma)
+        return conn
 
     async def close(self) -> None:
+        while not self._readers.empty():
+            await self._readers.get_nowait().close()
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -93,15 +104,38 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[aiosqlite.Connection]:
-        """All statements inside commit together or not at all."""
-        async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
+        """All statements inside commit together or not at all (reads: one snapshot)."""
+        if write:
+            async with self._lock, _atomic(self.conn, "BEGIN IMMEDIATE"):
                 yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            await self.conn.execute("COMMIT")
+            return
+        async with self.read() as conn, _atomic(conn, "BEGIN"):
+            yield conn
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A reader connection in autocommit: each statement sees its own committed snapshot.
+        Cheapest for single-statement reads; use ``transaction(write=False)`` for several."""
+        if not self._reader_count:
+            async with self._lock:
+                yield self.conn
+            return
+        conn = await self._readers.get()
+        try:
+            yield conn
+        finally:
+            self._readers.put_nowait(conn)
+
+
+@asynccontextmanager
+async def _atomic(conn: aiosqlite.Connection, begin: str) -> AsyncIterator[None]:
+    await conn.execute(begin)
+    try:
+        yield
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+    await conn.execute("COMMIT")
 
 
 async def migrate_database(path: Path | str) -> int:
