@@ -16,8 +16,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import CoachApplication, CoachContext, Services
-from bot.handlers import account, activities, errors, race, start, views
+from bot.handlers import account, activities, coaching, errors, race, start, views
 from bot.handlers import settings as settings_menu
+from bot.jobs.pushes import Pushes
 from bot.persistence import SqlitePersistence
 from bot.render import Renderer
 from bot.updates import FloodGuard, PerChatUpdateProcessor
@@ -29,6 +30,7 @@ from storage.repository import SqliteRepository
 from storage.sqlite import Database
 
 MAX_CONCURRENT_UPDATES = 64
+TICK_S = 60
 COMMANDS = [
     ("today", "Today's workout"),
     ("week", "This week"),
@@ -37,6 +39,9 @@ COMMANDS = [
     ("race", "Set a race goal"),
     ("log", "Log a run by hand"),
     ("predict", "Race predictions"),
+    ("progress", "This week's progress, with a chart"),
+    ("pause", "Pause all messages"),
+    ("resume", "Resume messages"),
     ("settings", "Units, time zone, push time"),
     ("export", "Download your data"),
     ("delete", "Erase your data"),
@@ -75,6 +80,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
         clock=clock or SystemClock(),
         render=Renderer(),
     )
+    application.pushes = Pushes(application.services)
     _add_handlers(application, settings)
     return application
 
@@ -88,6 +94,7 @@ def _add_handlers(application: Application, settings: Settings) -> None:  # type
         *views.handlers(),
         *activities.handlers(),
         *account.handlers(),
+        *coaching.handlers(),
         *start.last_resort(),
     ):
         application.add_handler(handler)
@@ -96,6 +103,15 @@ def _add_handlers(application: Application, settings: Settings) -> None:  # type
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+    assert isinstance(application, CoachApplication) and application.job_queue is not None
+    application.pushes.start_workers(application.bot)
+    application.job_queue.run_repeating(_push_tick, interval=TICK_S, first=1, name="pushes")
+
+
+async def _push_tick(context: CoachContext) -> None:
+    application = context.application
+    assert isinstance(application, CoachApplication)
+    await application.pushes.tick(context.bot)
 
 
 class RedactSecrets(logging.Filter):

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -14,6 +14,9 @@ from core.ports import Clock
 from gofast.config import Settings
 from storage.repository import SqliteRepository
 from storage.sqlite import Database
+
+if TYPE_CHECKING:
+    from bot.jobs.pushes import Pushes
 
 
 @dataclass
@@ -35,12 +38,14 @@ class CoachApplication(Application):  # type: ignore[type-arg]
     """Opens the database before PTB loads persistence, and makes every update durable."""
 
     services: Services
+    pushes: "Pushes"
 
     async def initialize(self) -> None:
         await self.services.db.open()
         await super().initialize()
 
     async def shutdown(self) -> None:
+        await self.pushes.stop_workers()
         await super().shutdown()
         await self.services.db.close()
 

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     default_time_zone: str = "UTC"
     flood_limit: int = Field(default=30, ge=1)  # updates per runner per 10 s before we ignore
     telegram_rate_limit: float = Field(default=30, ge=0)  # messages/s overall; 0: no limiter
+    push_grace_minutes: int = Field(default=20, ge=1, le=240)  # older missed pushes are skipped
+    weekly_push_day: int = Field(default=6, ge=0, le=6)  # 0 = Monday … 6 = Sunday
+    weekly_push_time: str = Field(default="19:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
     @field_validator("log_level")
     @classmethod

@@ -481,6 +481,9 @@ class SqliteRepository:
             )
         except aiosqlite.IntegrityError:
             raise AlreadyLinked("That run or that day is already linked.") from None
+        await conn.execute(
+            "UPDATE athlete_activities SET match_state = NULL WHERE id = ?", (activity_id,)
+        )
         return ExecutedDay(
             id=cursor.lastrowid,
             execution_id=row["execution_id"],
@@ -638,6 +641,104 @@ class SqliteRepository:
                 args,
             )
         return [_due(r) for r in rows]
+
+    async def zones_in_use(self) -> list[str]:
+        async with self.db.read() as conn:
+            rows = await fetch_all(
+                conn, "SELECT DISTINCT time_zone FROM athletes WHERE active = 1 ORDER BY 1"
+            )
+        return [row[0] for row in rows]
+
+    async def athletes_in_zones(self, zones: Sequence[str]) -> list[Athlete]:
+        if not zones:
+            return []
+        marks = ", ".join("?" for _ in zones)
+        async with self.db.read() as conn:
+            rows = await fetch_all(
+                conn,
+                f"SELECT * FROM athletes WHERE active = 1 AND time_zone IN ({marks}) ORDER BY id",
+                list(zones),
+            )
+        return [_athlete(r) for r in rows]
+
+    async def missed_days(self, asked: Sequence[tuple[int, date]]) -> dict[int, TrainingDayPlanned]:
+        """For each (athlete, day): that day's planned workout of the active plan when no run
+        is linked to it and the runner did not skip it."""
+        if not asked:
+            return {}
+        values = ", ".join("(?, ?)" for _ in asked)
+        args = [v for athlete_id, day in asked for v in (athlete_id, day.isoformat())]
+        async with self.db.read() as conn:
+            rows = await fetch_all(
+                conn,
+                f"""WITH asked(athlete_id, day) AS (VALUES {values})
+                SELECT asked.athlete_id AS owner, d.* FROM asked
+                JOIN training_plans p ON p.athlete_id = asked.athlete_id
+                                      AND p.status = 'training'
+                JOIN training_days_planned d ON d.training_plan_id = p.id AND d.date = asked.day
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM training_days_executed x
+                    JOIN training_plan_executions e ON e.id = x.execution_id
+                    WHERE e.training_plan_id = p.id AND x.week_index = d.week_index
+                      AND x.day_index = d.day_index)
+                  AND NOT EXISTS (
+                    SELECT 1 FROM push_log l WHERE l.athlete_id = asked.athlete_id
+                      AND l.kind = 'skip' AND l.slot = asked.day)""",
+                args,
+            )
+        return {r["owner"]: _day(r) for r in rows}
+
+    async def set_match_state(self, athlete_id: int, activity_id: int, state: str | None) -> None:
+        """'pending' while "Is this activity for your plan?" waits, 'extra' once decided."""
+        async with self.db.transaction() as conn:
+            await self._owned_activity(conn, athlete_id, activity_id)
+            await conn.execute(
+                "UPDATE athlete_activities SET match_state = ? WHERE id = ?", (state, activity_id)
+            )
+
+    async def pending_matches(self, athlete_ids: Sequence[int]) -> dict[int, list[AthleteActivity]]:
+        if not athlete_ids:
+            return {}
+        marks = ", ".join("?" for _ in athlete_ids)
+        async with self.db.read() as conn:
+            rows = await fetch_all(
+                conn,
+                f"""SELECT a.* FROM athlete_activities a
+                    LEFT JOIN training_days_executed x ON x.activity_id = a.id
+                    WHERE a.athlete_id IN ({marks}) AND a.match_state = 'pending'
+                      AND x.id IS NULL ORDER BY a.start_epoch""",
+                list(athlete_ids),
+            )
+        found: dict[int, list[AthleteActivity]] = {}
+        for row in rows:
+            found.setdefault(row["athlete_id"], []).append(_activity(row))
+        return found
+
+    async def move_workout(self, athlete_id: int, from_day_id: int, to_day_id: int) -> None:
+        """Swap two planned days of the runner's active plan (neither may be done yet)."""
+        async with self.db.transaction() as conn:
+            plan_id = await self._active_plan_id(conn, athlete_id)
+            rows = await fetch_all(
+                conn,
+                """SELECT d.id, d.planned_data,
+                          EXISTS (SELECT 1 FROM training_days_executed x
+                                  JOIN training_plan_executions e ON e.id = x.execution_id
+                                  WHERE e.training_plan_id = d.training_plan_id
+                                    AND x.week_index = d.week_index
+                                    AND x.day_index = d.day_index) AS done
+                   FROM training_days_planned d
+                   WHERE d.training_plan_id = ? AND d.id IN (?, ?)""",
+                (plan_id, from_day_id, to_day_id),
+            )
+            if len(rows) != 2 or from_day_id == to_day_id:
+                raise NotFound("Those days aren't both in your current plan.")
+            if any(r["done"] for r in rows):
+                raise AlreadyLinked("A day with a run linked can't be moved.")
+            data = {r["id"]: r["planned_data"] for r in rows}
+            await conn.executemany(
+                "UPDATE training_days_planned SET planned_data = ? WHERE id = ?",
+                [(data[to_day_id], from_day_id), (data[from_day_id], to_day_id)],
+            )
 
     async def claim_push(self, athlete_id: int, kind: str, slot: str) -> bool:
         """True exactly once per (athlete, kind, slot), whatever happens afterwards."""

@@ -58,6 +58,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.files: dict[str, bytes] = {}
         self.forbidden_chats: set[int] = set()
+        self.forbidden_hits = 0
         self.rate_limit_per_s: float | None = None  # global 429 above this rate
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -167,6 +168,7 @@ class FakeTelegram:
             return _ok(await self._get_updates(params))
         chat_id = params.get("chat_id")
         if chat_id is not None and int(chat_id) in self.forbidden_chats:
+            self.forbidden_hits += 1
             return _error(403, "Forbidden: bot was blocked by the user")
         if method.startswith("send") and self.rate_limit_per_s and self._over_limit():
             return _error(429, "Too Many Requests: retry after 1", {"retry_after": 1})

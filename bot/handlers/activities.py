@@ -194,6 +194,8 @@ async def mark_extra(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     (activity_id,) = _ids(query.data)
     activity = await _unlinked(context, athlete, activity_id)
+    assert athlete.id is not None
+    await context.services.repo.set_match_state(athlete.id, activity_id, "extra")
     await edit(
         update,
         context,
@@ -216,6 +218,7 @@ async def unlink(update: Update, context: CoachContext) -> None:
     except NotFound:
         await query.answer("Already handled: that run isn't linked.", show_alert=True)
         return
+    await repo.set_match_state(athlete.id, activity_id, "extra")
     activity = await repo.get_activity(athlete.id, activity_id)
     link = rows([button("📅 Link to a day", f"ac:o:{activity_id}")], 1)
     await edit(

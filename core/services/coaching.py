@@ -58,6 +58,8 @@ async def import_run(
     executed = await repo.executed_days(athlete.id, plan.id)
     result = match(stored, plan.days(), [(e.week_index, e.day_index) for e in executed])
     if result.decision is not MatchDecision.AUTO or result.best is None:
+        state = "pending" if result.decision is MatchDecision.ASK else "extra"
+        await repo.set_match_state(athlete.id, stored.id, state)
         return ImportOutcome(stored, True, result.decision, result.candidates)
     assert result.best.day.id is not None
     linked = await link_run(repo, athlete.id, stored.id, result.best.day.id, today)

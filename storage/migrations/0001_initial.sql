@@ -90,6 +90,7 @@ CREATE TABLE athlete_activities (
     sport            TEXT    NOT NULL,
     summary          TEXT    NOT NULL DEFAULT '{}',
     fingerprint      TEXT    NOT NULL,  -- start minute + distance (100 m): same run, other source
+    match_state      TEXT,              -- 'pending' (asked, no answer yet), 'extra', or NULL
     created_at       TEXT    NOT NULL,
     UNIQUE (athlete_id, source, external_id)
 );

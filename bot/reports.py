@@ -1,0 +1,83 @@
+"""The weekly progress report (also /progress): numbers, chart, and the adaptive-5k snapshot."""
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date
+
+from bot.charts import WeekBar, progress_chart
+from bot.context import Services
+from core.fitness import equivalent_time, vdot
+from core.models import Athlete, TrainingPlan, TrainingWeek, WorkoutType
+from core.progress import week_progress
+from core.services import coaching
+from core.units import FIVE_K_M
+
+
+@dataclass(frozen=True)
+class WeeklyReport:
+    caption: str
+    chart: bytes
+
+
+def _current_week(plan: TrainingPlan, today: date) -> TrainingWeek:
+    if today < plan.start_date:
+        return plan.weeks[0]
+    return plan.week_of(today) or plan.weeks[-1]
+
+
+def _planned_m(week: TrainingWeek) -> float:
+    skip = (WorkoutType.REST, WorkoutType.RACE)
+    return sum(d.planned.distance_m for d in week.days if d.planned.type not in skip)
+
+
+async def weekly_report(services: Services, athlete: Athlete, today: date) -> WeeklyReport | None:
+    repo = services.repo
+    assert athlete.id is not None
+    status = await coaching.status(repo, athlete.id, today)
+    if status is None:
+        return None
+    plan = status.plan
+    assert plan.id is not None
+    week = _current_week(plan, today)
+    snapshot = status.fitness.adaptive.model_copy(update={"week_index": week.week_index})
+    await repo.save_snapshot(athlete.id, plan.id, snapshot)
+    progress = status.week or week_progress(week, ())
+    caption = services.render(
+        "push/weekly",
+        plan=plan,
+        week=week,
+        progress=progress,
+        fitness=status.fitness,
+        next_week=plan.weeks[week.week_index + 1]
+        if week.week_index + 1 < plan.total_weeks
+        else None,
+        units=athlete.units,
+    )
+    bars = await _bars(services, athlete, plan, week)
+    predictions = [
+        (f"W{s.week_index + 1}", equivalent_time(vdot(FIVE_K_M, s.seconds), plan.race.distance_m))
+        for s in await repo.snapshots(athlete.id, plan.id)
+    ]
+    chart = await asyncio.to_thread(
+        progress_chart, bars, predictions, athlete.units.value, plan.goal_time_s
+    )
+    return WeeklyReport(caption, chart)
+
+
+async def _bars(
+    services: Services, athlete: Athlete, plan: TrainingPlan, current: TrainingWeek
+) -> list[WeekBar]:
+    assert athlete.id is not None and plan.id is not None
+    executed = await services.repo.executed_days(athlete.id, plan.id)
+    extras = await services.repo.unlinked_activities(athlete.id, plan.start_date)
+    unit = athlete.units.metres
+    bars = []
+    for week in plan.weeks[: current.week_index + 1]:
+        done = sum(e.analysis.actual_m for e in executed if e.week_index == week.week_index)
+        done += sum(
+            a.distance_m
+            for a in extras
+            if a.is_run and week.start_date <= a.local_date <= week.end_date
+        )
+        bars.append(WeekBar(f"W{week.week_index + 1}", _planned_m(week) / unit, done / unit))
+    return bars
