@@ -68,8 +68,14 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
         .post_init(_post_init)
     )
     if settings.telegram_rate_limit:
+        # One message every 1/rate s, no bursts: a full bucket released at once is what
+        # earns 429s (and a pause for everyone) from a server that counts per second.
         builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=settings.telegram_rate_limit, max_retries=3)
+            AIORateLimiter(
+                overall_max_rate=1,
+                overall_time_period=1 / settings.telegram_rate_limit,
+                max_retries=3,
+            )
         )
     application = builder.build()
     assert isinstance(application, CoachApplication)

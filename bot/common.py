@@ -20,6 +20,14 @@ async def athlete_of(update: Update, context: CoachContext) -> Athlete:
     return athlete
 
 
+async def pressed(update: Update, context: CoachContext) -> tuple[Athlete, list[int]]:
+    """The runner who pressed a button, and the ids in its data (``area:action:id[:id]``).
+    The ids are only claims: every handler checks them against the runner's own rows."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    return await athlete_of(update, context), [int(p) for p in query.data.split(":")[2:]]
+
+
 async def plan_of(context: CoachContext, athlete: Athlete) -> TrainingPlan:
     assert athlete.id is not None
     plan = await context.services.repo.active_plan(athlete.id)

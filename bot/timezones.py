@@ -3,6 +3,7 @@
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from telegram import Message
 from tzfpy import get_tz
 
 from core.errors import InvalidInput
@@ -52,3 +53,10 @@ def zone_at(latitude: float, longitude: float) -> str:
     if not zone:
         raise InvalidInput("I couldn't find a time zone there. Type your city instead?")
     return zone
+
+
+def zone_from(message: Message) -> str:
+    """The zone a runner sent: a shared location, or a typed city or zone name."""
+    if message.location is not None:
+        return zone_at(message.location.latitude, message.location.longitude)
+    return resolve_zone(message.text or "")

@@ -4,6 +4,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 import aiosqlite
@@ -46,6 +47,13 @@ ATHLETE_FIELDS = frozenset(
         "onboarded",
     }
 )
+
+
+CHUNK = 2000  # rows per VALUES / IN list: SQLite allows 32766 parameters a statement
+
+
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class AlreadyLinked(GoFastError):
@@ -959,6 +967,12 @@ def _executed(row: aiosqlite.Row) -> ExecutedDay:
     )
 
 
+@lru_cache(maxsize=4096)
+def _workout(planned_data: str) -> PlannedWorkout:
+    """Runners on one plan share their days' JSON: parse each distinct one once."""
+    return PlannedWorkout.model_validate_json(planned_data)
+
+
 def _due(row: aiosqlite.Row) -> DuePush:
     day = None
     if row["d_id"] is not None:
@@ -968,7 +982,7 @@ def _due(row: aiosqlite.Row) -> DuePush:
             week_index=row["d_week"],
             day_index=row["d_day"],
             date=date.fromisoformat(row["due_day"]),
-            planned=PlannedWorkout.model_validate_json(row["d_data"]),
+            planned=_workout(row["d_data"]),
         )
     return DuePush(
         athlete=_athlete(row),

@@ -59,6 +59,7 @@ class FakeTelegram:
         self.files: dict[str, bytes] = {}
         self.forbidden_chats: set[int] = set()
         self.forbidden_hits = 0
+        self.rate_limited = 0
         self.rate_limit_per_s: float | None = None  # global 429 above this rate
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -171,6 +172,7 @@ class FakeTelegram:
             self.forbidden_hits += 1
             return _error(403, "Forbidden: bot was blocked by the user")
         if method.startswith("send") and self.rate_limit_per_s and self._over_limit():
+            self.rate_limited += 1
             return _error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         await self._record(method, params)
         return _ok(self._answer(method, params))

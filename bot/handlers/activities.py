@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.common import athlete_of, edit, say
+from bot.common import athlete_of, edit, pressed, say
 from bot.context import CoachContext
 from bot.keyboards import button, confirm_activity, other_days, rows, undo_link
 from core.errors import GoFastError, InvalidInput, NotFound
@@ -135,15 +135,8 @@ async def _import(
         )
 
 
-def _ids(data: str) -> list[int]:
-    return [int(part) for part in data.split(":")[2:]]
-
-
 async def link(update: Update, context: CoachContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    athlete = await athlete_of(update, context)
-    activity_id, day_id = _ids(query.data)
+    athlete, (activity_id, day_id) = await pressed(update, context)
     assert athlete.id is not None
     services = context.services
     try:
@@ -151,10 +144,7 @@ async def link(update: Update, context: CoachContext) -> None:
             services.repo, athlete.id, activity_id, day_id, services.today(athlete)
         )
     except AlreadyLinked:
-        await query.answer(
-            "Already handled: this run or that day is already linked.", show_alert=True
-        )
-        return
+        raise GoFastError("Already handled: this run or that day is already linked.") from None
     await edit(
         update,
         context,
@@ -167,16 +157,12 @@ async def link(update: Update, context: CoachContext) -> None:
 
 
 async def show_other_days(update: Update, context: CoachContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    athlete = await athlete_of(update, context)
-    (activity_id,) = _ids(query.data)
+    athlete, (activity_id,) = await pressed(update, context)
     assert athlete.id is not None
     activity = await _unlinked(context, athlete, activity_id)
     days = await coaching.nearby_open_days(context.services.repo, athlete.id, activity_id)
     if not days:
-        await query.answer("No open planned runs within a week of this one.", show_alert=True)
-        return
+        raise GoFastError("No open planned runs within a week of this one.")
     await edit(
         update,
         context,
@@ -189,10 +175,7 @@ async def show_other_days(update: Update, context: CoachContext) -> None:
 
 
 async def mark_extra(update: Update, context: CoachContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    athlete = await athlete_of(update, context)
-    (activity_id,) = _ids(query.data)
+    athlete, (activity_id,) = await pressed(update, context)
     activity = await _unlinked(context, athlete, activity_id)
     assert athlete.id is not None
     await context.services.repo.set_match_state(athlete.id, activity_id, "extra")
@@ -207,17 +190,13 @@ async def mark_extra(update: Update, context: CoachContext) -> None:
 
 
 async def unlink(update: Update, context: CoachContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    athlete = await athlete_of(update, context)
-    (activity_id,) = _ids(query.data)
+    athlete, (activity_id,) = await pressed(update, context)
     assert athlete.id is not None
     repo = context.services.repo
     try:
         await repo.unlink_activity(athlete.id, activity_id)
     except NotFound:
-        await query.answer("Already handled: that run isn't linked.", show_alert=True)
-        return
+        raise GoFastError("Already handled: that run isn't linked.") from None
     await repo.set_match_state(athlete.id, activity_id, "extra")
     activity = await repo.get_activity(athlete.id, activity_id)
     link = rows([button("📅 Link to a day", f"ac:o:{activity_id}")], 1)

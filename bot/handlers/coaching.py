@@ -3,7 +3,7 @@
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.common import athlete_of, edit, plan_of, say
+from bot.common import athlete_of, edit, plan_of, pressed, say
 from bot.context import CoachContext
 from bot.reports import weekly_report
 from core.errors import NotFound
@@ -18,15 +18,9 @@ async def _own_day(context: CoachContext, athlete: Athlete, day_id: int) -> Trai
     return day
 
 
-def _ids(data: str) -> list[int]:
-    return [int(part) for part in data.split(":")[2:]]
-
-
 async def workout_done(update: Update, context: CoachContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    athlete = await athlete_of(update, context)
-    await _own_day(context, athlete, _ids(query.data)[0])
+    athlete, ids = await pressed(update, context)
+    await _own_day(context, athlete, ids[0])
     await say(
         update,
         context,
@@ -39,10 +33,8 @@ async def workout_done(update: Update, context: CoachContext) -> None:
 
 
 async def workout_skipped(update: Update, context: CoachContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    athlete = await athlete_of(update, context)
-    day = await _own_day(context, athlete, _ids(query.data)[0])
+    athlete, ids = await pressed(update, context)
+    day = await _own_day(context, athlete, ids[0])
     assert athlete.id is not None
     repo = context.services.repo
     if await repo.claim_push(athlete.id, "skip", day.date.isoformat()):
@@ -56,10 +48,7 @@ async def workout_skipped(update: Update, context: CoachContext) -> None:
 
 
 async def move_missed(update: Update, context: CoachContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    athlete = await athlete_of(update, context)
-    missed_id, target_id = _ids(query.data)
+    athlete, (missed_id, target_id) = await pressed(update, context)
     target = await _own_day(context, athlete, target_id)
     assert athlete.id is not None
     await context.services.repo.move_workout(athlete.id, missed_id, target_id)
@@ -72,10 +61,8 @@ async def move_missed(update: Update, context: CoachContext) -> None:
 
 
 async def drop_missed(update: Update, context: CoachContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    athlete = await athlete_of(update, context)
-    await _own_day(context, athlete, _ids(query.data)[0])
+    athlete, ids = await pressed(update, context)
+    await _own_day(context, athlete, ids[0])
     await edit(
         update,
         context,

@@ -13,7 +13,7 @@ from bot.common import athlete_of, edit, say
 from bot.context import CoachContext
 from bot.handlers.start import PUSH_TIMES, parse_clock
 from bot.keyboards import button, rows
-from bot.timezones import resolve_zone, zone_at
+from bot.timezones import zone_from
 from core.errors import InvalidInput
 from core.models import Athlete, Units
 
@@ -108,10 +108,7 @@ async def save_zone(update: Update, context: CoachContext) -> str:
     message = update.effective_message
     assert message is not None
     try:
-        if message.location is not None:
-            zone = zone_at(message.location.latitude, message.location.longitude)
-        else:
-            zone = resolve_zone(message.text or "")
+        zone = zone_from(message)
     except InvalidInput as error:
         return await ask_zone(update, context, error.message)
     athlete = await athlete_of(update, context)

@@ -14,7 +14,7 @@ from telegram.ext import (
 from bot.common import athlete_of, drop_buttons, say
 from bot.context import CoachContext
 from bot.keyboards import button, rows, single
-from bot.timezones import COMMON_ZONES, resolve_zone, zone_at
+from bot.timezones import COMMON_ZONES, zone_from
 from core.errors import InvalidInput
 from core.models import Athlete, Units
 
@@ -104,10 +104,7 @@ async def zone_text(update: Update, context: CoachContext) -> str:
     message = update.effective_message
     assert message is not None
     try:
-        if message.location is not None:
-            zone = zone_at(message.location.latitude, message.location.longitude)
-        else:
-            zone = resolve_zone(message.text or "")
+        zone = zone_from(message)
     except InvalidInput as error:
         return await ask_zone(update, context, hint=error.message)
     return await save_zone(update, context, zone)

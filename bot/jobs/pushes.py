@@ -28,7 +28,7 @@ from core.schedule import due_slots, week_slot
 
 log = logging.getLogger("gofast.pushes")
 
-WORKERS = 16
+WORKERS = 8  # enough for ~30 msg/s at 250 ms a send; each may hold one claimed message
 RETRY_DELAYS_S = (1.0, 2.0, 4.0)
 
 
@@ -39,6 +39,7 @@ class Outgoing:
     slot: str
     text: str = ""
     markup: InlineKeyboardMarkup | None = None
+    workout_day_id: int | None = None  # daily workouts get Done / Skip buttons at send time
     local_date: date | None = None  # weekly reports are built right before sending
 
 
@@ -106,18 +107,8 @@ class Pushes:
             return None
         template = "push/rest" if resting else "push/daily"
         text = _daily_text(self.services.render, template, day.date, day.planned, athlete.units)
-        markup = (
-            None
-            if resting
-            else rows(
-                [
-                    button("Done ✓ — log it", f"dw:done:{day.id}"),
-                    button("Skip today", f"dw:skip:{day.id}"),
-                ],
-                2,
-            )
-        )
-        return Outgoing(athlete, "daily", push.local_date.isoformat(), text, markup)
+        day_id = None if resting else day.id
+        return Outgoing(athlete, "daily", push.local_date.isoformat(), text, workout_day_id=day_id)
 
     async def _nudges(self, due: list[DuePush]) -> list[Outgoing]:
         asking = {p.athlete.id: p for p in due if p.plan_id and wants(p.athlete, "nudges")}
@@ -273,7 +264,16 @@ class Pushes:
     async def _send_once(self, bot: Bot, item: Outgoing) -> None:
         chat = item.athlete.chat_id
         if item.kind != "weekly":
-            await bot.send_message(chat, item.text, reply_markup=item.markup)
+            markup = item.markup
+            if item.workout_day_id is not None:
+                markup = rows(
+                    [
+                        button("Done ✓ — log it", f"dw:done:{item.workout_day_id}"),
+                        button("Skip today", f"dw:skip:{item.workout_day_id}"),
+                    ],
+                    2,
+                )
+            await bot.send_message(chat, item.text, reply_markup=markup)
             return
         assert item.local_date is not None
         report = await weekly_report(self.services, item.athlete, item.local_date)

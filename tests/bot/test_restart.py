@@ -11,13 +11,16 @@ from tests.bot.test_conversations import texts
 from tests.fake_telegram import FakeTelegram
 
 
-async def start_bot(telegram: FakeTelegram, workdir: Path) -> asyncio.subprocess.Process:
+async def start_bot(
+    telegram: FakeTelegram, workdir: Path, rate_limit: int = 0
+) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": telegram.token,
         "TELEGRAM_BASE_URL": telegram.base_url,
         "DATABASE_URL": f"sqlite:///{workdir / 'bot.db'}",
         "FLOOD_LIMIT": "1000",
+        "TELEGRAM_RATE_LIMIT": str(rate_limit),
     }
     seen = telegram.last_seq
     process = await asyncio.create_subprocess_exec(
