@@ -16,8 +16,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import CoachApplication, CoachContext, Services
-from bot.handlers import account, activities, coaching, errors, race, start, views
+from bot.handlers import account, activities, coaching, errors, garmin, race, start, views
 from bot.handlers import settings as settings_menu
+from bot.jobs.garmin import GarminSync
 from bot.jobs.pushes import Pushes
 from bot.persistence import SqlitePersistence
 from bot.render import Renderer
@@ -25,12 +26,14 @@ from bot.updates import FloodGuard, PerChatUpdateProcessor
 from core.clock import SystemClock
 from core.ports import Clock
 from gofast.config import Settings
+from sources.garmin import TokenVault
 from storage.bot_state import BotStateStore
 from storage.repository import SqliteRepository
 from storage.sqlite import Database
 
 MAX_CONCURRENT_UPDATES = 64
 TICK_S = 60
+GARMIN_TICK_S = 300
 COMMANDS = [
     ("today", "Today's workout"),
     ("week", "This week"),
@@ -40,6 +43,8 @@ COMMANDS = [
     ("log", "Log a run by hand"),
     ("predict", "Race predictions"),
     ("progress", "This week's progress, with a chart"),
+    ("garmin", "Connect Garmin Connect"),
+    ("sync", "Sync Garmin now"),
     ("pause", "Pause all messages"),
     ("resume", "Resume messages"),
     ("settings", "Units, time zone, push time"),
@@ -87,6 +92,11 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
         render=Renderer(),
     )
     application.pushes = Pushes(application.services)
+    key = settings.gofast_secret_key
+    vault = TokenVault(key.get_secret_value()) if key and key.get_secret_value() else None
+    if vault is None:
+        logging.getLogger("gofast").warning("GOFAST_SECRET_KEY is not set: Garmin sync is off")
+    application.garmin = GarminSync(application.services, vault)
     _add_handlers(application, settings)
     return application
 
@@ -101,6 +111,7 @@ def _add_handlers(application: Application, settings: Settings) -> None:  # type
         *activities.handlers(),
         *account.handlers(),
         *coaching.handlers(),
+        *garmin.handlers(),
         *start.last_resort(),
     ):
         application.add_handler(handler)
@@ -112,6 +123,15 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     assert isinstance(application, CoachApplication) and application.job_queue is not None
     application.pushes.start_workers(application.bot)
     application.job_queue.run_repeating(_push_tick, interval=TICK_S, first=1, name="pushes")
+    application.job_queue.run_repeating(
+        _garmin_tick, interval=GARMIN_TICK_S, first=GARMIN_TICK_S, name="garmin"
+    )
+
+
+async def _garmin_tick(context: CoachContext) -> None:
+    application = context.application
+    assert isinstance(application, CoachApplication)
+    await application.garmin.tick(context.bot)
 
 
 async def _push_tick(context: CoachContext) -> None:
@@ -141,7 +161,8 @@ def configure_logging(settings: Settings) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    redact = RedactSecrets([settings.require_token()])
+    key = settings.gofast_secret_key.get_secret_value() if settings.gofast_secret_key else ""
+    redact = RedactSecrets([settings.require_token(), key])
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
 

@@ -16,6 +16,7 @@ from storage.repository import SqliteRepository
 from storage.sqlite import Database
 
 if TYPE_CHECKING:
+    from bot.jobs.garmin import GarminSync
     from bot.jobs.pushes import Pushes
 
 
@@ -39,6 +40,7 @@ class CoachApplication(Application):  # type: ignore[type-arg]
 
     services: Services
     pushes: "Pushes"
+    garmin: "GarminSync"
 
     async def initialize(self) -> None:
         await self.services.db.open()

@@ -424,3 +424,13 @@ class DuePush(Model):
     plan_id: int | None
     local_date: date
     day: TrainingDayPlanned | None
+
+
+class GarminAccount(Model):
+    athlete_id: int
+    tokens: bytes  # encrypted
+    connected_at: datetime
+    last_sync_at: datetime | None = None
+    runs_imported: int = 0
+    backoff_until: datetime | None = None
+    backoff_level: int = 0

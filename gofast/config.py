@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     telegram_rate_limit: float = Field(default=30, ge=0)  # messages/s overall; 0: no limiter
     push_grace_minutes: int = Field(default=20, ge=1, le=240)  # older missed pushes are skipped
     weekly_push_day: int = Field(default=6, ge=0, le=6)  # 0 = Monday … 6 = Sunday
+    gofast_secret_key: SecretStr | None = None  # Fernet key: encrypts Garmin tokens at rest
+    garmin_sync_minutes: int = Field(default=30, ge=5)  # how often each account is synced
     weekly_push_time: str = Field(default="19:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
     @field_validator("log_level")

@@ -4,12 +4,13 @@ import logging
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.common import athlete_of, edit, pressed, say
 from bot.context import CoachContext
 from bot.keyboards import button, confirm_activity, other_days, rows, undo_link
+from bot.render import Renderer
 from core.errors import GoFastError, InvalidInput, NotFound
 from core.models import ActivitySource, Athlete, AthleteActivity, MatchDecision
 from core.parsing import parse_date, parse_distance, parse_duration
@@ -93,46 +94,40 @@ async def _import(
 ) -> None:
     services = context.services
     outcome = await coaching.import_run(services.repo, athlete, activity, services.today(athlete))
+    await announce(context.bot, services.render, athlete, outcome)
+
+
+def _reply(render: Renderer, athlete: Athlete, outcome: coaching.ImportOutcome):  # type: ignore[no-untyped-def]
+    """The message (text, buttons) a stored run earns, whichever way it arrived."""
     stored, units = outcome.activity, athlete.units
     assert stored.id is not None
-    if not outcome.created:
-        await say(
-            update, context, "activity/received", kind="duplicate", activity=stored, units=units
-        )
-    elif not stored.is_run:
-        await say(
-            update, context, "activity/received", kind="other_sport", activity=stored, units=units
-        )
-    elif outcome.decision is None:
-        await say(
-            update, context, "activity/received", kind="no_plan", activity=stored, units=units
-        )
-    elif outcome.linked is not None:
-        await say(
-            update,
-            context,
+    if outcome.linked is not None:
+        text = render(
             "activity/analysis",
-            undo_link(stored.id),
             executed=outcome.linked.executed,
             fitness=outcome.linked.fitness,
             units=units,
         )
+        return text, undo_link(stored.id)
+    if not outcome.created:
+        kind, markup = "duplicate", None
+    elif not stored.is_run:
+        kind, markup = "other_sport", None
+    elif outcome.decision is None:
+        kind, markup = "no_plan", None
     elif outcome.decision is MatchDecision.ASK:
-        days = [c.day for c in outcome.candidates]
-        await say(
-            update,
-            context,
-            "activity/received",
-            confirm_activity(stored.id, days, units),
-            kind="ask",
-            activity=stored,
-            units=units,
-        )
+        kind = "ask"
+        markup = confirm_activity(stored.id, [c.day for c in outcome.candidates], units)
     else:
-        link = rows([button("📅 Link to a day", f"ac:o:{stored.id}")], 1)
-        await say(
-            update, context, "activity/received", link, kind="extra", activity=stored, units=units
-        )
+        kind, markup = "extra", rows([button("📅 Link to a day", f"ac:o:{stored.id}")], 1)
+    return render("activity/received", kind=kind, activity=stored, units=units), markup
+
+
+async def announce(
+    bot: Bot, render: Renderer, athlete: Athlete, outcome: coaching.ImportOutcome
+) -> None:
+    text, markup = _reply(render, athlete, outcome)
+    await bot.send_message(athlete.chat_id, text, reply_markup=markup)
 
 
 async def link(update: Update, context: CoachContext) -> None:

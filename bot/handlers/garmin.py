@@ -1,0 +1,195 @@
+"""/garmin (connect: email → password → maybe a code), status, Sync now, Disconnect; /sync."""
+
+import contextlib
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.common import athlete_of, edit, say
+from bot.context import CoachApplication, CoachContext
+from bot.jobs.garmin import GarminSync
+from bot.keyboards import button, rows
+from core.errors import GoFastError
+from core.fitness import equivalent_time
+from core.parsing import format_duration
+from core.units import FIVE_K_M
+from sources import garmin
+
+log = logging.getLogger("gofast.garmin")
+EMAIL, PASSWORD, CODE = "EMAIL", "PASSWORD", "CODE"
+
+
+def _sync(context: CoachContext) -> GarminSync:
+    application = context.application
+    assert isinstance(application, CoachApplication)
+    return application.garmin
+
+
+async def start(update: Update, context: CoachContext) -> str | int:
+    athlete = await athlete_of(update, context)
+    sync = _sync(context)
+    if not sync.enabled:
+        await say(update, context, "garmin/texts", step="disabled")
+        return ConversationHandler.END
+    assert athlete.id is not None
+    account = await sync.accounts.get(athlete.id)
+    if account is not None:
+        last = f"{account.last_sync_at:%d %b %H:%M} UTC" if account.last_sync_at else "not yet"
+        buttons = rows([button("🔄 Sync now", "gm:sync"), button("Disconnect", "gm:off")], 2)
+        await say(
+            update, context, "garmin/texts", buttons, step="status", account=account, last_sync=last
+        )
+        return ConversationHandler.END
+    await say(update, context, "garmin/texts", step="email")
+    return EMAIL
+
+
+async def got_email(update: Update, context: CoachContext) -> str:
+    text = (update.effective_message.text or "").strip()  # type: ignore[union-attr]
+    if "@" not in text or " " in text or len(text) > 200:
+        await say(update, context, "errors/domain", message="That doesn't look like an email.")
+        return EMAIL
+    context.chat_data["garmin_email"] = text  # held only until the password arrives
+    await say(update, context, "garmin/texts", step="password")
+    return PASSWORD
+
+
+async def got_password(update: Update, context: CoachContext) -> str | int:
+    message = update.effective_message
+    assert message is not None
+    password = message.text or ""
+    with contextlib.suppress(TelegramError):  # gone from the chat before anything else
+        await message.delete()
+    email = context.chat_data.pop("garmin_email", None)
+    if not email:
+        await say(update, context, "garmin/texts", step="email")
+        return EMAIL
+    athlete = await athlete_of(update, context)
+    try:
+        result = await garmin.login(email, password)
+    except GoFastError as error:
+        await say(
+            update, context, "errors/domain", message=f"{error.message} Send /garmin to try again."
+        )
+        return ConversationHandler.END
+    finally:
+        del password
+    if result.tokens is None:
+        assert athlete.id is not None
+        _sync(context).logins.put(athlete.id, result.client)
+        await say(update, context, "garmin/texts", step="code")
+        return CODE
+    await _connected(update, context, result.tokens)
+    return ConversationHandler.END
+
+
+async def got_code(update: Update, context: CoachContext) -> str | int:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    sync = _sync(context)
+    client = sync.logins.take(athlete.id)
+    if client is None:
+        await say(
+            update,
+            context,
+            "errors/domain",
+            message="That login timed out. Send /garmin to start again.",
+        )
+        return ConversationHandler.END
+    code = (update.effective_message.text or "").strip()  # type: ignore[union-attr]
+    try:
+        tokens = await garmin.finish_login(client, code)
+    except GoFastError as error:
+        sync.logins.put(athlete.id, client)
+        await say(update, context, "errors/domain", message=error.message)
+        return CODE
+    await _connected(update, context, tokens)
+    return ConversationHandler.END
+
+
+async def _connected(update: Update, context: CoachContext, tokens: str) -> None:
+    athlete = await athlete_of(update, context)
+    sync = _sync(context)
+    await sync.connect(athlete, tokens)
+    await say(update, context, "garmin/texts", step="connected")
+    result = await sync.sync(context.bot, athlete, quiet=True)
+    assert athlete.id is not None
+    five_k = "—"
+    plan = await context.services.repo.active_plan(athlete.id)
+    if plan is not None:  # the first sync seeds the adaptive 5k
+        fitness = await coaching_fitness(context, athlete, plan)
+        five_k = format_duration(equivalent_time(fitness.adaptive.vdot, FIVE_K_M))
+    await say(
+        update,
+        context,
+        "garmin/texts",
+        step="first_sync",
+        imported=result.imported,
+        linked=result.linked,
+        five_k=five_k,
+    )
+
+
+async def coaching_fitness(context: CoachContext, athlete, plan):  # type: ignore[no-untyped-def]
+    from core.services import coaching
+
+    services = context.services
+    fitness = await coaching.fitness(services.repo, athlete.id, plan, services.today(athlete))
+    week = plan.week_of(services.today(athlete))
+    snapshot = fitness.adaptive.model_copy(update={"week_index": week.week_index if week else 0})
+    await services.repo.save_snapshot(athlete.id, plan.id, snapshot)
+    return fitness
+
+
+async def sync_now(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    sync = _sync(context)
+    if not sync.enabled:
+        await say(update, context, "garmin/texts", step="disabled")
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer("Syncing…")
+    result = await sync.sync(context.bot, athlete)
+    await say(update, context, "garmin/texts", step="synced", imported=result.imported)
+
+
+async def disconnect(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    removed = await _sync(context).accounts.disconnect(athlete.id)
+    await edit(update, context, "garmin/texts", step="disconnected" if removed else "not_connected")
+
+
+async def cancel(update: Update, context: CoachContext) -> int:
+    context.chat_data.pop("garmin_email", None)
+    await say(update, context, "errors/domain", message="OK, Garmin not connected.")
+    return ConversationHandler.END
+
+
+def handlers() -> list:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    conversation = ConversationHandler(
+        entry_points=[CommandHandler("garmin", start)],
+        states={
+            EMAIL: [MessageHandler(text, got_email)],
+            PASSWORD: [MessageHandler(text, got_password)],
+            CODE: [MessageHandler(text, got_code)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        name="garmin",
+        conversation_timeout=600,
+    )
+    return [
+        conversation,
+        CommandHandler("sync", sync_now),
+        CallbackQueryHandler(sync_now, pattern=r"^gm:sync$"),
+        CallbackQueryHandler(disconnect, pattern=r"^gm:off$"),
+    ]

@@ -1,0 +1,177 @@
+"""Garmin Connect through the ``garminconnect`` package: login (with MFA), token vault, sync.
+
+garminconnect is synchronous (requests): every call here runs in a worker thread. Only the
+token string (``client.dumps()``) is ever stored, encrypted with Fernet; passwords are used for
+one login and dropped. A 429 anywhere becomes :class:`GarminRateLimited` so callers back off
+that account instead of retrying.
+"""
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cryptography.fernet import Fernet, InvalidToken
+from garminconnect import (
+    Garmin,
+    GarminConnectAuthenticationError,
+    GarminConnectConnectionError,
+    GarminConnectTooManyRequestsError,
+)
+
+from core.errors import GoFastError, InvalidInput
+from core.models import ActivitySource, AthleteActivity
+
+RUNNING_TYPES = frozenset(
+    {
+        "running",
+        "trail_running",
+        "treadmill_running",
+        "track_running",
+        "street_running",
+        "indoor_running",
+        "virtual_run",
+        "ultra_run",
+        "obstacle_run",
+    }
+)
+PENDING_LOGIN_S = 300  # an MFA code must arrive within five minutes
+
+
+class GarminRateLimited(GoFastError):
+    """Garmin said 429: leave this account alone for a while."""
+
+
+class GarminUnavailable(GoFastError):
+    """Garmin could not be reached or answered nonsense."""
+
+
+class TokenVault:
+    """Fernet encryption for the token string: unreadable without GOFAST_SECRET_KEY."""
+
+    def __init__(self, key: str) -> None:
+        try:
+            self._fernet = Fernet(key.encode())
+        except (ValueError, TypeError) as error:
+            raise GoFastError("GOFAST_SECRET_KEY is not a valid Fernet key.") from error
+
+    def seal(self, tokens: str) -> bytes:
+        return self._fernet.encrypt(tokens.encode())
+
+    def open(self, sealed: bytes) -> str:
+        try:
+            return self._fernet.decrypt(sealed).decode()
+        except InvalidToken as error:
+            raise GoFastError("Stored Garmin tokens can't be read with this key.") from error
+
+
+@dataclass
+class PendingLogin:
+    client: Garmin
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def expired(self) -> bool:
+        return time.monotonic() - self.started > PENDING_LOGIN_S
+
+
+class PendingLogins:
+    """Logins waiting for an MFA code, by runner. They live in memory only: the half-done login
+    object cannot be serialised, and a restart simply means logging in again."""
+
+    def __init__(self) -> None:
+        self._pending: dict[int, PendingLogin] = {}
+
+    def put(self, athlete_id: int, client: Garmin) -> None:
+        self._pending = {k: v for k, v in self._pending.items() if not v.expired}
+        self._pending[athlete_id] = PendingLogin(client)
+
+    def take(self, athlete_id: int) -> Garmin | None:
+        pending = self._pending.pop(athlete_id, None)
+        return None if pending is None or pending.expired else pending.client
+
+
+def _translate(error: Exception) -> GoFastError:
+    text = str(error)
+    if isinstance(error, GarminConnectTooManyRequestsError) or "429" in text:
+        return GarminRateLimited("Garmin is rate-limiting this account; I'll try again later.")
+    if isinstance(error, GarminConnectAuthenticationError):
+        if "MFA" in text:
+            return InvalidInput("That code didn't work. Check it and send it again?")
+        return InvalidInput("Garmin didn't accept that email and password.")
+    return GarminUnavailable("Garmin Connect isn't answering right now; I'll try again later.")
+
+
+async def _in_thread(fn: Any, *args: Any) -> Any:
+    try:
+        return await asyncio.to_thread(fn, *args)
+    except (
+        GarminConnectAuthenticationError,
+        GarminConnectConnectionError,
+        GarminConnectTooManyRequestsError,
+    ) as error:
+        raise _translate(error) from None
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    tokens: str | None  # None: a code is needed, the client waits in PendingLogins
+    client: Garmin
+
+
+async def login(email: str, password: str) -> LoginResult:
+    client = Garmin(email, password, return_on_mfa=True)
+    status, _ = await _in_thread(client.login)
+    if status == "needs_mfa":
+        return LoginResult(None, client)
+    return LoginResult(client.client.dumps(), client)
+
+
+async def finish_login(client: Garmin, code: str) -> str:
+    await _in_thread(client.resume_login, None, code.strip())
+    return client.client.dumps()
+
+
+@dataclass(frozen=True)
+class Fetched:
+    summaries: list[dict[str, Any]]
+    tokens: str  # possibly refreshed during the calls: store these
+
+
+async def fetch(tokens: str, first: date, last: date) -> Fetched:
+    """Activity summaries between two dates, oldest first (pages of 20)."""
+    client = Garmin()
+    client.client.loads(tokens)
+    summaries = await _in_thread(
+        client.get_activities_by_date, first.isoformat(), last.isoformat(), None, "asc"
+    )
+    return Fetched(list(summaries or []), client.client.dumps())
+
+
+def is_run(summary: dict[str, Any]) -> bool:
+    return (summary.get("activityType") or {}).get("typeKey") in RUNNING_TYPES
+
+
+def to_activity(summary: dict[str, Any], zone: str) -> AthleteActivity:
+    """A Garmin activity summary → our activity (SI units, UTC start, runner-local date)."""
+    start = datetime.fromisoformat(summary["startTimeGMT"]).replace(tzinfo=ZoneInfo("UTC"))
+    local = summary.get("startTimeLocal")
+    local_date = (
+        datetime.fromisoformat(local).date() if local else start.astimezone(ZoneInfo(zone)).date()
+    )
+    return AthleteActivity(
+        source=ActivitySource.GARMIN,
+        external_id=str(summary["activityId"]),
+        start_utc=start,
+        local_date=local_date,
+        distance_m=float(summary.get("distance") or 0),
+        duration_s=float(summary.get("duration") or summary.get("movingDuration") or 0),
+        moving_s=float(summary["movingDuration"]) if summary.get("movingDuration") else None,
+        avg_hr=summary.get("averageHR"),
+        max_hr=summary.get("maxHR"),
+        elevation_gain_m=summary.get("elevationGain"),
+        sport=(summary.get("activityType") or {}).get("typeKey") or "unknown",
+        summary={"name": summary.get("activityName"), "manual": summary.get("manualActivity")},
+    )
