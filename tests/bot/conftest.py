@@ -42,10 +42,18 @@ async def running(app: CoachApplication) -> AsyncIterator[CoachApplication]:
         await app.shutdown()
 
 
+SECRET_KEY = "Z29mYXN0LXRlc3Qta2V5LW5vdC1hLXNlY3JldC0zMmI="  # tests only
+
+
 def make_app(
-    telegram: FakeTelegram, db: Path, clock: FrozenClock, flood_limit: int = 1000
+    telegram: FakeTelegram,
+    db: Path,
+    clock: FrozenClock,
+    flood_limit: int = 1000,
+    secret_key: str | None = SECRET_KEY,
 ) -> CoachApplication:
     settings = load_settings(
+        gofast_secret_key=secret_key,
         flood_limit=flood_limit,
         telegram_bot_token=telegram.token,
         telegram_base_url=telegram.base_url,
