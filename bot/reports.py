@@ -39,8 +39,7 @@ async def weekly_report(services: Services, athlete: Athlete, today: date) -> We
     plan = status.plan
     assert plan.id is not None
     week = _current_week(plan, today)
-    snapshot = status.fitness.adaptive.model_copy(update={"week_index": week.week_index})
-    await repo.save_snapshot(athlete.id, plan.id, snapshot)
+    await coaching.snapshot_week(repo, athlete.id, plan, today)
     progress = status.week or week_progress(week, ())
     caption = services.render(
         "push/weekly",

@@ -48,14 +48,20 @@ def file_kind(name: str) -> str | None:
     return next((ext for ext in SUPPORTED if lowered.endswith(ext)), None)
 
 
-def parse_activity_file(name: str, data: bytes) -> ParsedActivity:
+def check_file(name: str, size: int) -> str:
+    """The file's kind, or a clear refusal before anything is downloaded or parsed."""
     kind = file_kind(name)
     if kind is None:
         raise InvalidInput(
             "I can read .fit, .gpx and .tcx files (also .gz). Export one and send it?"
         )
-    if len(data) > MAX_FILE_BYTES:
+    if size > MAX_FILE_BYTES:
         raise InvalidInput("That file is over 20 MB, more than Telegram lets me download.")
+    return kind
+
+
+def parse_activity_file(name: str, data: bytes) -> ParsedActivity:
+    kind = check_file(name, len(data))
     payload = _gunzip(data) if name.lower().endswith(".gz") or data[:2] == b"\x1f\x8b" else data
     if not payload.strip():
         raise InvalidInput("That file is empty.")

@@ -15,7 +15,7 @@ from core.errors import GoFastError, InvalidInput, NotFound
 from core.models import ActivitySource, Athlete, AthleteActivity, MatchDecision
 from core.parsing import parse_date, parse_distance, parse_duration
 from core.services import coaching
-from sources.files import MAX_FILE_BYTES, file_kind, parse_activity_file
+from sources.files import check_file, parse_activity_file
 from storage.repository import AlreadyLinked
 
 log = logging.getLogger(__name__)
@@ -27,12 +27,7 @@ async def on_document(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     document = message.document
     name = document.file_name or "activity"
-    if file_kind(name) is None:
-        raise InvalidInput(
-            "I can read .fit, .gpx and .tcx files (also .gz). Export one and send it?"
-        )
-    if (document.file_size or 0) > MAX_FILE_BYTES:
-        raise InvalidInput("That file is over 20 MB, more than Telegram lets me download.")
+    check_file(name, document.file_size or 0)
     telegram_file = await document.get_file()
     data = bytes(await telegram_file.download_as_bytearray())
     parsed = parse_activity_file(name, data)

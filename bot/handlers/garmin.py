@@ -18,9 +18,8 @@ from bot.context import CoachApplication, CoachContext
 from bot.jobs.garmin import GarminSync
 from bot.keyboards import button, rows
 from core.errors import GoFastError
-from core.fitness import equivalent_time
 from core.parsing import format_duration
-from core.units import FIVE_K_M
+from core.services import coaching
 from sources import garmin
 
 log = logging.getLogger("gofast.garmin")
@@ -125,8 +124,9 @@ async def _connected(update: Update, context: CoachContext, tokens: str) -> None
     five_k = "—"
     plan = await context.services.repo.active_plan(athlete.id)
     if plan is not None:  # the first sync seeds the adaptive 5k
-        fitness = await coaching_fitness(context, athlete, plan)
-        five_k = format_duration(equivalent_time(fitness.adaptive.vdot, FIVE_K_M))
+        today = context.services.today(athlete)
+        fitness = await coaching.snapshot_week(context.services.repo, athlete.id, plan, today)
+        five_k = format_duration(fitness.adaptive.seconds)
     await say(
         update,
         context,
@@ -136,17 +136,6 @@ async def _connected(update: Update, context: CoachContext, tokens: str) -> None
         linked=result.linked,
         five_k=five_k,
     )
-
-
-async def coaching_fitness(context: CoachContext, athlete, plan):  # type: ignore[no-untyped-def]
-    from core.services import coaching
-
-    services = context.services
-    fitness = await coaching.fitness(services.repo, athlete.id, plan, services.today(athlete))
-    week = plan.week_of(services.today(athlete))
-    snapshot = fitness.adaptive.model_copy(update={"week_index": week.week_index if week else 0})
-    await services.repo.save_snapshot(athlete.id, plan.id, snapshot)
-    return fitness
 
 
 async def sync_now(update: Update, context: CoachContext) -> None:

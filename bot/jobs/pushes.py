@@ -222,6 +222,9 @@ class Pushes:
             self.report.duplicate += 1
             return
         status = await self._send(bot, item)
+        if status == "nothing":  # e.g. a weekly report for a runner without a plan
+            await repo.mark_push(athlete.id, item.kind, item.slot, status)
+            return
         await repo.mark_push(athlete.id, item.kind, item.slot, status)
         if status == "blocked":
             await repo.update_athlete(athlete.id, active=False)
@@ -235,8 +238,7 @@ class Pushes:
     async def _send(self, bot: Bot, item: Outgoing) -> str:
         for attempt, delay in enumerate((*RETRY_DELAYS_S, None)):
             try:
-                await self._send_once(bot, item)
-                return "sent"
+                return "sent" if await self._send_once(bot, item) else "nothing"
             except Forbidden:
                 log.info("athlete %s blocked the bot: pushes stop", item.athlete.id)
                 return "blocked"
@@ -261,7 +263,7 @@ class Pushes:
                 await asyncio.sleep(delay)
         return "failed"
 
-    async def _send_once(self, bot: Bot, item: Outgoing) -> None:
+    async def _send_once(self, bot: Bot, item: Outgoing) -> bool:
         chat = item.athlete.chat_id
         if item.kind != "weekly":
             markup = item.markup
@@ -274,9 +276,10 @@ class Pushes:
                     2,
                 )
             await bot.send_message(chat, item.text, reply_markup=markup)
-            return
+            return True
         assert item.local_date is not None
         report = await weekly_report(self.services, item.athlete, item.local_date)
         if report is None:
-            return
+            return False
         await bot.send_photo(chat, report.chart, caption=report.caption)
+        return True

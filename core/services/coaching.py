@@ -159,3 +159,17 @@ async def _plan(repo: Repository, athlete_id: int) -> TrainingPlan:
     if plan is None:
         raise NotFound("You have no active plan. Send /race to set one up.")
     return plan
+
+
+async def snapshot_week(
+    repo: Repository, athlete_id: int, plan: TrainingPlan, today: date
+) -> Fitness:
+    """Store this week's adaptive-5k snapshot (weekly progress, first Garmin import)."""
+    assert plan.id is not None
+    current = await fitness(repo, athlete_id, plan, today)
+    week = plan.week_of(today)
+    index = week.week_index if week else (0 if today < plan.start_date else plan.total_weeks - 1)
+    await repo.save_snapshot(
+        athlete_id, plan.id, current.adaptive.model_copy(update={"week_index": index})
+    )
+    return current
