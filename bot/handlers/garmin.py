@@ -56,7 +56,9 @@ async def got_email(update: Update, context: CoachContext) -> str:
     if "@" not in text or " " in text or len(text) > 200:
         await say(update, context, "errors/domain", message="That doesn't look like an email.")
         return EMAIL
-    context.chat_data["garmin_email"] = text  # held only until the password arrives
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    _sync(context).emails[athlete.id] = text  # in memory only, until the password arrives
     await say(update, context, "garmin/texts", step="password")
     return PASSWORD
 
@@ -67,11 +69,12 @@ async def got_password(update: Update, context: CoachContext) -> str | int:
     password = message.text or ""
     with contextlib.suppress(TelegramError):  # gone from the chat before anything else
         await message.delete()
-    email = context.chat_data.pop("garmin_email", None)
-    if not email:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    email = _sync(context).emails.pop(athlete.id, None)
+    if not email:  # the bot restarted in between
         await say(update, context, "garmin/texts", step="email")
         return EMAIL
-    athlete = await athlete_of(update, context)
     try:
         result = await garmin.login(email, password)
     except GoFastError as error:
@@ -158,7 +161,8 @@ async def disconnect(update: Update, context: CoachContext) -> None:
 
 
 async def cancel(update: Update, context: CoachContext) -> int:
-    context.chat_data.pop("garmin_email", None)
+    athlete = await athlete_of(update, context)
+    _sync(context).emails.pop(athlete.id or 0, None)
     await say(update, context, "errors/domain", message="OK, Garmin not connected.")
     return ConversationHandler.END
 

@@ -35,6 +35,7 @@ class GarminSync:
         self.vault = vault
         self.accounts = GarminAccounts(services.db)
         self.logins = garmin.PendingLogins()
+        self.emails: dict[int, str] = {}  # between the email and the password message only
 
     @property
     def enabled(self) -> bool:

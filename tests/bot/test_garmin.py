@@ -1,6 +1,7 @@
 """Garmin Connect, end to end: the real bot, the real garminconnect, its HTTP stubbed."""
 
 import base64
+import html
 import json
 import time
 from collections.abc import Iterator
@@ -97,7 +98,19 @@ async def connect(telegram: FakeTelegram, user_id: int, mfa: bool = False):  # t
     await user.press("rc:ok")
     assert "email" in texts(await user.send("/garmin"))
     await user.send("ada@example.com")
-    return user, await user.send("correct horse battery staple")
+    since = telegram.last_seq
+    await user.send("correct horse battery staple")
+    # the login and first import run in a thread: wait for the last word, not for a pause
+    finals = ("Imported", "verification code", "didn't accept", "isn't answering")
+    await telegram.wait_for(
+        lambda c: (
+            c.chat_id == user_id
+            and c.seq > since
+            and any(f in html.unescape(c.text) for f in finals)
+        ),
+        timeout=20,
+    )
+    return user, telegram.calls_to(user_id, since)
 
 
 async def test_connect_deletes_the_password_and_imports_four_weeks(
@@ -140,8 +153,10 @@ async def test_connect_with_mfa(telegram, bot, http) -> None:
     activity_pages(http, [])
     user, calls = await connect(telegram, 62)
     assert "verification code" in texts(calls)
-    done = await user.send("123456")
-    assert "Garmin connected" in texts(done)
+    since = telegram.last_seq
+    await user.send("123456")
+    await telegram.wait_for(lambda c: c.seq > since and "Imported" in c.text, timeout=20)
+    assert "Garmin connected" in texts(telegram.calls_to(62, since))
     athlete = await bot.services.repo.athlete_by_telegram(62)
     assert await bot.garmin.accounts.get(athlete.id) is not None
 
@@ -234,3 +249,13 @@ async def test_periodic_sync_announces_new_runs(telegram, bot, http, clock) -> N
         or "Quality score" in new[0].text
         or "extra run" in new[0].text
     )
+
+
+async def test_delete_removes_the_tokens(telegram, bot, http) -> None:
+    login_answer(http, "SUCCESSFUL")
+    activity_pages(http, [])
+    user, _ = await connect(telegram, 70)
+    athlete = await bot.services.repo.athlete_by_telegram(70)
+    await user.send("/delete")
+    await user.press("dl:yes")
+    assert await bot.garmin.accounts.get(athlete.id) is None
