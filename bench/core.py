@@ -21,33 +21,19 @@ from core.models import (
     ActivitySource,
     AthleteActivity,
     PlannedWorkout,
-    Race,
     RaceType,
     TrainingDayPlanned,
     WorkoutType,
 )
-from core.plan import PlanRequest, default_run_days, generate_plan
+from core.plan import PlanRequest, generate_plan
 from core.workouts import describe
+from tests.core.plans import request
 
 START = date(2026, 12, 1)
 
 
 def marathon_request() -> PlanRequest:
-    race = Race(
-        race_name="Bench",
-        race_type=RaceType.MARATHON,
-        race_date=START + timedelta(days=26 * 7 - 1),
-        distance_m=42195,
-    )
-    return PlanRequest(
-        race=race,
-        start_date=START,
-        baseline_5k_s=1440,
-        baseline_weekly_m=32000,
-        run_days=default_run_days(5, 6),
-        long_run_day=6,
-        goal_time_s=13500,
-    )
+    return request(RaceType.MARATHON, 26, weekly_miles=20, goal_time_s=13500, start=START)
 
 
 def timed(fn, repeat: int) -> float:

@@ -48,6 +48,7 @@ COMMANDS = [
     ("pause", "Pause all messages"),
     ("resume", "Resume messages"),
     ("settings", "Units, time zone, push time"),
+    ("calendar", "Your plan as a calendar file"),
     ("export", "Download your data"),
     ("delete", "Erase your data"),
     ("help", "What I can do"),

@@ -229,6 +229,7 @@ RUNNING_SPORTS = frozenset(
         "indoor_running",
         "virtual_run",
         "ultra_run",
+        "obstacle_run",
     }
 )
 

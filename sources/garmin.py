@@ -22,21 +22,8 @@ from garminconnect import (
 )
 
 from core.errors import GoFastError, InvalidInput
-from core.models import ActivitySource, AthleteActivity
+from core.models import RUNNING_SPORTS, ActivitySource, AthleteActivity
 
-RUNNING_TYPES = frozenset(
-    {
-        "running",
-        "trail_running",
-        "treadmill_running",
-        "track_running",
-        "street_running",
-        "indoor_running",
-        "virtual_run",
-        "ultra_run",
-        "obstacle_run",
-    }
-)
 PENDING_LOGIN_S = 300  # an MFA code must arrive within five minutes
 
 
@@ -151,7 +138,7 @@ async def fetch(tokens: str, first: date, last: date) -> Fetched:
 
 
 def is_run(summary: dict[str, Any]) -> bool:
-    return (summary.get("activityType") or {}).get("typeKey") in RUNNING_TYPES
+    return (summary.get("activityType") or {}).get("typeKey") in RUNNING_SPORTS
 
 
 def to_activity(summary: dict[str, Any], zone: str) -> AthleteActivity:

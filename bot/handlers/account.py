@@ -5,7 +5,8 @@ import json
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.common import athlete_of, edit, say
+from bot.calendar_export import plan_calendar
+from bot.common import athlete_of, edit, plan_of, say
 from bot.context import CoachContext
 from bot.keyboards import button, rows
 from core.errors import GoFastError
@@ -51,9 +52,25 @@ async def keep(update: Update, context: CoachContext) -> None:
     await edit(update, context, "account/kept")
 
 
+async def calendar(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    plan = await plan_of(context, athlete)
+    services = context.services
+    ics = plan_calendar(plan, athlete.units, services.today(athlete), services.clock.now())
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_document(
+        chat.id,
+        ics,
+        filename="gofast-plan.ics",
+        caption="📅 Your upcoming runs. Import it again after changes: events update in place.",
+    )
+
+
 def handlers() -> list:  # type: ignore[type-arg]
     return [
         CommandHandler("export", export),
+        CommandHandler("calendar", calendar),
         CommandHandler("delete", ask_delete),
         CallbackQueryHandler(delete, pattern=r"^dl:yes$"),
         CallbackQueryHandler(keep, pattern=r"^dl:no$"),

@@ -204,3 +204,31 @@ async def test_unknown_user_and_commands_before_start(
     user = telegram.user(9009)
     assert "/start" in texts(await user.send("/today"))
     assert "/start" in texts(await user.send("/log 5k 25:00"))
+
+
+async def test_calendar_export_has_stable_uids(
+    telegram: FakeTelegram, bot: CoachApplication
+) -> None:
+    from icalendar import Calendar
+
+    user = telegram.user(9010)
+    await onboard(user)
+    await set_race(user)
+    await user.press("rc:ok")
+
+    async def export() -> Calendar:
+        calls = await user.send("/calendar")
+        document = next(c for c in calls if c.method == "sendDocument")
+        assert document.params["document"]["filename"] == "gofast-plan.ics"
+        return Calendar.from_ical(document.params["document"]["content"])
+
+    first, second = await export(), await export()
+    events = [e for e in first.walk("VEVENT")]
+    athlete = await bot.services.repo.athlete_by_telegram(9010)
+    plan = await bot.services.repo.active_plan(athlete.id)
+    runs = [d for d in plan.days() if d.planned.type.is_run]
+    assert len(events) == len(runs)
+    assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in second.walk("VEVENT")]
+    assert len({str(e["uid"]) for e in events}) == len(events)
+    assert events[-1].decoded("dtstart") == plan.race.race_date  # all-day: a date
+    assert "Race" in str(events[-1]["summary"])
