@@ -162,6 +162,10 @@ def configure_logging(settings: Settings) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # PTB logs whole updates at DEBUG, and an update may carry a Garmin password: never below INFO
+    logging.getLogger("telegram").setLevel(
+        max(logging.INFO, logging.getLevelName(settings.log_level))
+    )
     key = settings.gofast_secret_key.get_secret_value() if settings.gofast_secret_key else ""
     redact = RedactSecrets([settings.require_token(), key])
     for handler in logging.getLogger().handlers:

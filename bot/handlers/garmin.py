@@ -1,7 +1,6 @@
 """/garmin (connect: email → password → maybe a code), status, Sync now, Disconnect; /sync."""
 
 import contextlib
-import logging
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -22,7 +21,6 @@ from core.parsing import format_duration
 from core.services import coaching
 from sources import garmin
 
-log = logging.getLogger("gofast.garmin")
 EMAIL, PASSWORD, CODE = "EMAIL", "PASSWORD", "CODE"
 
 

@@ -76,3 +76,25 @@ async def test_a_bug_gets_one_apology_and_the_bot_keeps_serving(
     assert any("failed" in r.getMessage() for r in caplog.records)
     assert telegram.token not in caplog.text
     assert "/race" in texts(await fine.send("/today"))  # no plan yet: a friendly answer
+
+
+def test_logs_never_carry_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.app import configure_logging
+    from gofast.config import load_settings
+
+    settings = load_settings(
+        telegram_bot_token="777:SECRET-token",
+        log_level="DEBUG",
+        gofast_secret_key="fernet-key-value",
+    )
+    with caplog.at_level(logging.DEBUG):
+        configure_logging(settings)
+        logging.getLogger("httpx").warning("POST https://api.telegram.org/bot777:SECRET-token/x")
+        logging.getLogger("gofast").error("key was fernet-key-value")
+    assert "SECRET-token" not in caplog.text and "fernet-key-value" not in caplog.text
+    assert caplog.text.count("<redacted>") == 2
+    assert logging.getLogger("telegram").getEffectiveLevel() >= logging.INFO  # no update dumps
+    for name in ("telegram", "httpx"):  # leave global logging as the other tests expect it
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    for handler in logging.getLogger().handlers:
+        handler.filters.clear()
