@@ -30,6 +30,7 @@ log = logging.getLogger("gofast.pushes")
 
 WORKERS = 8  # enough for ~30 msg/s at 250 ms a send; each may hold one claimed message
 RETRY_DELAYS_S = (1.0, 2.0, 4.0)
+PENDING_DAYS = 7  # runs still waiting for "Is this activity for your plan?" are recalled a week
 
 
 @dataclass(frozen=True)
@@ -152,8 +153,11 @@ class Pushes:
         asking = {p.athlete.id: p for p in due if wants(p.athlete, "nudges")}
         waiting = await self.services.repo.pending_matches([i for i in asking if i is not None])
         outgoing = []
-        for athlete_id, runs in waiting.items():
+        for athlete_id, all_runs in waiting.items():
             push = asking[athlete_id]
+            runs = [r for r in all_runs if (push.local_date - r.local_date).days <= PENDING_DAYS]
+            if not runs:  # old questions fade: no reminder forever
+                continue
             units = push.athlete.units
             buttons = [
                 button(f"📅 {r.local_date:%a %d %b} · link", f"ac:o:{r.id}") for r in runs[:3]

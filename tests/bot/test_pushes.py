@@ -161,3 +161,29 @@ async def test_missed_key_workout_nudge_moves_it(telegram, bot, clock) -> None:
             "long",
             "race",
         )
+
+
+async def test_pending_question_is_recalled_until_answered(telegram, bot, clock) -> None:
+    from tests.activity_files import gpx_file
+
+    athlete = await runner(bot, 80, "UTC", "07:00")
+    plan = await bot.services.repo.active_plan(athlete.id)
+    day = next(d for d in plan.days() if d.date == date(2027, 3, 10))
+    clock.set(datetime(2027, 3, 10, 12, 0, tzinfo=UTC))
+    user = telegram.user(80)
+    asked = await user.send_file(
+        "run.gpx",
+        gpx_file(
+            datetime(2027, 3, 10, 6, 30, tzinfo=UTC), day.planned.distance_m * 1.4 + 500, 3000
+        ),
+    )
+    assert "Is this activity for your plan?" in "".join(c.text for c in asked)
+    clock.set(datetime(2027, 3, 11, 6, 50, tzinfo=UTC))
+    await travel(bot, clock, telegram, datetime(2027, 3, 11, 7, 10, tzinfo=UTC))
+    reminder = next(c for c in telegram.calls_to(80) if "still waiting" in c.text)
+    extra = next(data for _, data in reminder.buttons if data.startswith("ac:x:"))
+    await user.press(extra)
+    clock.set(datetime(2027, 3, 12, 6, 50, tzinfo=UTC))
+    seen = telegram.last_seq
+    await travel(bot, clock, telegram, datetime(2027, 3, 12, 7, 10, tzinfo=UTC))
+    assert not [c for c in telegram.calls_to(80, seen) if "still waiting" in c.text]
