@@ -7,8 +7,8 @@ from datetime import date
 from bot.charts import WeekBar, progress_chart
 from bot.context import Services
 from core.fitness import equivalent_time, vdot
-from core.models import Athlete, TrainingPlan, TrainingWeek, WorkoutType
-from core.progress import week_progress
+from core.models import Athlete, TrainingPlan, TrainingWeek
+from core.progress import planned_training_m, week_progress
 from core.services import coaching
 from core.units import FIVE_K_M
 
@@ -19,17 +19,6 @@ class WeeklyReport:
     chart: bytes
 
 
-def _current_week(plan: TrainingPlan, today: date) -> TrainingWeek:
-    if today < plan.start_date:
-        return plan.weeks[0]
-    return plan.week_of(today) or plan.weeks[-1]
-
-
-def _planned_m(week: TrainingWeek) -> float:
-    skip = (WorkoutType.REST, WorkoutType.RACE)
-    return sum(d.planned.distance_m for d in week.days if d.planned.type not in skip)
-
-
 async def weekly_report(services: Services, athlete: Athlete, today: date) -> WeeklyReport | None:
     repo = services.repo
     assert athlete.id is not None
@@ -38,8 +27,8 @@ async def weekly_report(services: Services, athlete: Athlete, today: date) -> We
         return None
     plan = status.plan
     assert plan.id is not None
-    week = _current_week(plan, today)
-    await coaching.snapshot_week(repo, athlete.id, plan, today)
+    week = plan.current_week(today)
+    await coaching.snapshot_week(repo, athlete.id, plan, today, status.fitness)
     progress = status.week or week_progress(week, ())
     caption = services.render(
         "push/weekly",
@@ -78,5 +67,7 @@ async def _bars(
             for a in extras
             if a.is_run and week.start_date <= a.local_date <= week.end_date
         )
-        bars.append(WeekBar(f"W{week.week_index + 1}", _planned_m(week) / unit, done / unit))
+        bars.append(
+            WeekBar(f"W{week.week_index + 1}", planned_training_m(week) / unit, done / unit)
+        )
     return bars

@@ -207,6 +207,12 @@ class TrainingPlan(Model):
     def week_of(self, on: date) -> TrainingWeek | None:
         return next((w for w in self.weeks if w.start_date <= on <= w.end_date), None)
 
+    def current_week(self, on: date) -> TrainingWeek:
+        """The week holding ``on``; the first before the plan starts, the last after it ends."""
+        if on < self.start_date:
+            return self.weeks[0]
+        return self.week_of(on) or self.weeks[-1]
+
     def day_on(self, on: date) -> TrainingDayPlanned | None:
         week = self.week_of(on)
         return next((d for d in week.days if d.date == on), None) if week else None

@@ -7,6 +7,7 @@ from core.models import (
     DayStatus,
     ExecutedDay,
     OnTrack,
+    PlannedWorkout,
     TrainingPlan,
     TrainingWeek,
     Verdict,
@@ -20,14 +21,22 @@ AHEAD_SHARE, ON_TRACK_SHARE, BEHIND_SHARE = -0.02, 0.02, 0.05
 LOW_ADHERENCE = 0.7
 
 
+def planned_training(week: TrainingWeek) -> list[PlannedWorkout]:
+    """A week's planned runs besides the race itself: what adherence is measured against."""
+    skip = (WorkoutType.REST, WorkoutType.RACE)
+    return [d.planned for d in week.days if d.planned.type not in skip]
+
+
+def planned_training_m(week: TrainingWeek) -> float:
+    return sum(p.distance_m for p in planned_training(week))
+
+
 def week_progress(
     week: TrainingWeek, executed: Iterable[ExecutedDay], extra_m: float = 0.0
 ) -> WeekProgress:
     """Planned running (the race aside) against linked and extra runs of ``week``."""
     in_week = [e for e in executed if e.week_index == week.week_index]
-    planned = [
-        d.planned for d in week.days if d.planned.type not in (WorkoutType.REST, WorkoutType.RACE)
-    ]
+    planned = planned_training(week)
     planned_m = sum(p.distance_m for p in planned)
     done_m = sum(e.analysis.actual_m for e in in_week if e.planned.type is not WorkoutType.RACE)
     done_m += extra_m

@@ -1,7 +1,5 @@
 """/today, /week, /plan (◀ ▶), /status and /predict: read-only views of the plan."""
 
-from datetime import date
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -9,15 +7,9 @@ from bot.common import athlete_of, edit, plan_of, say
 from bot.context import CoachContext
 from bot.keyboards import plan_pager
 from core.errors import NotFound
-from core.models import STANDARD_DISTANCES, ExecutedDay, TrainingPlan, TrainingWeek
+from core.models import STANDARD_DISTANCES, ExecutedDay, TrainingPlan
 from core.prediction import predict
 from core.services import coaching
-
-
-def _week_now(plan: TrainingPlan, today: date) -> TrainingWeek:
-    if today < plan.start_date:
-        return plan.weeks[0]
-    return plan.week_of(today) or plan.weeks[-1]
 
 
 async def _done(context: CoachContext, plan: TrainingPlan) -> dict[tuple[int, int], ExecutedDay]:
@@ -46,7 +38,7 @@ async def week(update: Update, context: CoachContext) -> None:
         context,
         "plan/week",
         plan=plan,
-        week=_week_now(plan, on),
+        week=plan.current_week(on),
         done=await _done(context, plan),
         today=on,
         units=athlete.units,
@@ -57,7 +49,7 @@ async def whole_plan(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     plan = await plan_of(context, athlete)
     on = context.services.today(athlete)
-    current = _week_now(plan, on)
+    current = plan.current_week(on)
     await say(
         update,
         context,

@@ -162,13 +162,17 @@ async def _plan(repo: Repository, athlete_id: int) -> TrainingPlan:
 
 
 async def snapshot_week(
-    repo: Repository, athlete_id: int, plan: TrainingPlan, today: date
+    repo: Repository,
+    athlete_id: int,
+    plan: TrainingPlan,
+    today: date,
+    current: Fitness | None = None,
 ) -> Fitness:
-    """Store this week's adaptive-5k snapshot (weekly progress, first Garmin import)."""
+    """Store this week's adaptive-5k snapshot (weekly progress, first Garmin import);
+    pass ``current`` when the caller already computed today's fitness."""
     assert plan.id is not None
-    current = await fitness(repo, athlete_id, plan, today)
-    week = plan.week_of(today)
-    index = week.week_index if week else (0 if today < plan.start_date else plan.total_weeks - 1)
+    current = current or await fitness(repo, athlete_id, plan, today)
+    index = plan.current_week(today).week_index
     await repo.save_snapshot(
         athlete_id, plan.id, current.adaptive.model_copy(update={"week_index": index})
     )
