@@ -198,8 +198,11 @@ class TrainingPlan(Model):
     phase_overview: tuple[PhaseSpan, ...]
     weeks: tuple[TrainingWeek, ...]
     adaptive_5k_s: int | None = None
+    pace_5k_s: int | None = None  # the 5k fitness today's paces come from (None: the baseline)
     shortened: bool = False
     warnings: tuple[str, ...] = ()
+    status: "PlanStatus | None" = None
+    result: "RaceResult | None" = None
 
     def days(self) -> list[TrainingDayPlanned]:
         return [day for week in self.weeks for day in week.days]
@@ -412,6 +415,61 @@ class PlanStatus(StrEnum):
     TRAINING = "training"
     COMPLETED = "completed"
     ABANDONED = "abandoned"
+
+
+class RaceResult(Model):
+    """How race day went, stored on the plan."""
+
+    finish_s: int = Field(gt=0)
+    activity_id: int | None = None
+    predicted_s: int | None = None  # what the coach predicted on race morning
+    vdot: float  # the fitness the result shows
+    recorded_at: datetime
+
+
+class RevisionKind(StrEnum):
+    WEEKLY = "weekly"  # the week-end adjustment
+    EASY_BLOCK = "easy-block"  # after 2–4 missed run days
+    RECOMPUTE = "recompute"  # after 5+ missed run days
+    RESUME = "resume"  # back from /pause
+    EDIT = "edit"  # the runner changed race, goal, days or volume
+    UNDO = "undo"  # the runner took a revision back
+
+    @property
+    def undoable(self) -> bool:
+        return self in (RevisionKind.WEEKLY, RevisionKind.EASY_BLOCK)
+
+
+class VolumeChange(StrEnum):
+    HOLD = "hold"
+    STEP_BACK = "step-back"
+
+
+class PlanRevision(Model):
+    """One change to a plan's future: what changed, when, and why (every revision is kept)."""
+
+    id: int | None = None
+    kind: RevisionKind
+    effective_from: date
+    week_index: int | None = None  # the week judged (weekly) or where the revision starts
+    created_at: datetime | None = None
+    volume: VolumeChange | None = None
+    adherence: float | None = None
+    weak_weeks: int = 0
+    next_week_before_m: float | None = None
+    next_week_after_m: float | None = None
+    pace_5k_before_s: int | None = None
+    pace_5k_after_s: int | None = None
+    missed_days: int | None = None
+    break_days: int | None = None
+    reason: str | None = None  # the runner's words (injured, ill, travel…)
+    changes: tuple[str, ...] = ()  # edited fields
+    warnings: tuple[str, ...] = ()
+    goal_at_risk: bool = False
+    undone: bool = False
+
+
+TrainingPlan.model_rebuild()
 
 
 class WeekInputs(Model):

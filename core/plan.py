@@ -13,7 +13,7 @@ Shape of a plan
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from pydantic import Field, field_validator, model_validator
@@ -34,6 +34,7 @@ from core.models import (
     WorkoutType,
 )
 from core.profiles import DistanceProfile, profile_for
+from core.progress import planned_training_m
 from core.units import FIVE_K_M, METRES_PER_KM, METRES_PER_MILE, Units
 from core.workouts import describe
 
@@ -87,10 +88,21 @@ class _Frame:
     nominal_start: date
     end: date
     dates: tuple[date, ...]
+    carried: int = 0  # steps a kept part of this 7-day block already plans (a rebuilt week)
 
     @property
     def partial(self) -> bool:
         return len(self.dates) < 7
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """One week's place in the calendar of phases, before any volume is decided."""
+
+    phase: Phase
+    cutback: bool = False
+    lead_in: bool = False
+    ramp: bool = False  # a return-to-running week: no quality
 
 
 @dataclass(frozen=True)
@@ -102,12 +114,14 @@ class _Shape:
     cutback: bool = False
     lead_in: bool = False
     race_week: bool = False
+    ramp: bool = False
 
 
 @dataclass(frozen=True)
 class _Context:
     request: PlanRequest
     profile: DistanceProfile
+    vdot: float
     paces: TrainingPaces
     race_pace: float
     marathon_pace: float
@@ -115,6 +129,10 @@ class _Context:
 
     def steps(self, miles: float) -> int:
         return math.floor(miles * METRES_PER_MILE / self.step_m)
+
+    def floor(self, metres: float) -> int:
+        """Whole steps in ``metres`` (a hair of float noise never costs a step)."""
+        return math.floor(metres / self.step_m + 1e-9)
 
     def metres(self, steps: int) -> float:
         return steps * self.step_m
@@ -128,33 +146,144 @@ def generate_plan(request: PlanRequest) -> TrainingPlan:
     profile = profile_for(race.race_type, race.distance_m)
     frames = _frames(request.start_date, race.race_date)
     warnings = _check_length(len(frames), profile)
-    runner_vdot = check_vdot_range(vdot(FIVE_K_M, request.baseline_5k_s))
-    paces = training_paces(runner_vdot)
-    ctx = _context(request, profile, paces, runner_vdot, warnings)
+    ctx = _context(request, profile, warnings)
     start, peak = _volume_bounds(ctx, warnings)
-    shapes = _volume_schedule(len(frames), profile, start, peak)
+    shapes = _shapes(_calendar(len(frames), profile), profile, start, peak)
     weeks = tuple(_week(frame, shape, ctx) for frame, shape in zip(frames, shapes, strict=True))
-    goal_pace = (
-        request.goal_time_s / (race.distance_m / METRES_PER_KM) if request.goal_time_s else None
+    return _assemble(request, ctx, weeks, request.baseline_5k_s, len(frames), warnings)
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """How to rebuild a plan from ``from_day`` on (see :func:`continue_plan`).
+
+    ``level_m`` is the weekly volume the first rebuilt week starts from (it is not grown that
+    week); ``keep_phases`` keeps the old calendar of phases and cutbacks (weekly tweaks) instead
+    of laying out fresh phases for the weeks left (pauses, edits); ``ramp_weeks`` rebuilt weeks
+    carry no quality sessions (a return to running); ``allow_short`` builds a remainder shorter
+    than the distance's hard minimum, with a warning, instead of refusing it.
+    """
+
+    from_day: date
+    level_m: float
+    keep_phases: bool = True
+    ramp_weeks: int = 0
+    allow_short: bool = True
+
+
+def continue_plan(plan: TrainingPlan, request: PlanRequest, how: Continuation) -> TrainingPlan:
+    """The plan with every day before ``how.from_day`` kept as it was and the rest rebuilt from
+    ``request`` (race, goal, fitness, run days — possibly edited). The week grid still ends on
+    race day; every generator rule holds for the rebuilt weeks."""
+    race = request.race
+    if how.from_day > race.race_date:
+        raise InvalidInput("Race day has already passed: nothing left to rebuild.")
+    profile = profile_for(race.race_type, race.distance_m)
+    kept = _kept_weeks(plan, how.from_day)
+    frames = _continued_frames(plan, kept, _frames(how.from_day, race.race_date))
+    warnings = _remainder_length(len(frames), profile, how.allow_short)
+    ctx = _context(request, profile, warnings)
+    _, peak = _volume_bounds(ctx, warnings)
+    start = max(ctx.steps(len(request.run_days) * profile.run_floor_miles), ctx.floor(how.level_m))
+    start = min(start, ctx.steps(len(request.run_days) * norms.PER_RUN_DAY_MAX_MILES))
+    if how.keep_phases:
+        slots, taper_total = _old_calendar(plan, frames), _taper_length(plan)
+    else:
+        since = _weeks_since_cutback(kept)
+        slots, taper_total = _calendar(len(frames), profile, since), None
+    slots = [replace(s, ramp=i < how.ramp_weeks) for i, s in enumerate(slots)]
+    shapes = _shapes(slots, profile, start, max(peak, start), taper_total)
+    rebuilt = [_week(f, s, ctx) for f, s in zip(frames, shapes, strict=True)]
+    weeks = _merge(kept, rebuilt)
+    kept_fields = ("id", "athlete_id", "start_date", "adaptive_5k_s", "status", "result")
+    return _assemble(request, ctx, weeks, plan.baseline_5k_s, len(frames), warnings).model_copy(
+        update={name: getattr(plan, name) for name in kept_fields}
     )
+
+
+def _assemble(
+    request: PlanRequest,
+    ctx: "_Context",
+    weeks: tuple[TrainingWeek, ...],
+    baseline_5k_s: int,
+    built_weeks: int,
+    warnings: list[str],
+) -> TrainingPlan:
+    race = request.race
+    goal = request.goal_time_s
     return TrainingPlan(
         race=race,
         units=request.units,
-        goal_time_s=request.goal_time_s,
-        goal_pace_s_per_km=goal_pace,
-        baseline_5k_s=request.baseline_5k_s,
+        goal_time_s=goal,
+        goal_pace_s_per_km=goal / (race.distance_m / METRES_PER_KM) if goal else None,
+        baseline_5k_s=baseline_5k_s,
         baseline_weekly_m=request.baseline_weekly_m,
         start_date=request.start_date,
-        total_weeks=len(frames),
-        vdot=runner_vdot,
-        paces=paces,
+        total_weeks=len(weeks),
+        vdot=ctx.vdot,
+        paces=ctx.paces,
+        pace_5k_s=request.baseline_5k_s,
         run_days=request.run_days,
         long_run_day=request.long_run_day,
         phase_overview=phase_overview(weeks),
         weeks=weeks,
-        shortened=len(frames) < profile.recommended_min_weeks,
+        shortened=built_weeks < ctx.profile.recommended_min_weeks,
         warnings=tuple(warnings),
     )
+
+
+def request_of(plan: TrainingPlan, fitness_5k_s: float | None = None) -> PlanRequest:
+    """The request a plan answers, with today's 5k fitness when given."""
+    return PlanRequest(
+        race=plan.race,
+        start_date=plan.start_date,
+        baseline_5k_s=round(fitness_5k_s or plan.pace_5k_s or plan.baseline_5k_s),
+        baseline_weekly_m=plan.baseline_weekly_m,
+        run_days=plan.run_days,
+        long_run_day=plan.long_run_day,
+        goal_time_s=plan.goal_time_s,
+        units=plan.units,
+    )
+
+
+def _kept_weeks(plan: TrainingPlan, from_day: date) -> list[TrainingWeek]:
+    """The plan's weeks before ``from_day``; a week it cuts keeps its earlier days."""
+    kept = []
+    for week in plan.weeks:
+        if week.start_date >= from_day:
+            break
+        days = tuple(d for d in week.days if d.date < from_day)
+        end = min(week.end_date, from_day - timedelta(days=1))
+        kept.append(week.model_copy(update={"days": days, "end_date": end}))
+    return kept
+
+
+def _continued_frames(
+    plan: TrainingPlan, kept: list[TrainingWeek], frames: list["_Frame"]
+) -> list["_Frame"]:
+    """Number the new frames after the kept weeks; a frame finishing a kept week's 7-day block
+    takes that week's index (it is merged into it)."""
+    if not kept:
+        return frames
+    last = kept[-1]
+    block_end = next(w.end_date for w in plan.weeks if w.week_index == last.week_index)
+    same_block = frames[0].end == block_end
+    first = last.week_index if same_block else last.week_index + 1
+    frames = [replace(f, index=first + i) for i, f in enumerate(frames)]
+    if same_block:
+        carried = math.ceil(planned_training_m(last) / (plan.units.metres / 2) - 1e-9)
+        frames[0] = replace(frames[0], carried=carried)
+    return frames
+
+
+def _merge(kept: list[TrainingWeek], rebuilt: list[TrainingWeek]) -> tuple[TrainingWeek, ...]:
+    if kept and rebuilt and kept[-1].week_index == rebuilt[0].week_index:
+        head, first = kept[-1], rebuilt[0]
+        merged = first.model_copy(
+            update={"start_date": head.start_date, "days": head.days + first.days}
+        )
+        return (*kept[:-1], merged, *rebuilt[1:])
+    return (*kept, *rebuilt)
 
 
 def _frames(start: date, race_day: date) -> list[_Frame]:
@@ -189,13 +318,21 @@ def _check_length(weeks: int, profile: DistanceProfile) -> list[str]:
     return []
 
 
-def _context(
-    request: PlanRequest,
-    profile: DistanceProfile,
-    paces: TrainingPaces,
-    runner_vdot: float,
-    warnings: list[str],
-) -> _Context:
+def _remainder_length(weeks: int, profile: DistanceProfile, allow_short: bool) -> list[str]:
+    """A rebuilt remainder may be shorter than a fresh plan could be: the runner is already
+    training. It is said plainly rather than refused (unless the runner chose the date)."""
+    if weeks >= profile.hard_min_weeks or not allow_short:
+        return _check_length(weeks, profile)
+    return [
+        f"Only {weeks} week(s) left until race day: less than the {profile.hard_min_weeks} a "
+        f"{profile.race_type.label} build needs. Volume stays safe, but consider a later race "
+        "or a new goal."
+    ]
+
+
+def _context(request: PlanRequest, profile: DistanceProfile, warnings: list[str]) -> _Context:
+    runner_vdot = check_vdot_range(vdot(FIVE_K_M, request.baseline_5k_s))
+    paces = training_paces(runner_vdot)
     race_km = request.race.distance_m / METRES_PER_KM
     predicted_pace = equivalent_time(runner_vdot, request.race.distance_m) / race_km
     race_pace = request.goal_time_s / race_km if request.goal_time_s else predicted_pace
@@ -209,7 +346,8 @@ def _context(
                 "Your goal is well ahead of your current fitness, so marathon-pace runs use "
                 "the pace your fitness supports today; it will follow your progress."
             )
-    return _Context(request, profile, paces, race_pace, marathon_pace, request.units.metres / 2)
+    step_m = request.units.metres / 2
+    return _Context(request, profile, runner_vdot, paces, race_pace, marathon_pace, step_m)
 
 
 def _volume_bounds(ctx: _Context, warnings: list[str]) -> tuple[int, int]:
@@ -232,40 +370,86 @@ def _volume_bounds(ctx: _Context, warnings: list[str]) -> tuple[int, int]:
 def _phases(total: int, profile: DistanceProfile) -> tuple[list[Phase], int]:
     core = min(total, profile.max_weeks)
     lead_in = total - core
-    taper = norms.taper_weeks(profile, core)
-    rest = core - taper
-    peak = max(1, round(rest * 0.25))
-    build = max(1, round(rest * 0.35))
+    if core < profile.hard_min_weeks:  # only a rebuilt remainder is this short
+        taper = max(1, min(profile.taper_weeks_short, core - 2))
+        rest = core - taper
+        peak = build = rest // 3
+    else:
+        taper = norms.taper_weeks(profile, core)
+        rest = core - taper
+        peak = max(1, round(rest * 0.25))
+        build = max(1, round(rest * 0.35))
     base = rest - peak - build
     phases = [Phase.BASE] * (lead_in + base) + [Phase.BUILD] * build + [Phase.PEAK] * peak
     return phases + [Phase.TAPER] * taper, lead_in
 
 
-def cutback_weeks(pre_taper: int) -> set[int]:
-    """Every 4th week, but never the last week before the taper (moved one earlier)."""
-    weeks = {i for i in range(pre_taper) if i % norms.CUTBACK_EVERY == norms.CUTBACK_EVERY - 1}
+def cutback_weeks(pre_taper: int, since_cutback: int = 0) -> set[int]:
+    """Every 4th week (counting ``since_cutback`` weeks already run without one), but never the
+    last week before the taper (moved one earlier)."""
+    every = norms.CUTBACK_EVERY
+    weeks = {i for i in range(pre_taper) if (i + since_cutback) % every == every - 1}
     if pre_taper - 1 in weeks:
         weeks.discard(pre_taper - 1)
-        weeks.add(pre_taper - 2)
+        if pre_taper >= 2:
+            weeks.add(pre_taper - 2)
     return weeks
 
 
-def _volume_schedule(total: int, profile: DistanceProfile, start: int, peak: int) -> list[_Shape]:
+def _calendar(total: int, profile: DistanceProfile, since_cutback: int = 0) -> list[_Slot]:
     phases, lead_in = _phases(total, profile)
-    pre_taper = phases.index(Phase.TAPER)
-    cutbacks = cutback_weeks(pre_taper)
+    cutbacks = cutback_weeks(phases.index(Phase.TAPER), since_cutback)
+    return [_Slot(p, cutback=i in cutbacks, lead_in=i < lead_in) for i, p in enumerate(phases)]
+
+
+def _old_calendar(plan: TrainingPlan, frames: list[_Frame]) -> list[_Slot]:
+    by_index = {w.week_index: w for w in plan.weeks}
+    return [
+        _Slot(w.phase, cutback=w.cutback, lead_in=w.lead_in)
+        for w in (by_index[f.index] for f in frames)
+    ]
+
+
+def _taper_length(plan: TrainingPlan) -> int:
+    return sum(1 for w in plan.weeks if w.phase is Phase.TAPER)
+
+
+def _weeks_since_cutback(kept: list[TrainingWeek]) -> int:
+    """Full training weeks run since the last cutback, so a rebuilt calendar keeps the rhythm."""
+    count = 0
+    for week in reversed(kept):
+        if week.cutback or week.phase is Phase.TAPER:
+            break
+        count += len(week.days) == 7
+    return count % norms.CUTBACK_EVERY
+
+
+def _shapes(
+    slots: list[_Slot],
+    profile: DistanceProfile,
+    start: int,
+    peak: int,
+    taper_total: int | None = None,
+) -> list[_Shape]:
+    """Weekly volumes: grow ≤ 10 % a week towards ``peak`` from ``start`` (the first week is not
+    grown), cut back on cutback weeks, then taper from the level reached. ``taper_total`` is the
+    whole taper's length when only its last weeks are being rebuilt."""
+    training = [s for s in slots if s.phase is not Phase.TAPER]
+    taper_left = len(slots) - len(training)
+    factors = norms.taper_factors(profile, taper_total or taper_left)
+    factors = factors[len(factors) - (taper_left - 1) :] if taper_left > 1 else ()
     shapes, level = [], start
-    for week in range(pre_taper):
-        grows = week > 0 and week >= lead_in and week not in cutbacks
-        if grows:
+    for week, slot in enumerate(training):
+        if week > 0 and not slot.lead_in and not slot.cutback:
             level = max(level, min(peak, math.floor(level * norms.GROWTH)))
-        cut = week in cutbacks
-        target = math.floor(level * norms.CUTBACK_FACTOR) if cut else level
-        shapes.append(_Shape(phases[week], target, cutback=cut, lead_in=week < lead_in))
-    taper_len = total - pre_taper
-    for factor in norms.taper_factors(profile, taper_len):
-        shapes.append(_Shape(Phase.TAPER, math.floor(level * factor)))
-    shapes.append(_Shape(Phase.TAPER, math.floor(level * profile.race_week_factor), race_week=True))
+        target = math.floor(level * norms.CUTBACK_FACTOR) if slot.cutback else level
+        shapes.append(_Shape(slot.phase, target, slot.cutback, slot.lead_in, ramp=slot.ramp))
+    taper_slots = slots[len(training) :]
+    for factor, slot in zip(factors, taper_slots, strict=False):
+        shapes.append(_Shape(Phase.TAPER, math.floor(level * factor), ramp=slot.ramp))
+    if taper_left:
+        race_target = math.floor(level * profile.race_week_factor)
+        shapes.append(_Shape(Phase.TAPER, race_target, race_week=True, ramp=slots[-1].ramp))
     return shapes
 
 
@@ -276,7 +460,8 @@ def _week(frame: _Frame, shape: _Shape, ctx: _Context) -> TrainingWeek:
     else:
         target = shape.target
         if frame.partial:
-            target = math.floor(target * len(run_dates) / len(ctx.request.run_days))
+            prorated = math.floor(target * len(run_dates) / len(ctx.request.run_days))
+            target = min(prorated, max(0, target - frame.carried))
         quality = _quality_count(frame, shape, ctx)
         workouts = _training_week(run_dates, target, quality, shape.phase, ctx)
     days = tuple(
@@ -300,7 +485,7 @@ def _week(frame: _Frame, shape: _Shape, ctx: _Context) -> TrainingWeek:
 
 
 def _quality_count(frame: _Frame, shape: _Shape, ctx: _Context) -> int:
-    if shape.phase is Phase.BASE or frame.partial:
+    if shape.phase is Phase.BASE or frame.partial or shape.ramp:
         return 0
     if shape.phase is Phase.TAPER or shape.cutback:
         return 1

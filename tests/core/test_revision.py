@@ -1,0 +1,331 @@
+"""Plan revisions: the generator's rules still hold for every rebuilt week, and nothing before
+the revision day changes."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from core import profiles as norms
+from core.errors import GoFastError, PlanError
+from core.models import (
+    Phase,
+    RaceType,
+    RevisionKind,
+    TrainingPlan,
+    TrainingWeek,
+    VolumeChange,
+    WeekProgress,
+    WorkoutType,
+)
+from core.plan import generate_plan
+from core.profiles import profile_for
+from core.progress import planned_training_m
+from core.revision import (
+    PlanEdit,
+    Revised,
+    after_break,
+    easy_block,
+    edit_plan,
+    level_m,
+    missed_run_days,
+    ramp_for,
+    undo,
+    weekly_adjustment,
+)
+from core.units import METRES_PER_MILE, Units
+from tests.core.plans import request
+
+EPS = 1e-6
+HARD = {WorkoutType.LONG, WorkoutType.RACE, *[t for t in WorkoutType if t.is_quality]}
+
+
+def progress(
+    plan: TrainingPlan, week: TrainingWeek, adherence: float, keys: bool = True
+) -> WeekProgress:
+    planned = planned_training_m(week)
+    key_planned = sum(1 for d in week.days if d.planned.is_key)
+    return WeekProgress(
+        week_index=week.week_index,
+        planned_m=planned,
+        done_m=planned * adherence,
+        extra_m=0,
+        adherence=adherence,
+        key_planned=key_planned,
+        key_hit=key_planned if keys else 0,
+        average_quality=80,
+    )
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> TrainingPlan:
+    race_type = draw(st.sampled_from([RaceType.TEN_K, RaceType.HALF, RaceType.MARATHON]))
+    weeks = draw(st.integers(profile_for(race_type, 0).hard_min_weeks, 22))
+    return generate_plan(
+        request(
+            race_type,
+            weeks,
+            offset=draw(st.integers(0, 6)),
+            baseline_5k_s=draw(st.integers(17 * 60, 40 * 60)),
+            weekly_miles=draw(st.floats(0, 50)),
+            days=draw(st.integers(3, 7)),
+            long_day=draw(st.integers(0, 6)),
+            units=draw(st.sampled_from(list(Units))),
+            goal_time_s=draw(st.none() | st.integers(15 * 60, 5 * 3600)),
+        )
+    )
+
+
+@st.composite
+def revisions(draw: st.DrawFn) -> tuple[TrainingPlan, Revised | None]:
+    plan = draw(plans())
+    days = plan.days()
+    today = days[draw(st.integers(1, len(days) - 1))].date
+    kind = draw(st.sampled_from(["weekly", "break", "edit", "easy"]))
+    five_k = plan.baseline_5k_s * draw(st.floats(0.9, 1.1))
+    if kind == "weekly":
+        week = plan.current_week(today - timedelta(days=1))
+        judged = progress(plan, week, draw(st.floats(0, 1.3)), draw(st.booleans()))
+        before = progress(plan, week, draw(st.floats(0, 1.3)))
+        from_day = week.end_date + timedelta(days=1)
+        assume(from_day <= plan.race.race_date)
+        return plan, weekly_adjustment(plan, judged, before, five_k, from_day)
+    if kind == "break":
+        return plan, after_break(plan, today, draw(st.integers(1, 60)), five_k)
+    if kind == "easy":
+        return plan, easy_block(plan, draw(st.integers(2, 4)), today)
+    edit = PlanEdit(
+        race_date=draw(
+            st.none() | st.just(plan.race.race_date + timedelta(days=draw(st.integers(-14, 42))))
+        ),
+        goal_time_s=draw(st.none() | st.integers(15 * 60, 5 * 3600)),
+        run_days=draw(st.none() | st.sets(st.integers(0, 6), min_size=3, max_size=7).map(tuple)),
+        weekly_m=draw(st.none() | st.floats(0, 50).map(lambda mi: mi * METRES_PER_MILE)),
+    )
+    try:
+        return plan, edit_plan(plan, edit, today, five_k)
+    except GoFastError:  # nothing changed, a date in the past, or too close to prepare for
+        return plan, None
+
+
+def _training_m(week: TrainingWeek) -> float:
+    return sum(d.planned.distance_m for d in week.days if d.planned.type is not WorkoutType.RACE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(revisions())
+def test_history_kept_and_rules_hold_after_any_revision(
+    case: tuple[TrainingPlan, Revised | None],
+) -> None:
+    old, revised = case
+    if revised is None:
+        return
+    plan, start = revised.plan, revised.revision.effective_from
+    # history: every day before the revision is exactly as it was
+    assert [d for d in plan.days() if d.date < start] == [d for d in old.days() if d.date < start]
+    # calendar: every day from the plan's start to race day, one race, on race day, at the end
+    days = plan.days()
+    assert [d.date for d in days] == [
+        plan.start_date + timedelta(days=i)
+        for i in range((plan.race.race_date - plan.start_date).days + 1)
+    ]
+    assert [d.date for d in days if d.planned.type is WorkoutType.RACE] == [plan.race.race_date]
+    assert len({(d.week_index, d.day_index) for d in days}) == len(days)
+    assert [w.week_index for w in plan.weeks] == list(range(len(plan.weeks)))
+    assert plan.total_weeks == len(plan.weeks)
+    if revised.revision.kind is RevisionKind.EASY_BLOCK:  # eases days, rebuilds no week
+        old_days = {d.date: d.planned for d in old.days()}
+        assert all(d.planned.distance_m <= old_days[d.date].distance_m for d in days)
+    else:
+        _rebuilt_weeks_follow_the_rules(plan, start)
+    if revised.revision.kind in (RevisionKind.WEEKLY, RevisionKind.RESUME):
+        first = next((w for w in plan.weeks if w.start_date >= start and len(w.days) == 7), None)
+        reached = level_m(old, old.current_week(start).week_index)
+        floor = len(plan.run_days) * profile_for(plan.race.race_type, 0).run_floor_miles
+        if first is not None and first.phase is not Phase.TAPER:
+            assert _training_m(first) <= 1.1 * max(reached, floor * METRES_PER_MILE) + EPS
+
+
+def _rebuilt_weeks_follow_the_rules(plan: TrainingPlan, start: date) -> None:
+    profile = profile_for(plan.race.race_type, plan.race.distance_m)
+    weeks = plan.weeks
+    rebuilt = [w for w in weeks if w.start_date >= start]
+    step = plan.units.metres / 2
+    for week in rebuilt:
+        i = week.week_index
+        assert week.target_m == pytest.approx(sum(d.planned.distance_m for d in week.days))
+        before = weeks[i - 1] if i else None
+        if before is not None and len(before.days) == 7 and before.start_date >= start:
+            reference = weeks[i - 2] if before.cutback and i >= 2 else before
+            # a week mixing kept and new days is no yardstick
+            if reference.start_date >= start and len(reference.days) == 7:
+                assert _training_m(week) <= 1.1 * _training_m(reference) + EPS
+        runs = [d for d in week.days if d.planned.type.is_run]
+        for day in week.days:
+            if day.planned.type is WorkoutType.LONG:
+                assert (
+                    day.planned.distance_m
+                    <= norms.long_share(len(runs)) * _training_m(week) + step + EPS
+                )
+                assert day.planned.distance_m <= profile.long_run_cap_miles * METRES_PER_MILE + EPS
+            if day.planned.type.is_quality:
+                assert week.phase is not Phase.BASE
+    by_date = {d.date: d.planned.type for d in plan.days()}
+    for day in (d for w in rebuilt for d in w.days if d.planned.type.is_quality):
+        for neighbour in (day.date - timedelta(days=1), day.date + timedelta(days=1)):
+            if neighbour >= start:
+                assert by_date.get(neighbour) not in HARD
+    run = 0
+    for week in rebuilt:
+        if week.phase is Phase.TAPER:
+            break
+        run = 0 if week.cutback else run + 1
+        assert run <= 4
+    taper = [_training_m(w) for w in rebuilt if w.phase is Phase.TAPER]
+    assert taper == sorted(taper, reverse=True)
+
+
+def marathon() -> TrainingPlan:
+    return generate_plan(request(RaceType.MARATHON, 18, weekly_miles=25, goal_time_s=4 * 3600))
+
+
+def miles(plan: TrainingPlan) -> list[float]:
+    return [round(planned_training_m(w) / METRES_PER_MILE, 1) for w in plan.weeks]
+
+
+def judge(
+    plan: TrainingPlan, index: int, adherence: float, before: float = 1.0, five_k: float = 24 * 60
+):
+    week = plan.weeks[index]
+    return weekly_adjustment(
+        plan,
+        progress(plan, week, adherence),
+        progress(plan, plan.weeks[index - 1], before),
+        five_k,
+        week.end_date + timedelta(days=1),
+    )
+
+
+def test_low_adherence_holds_volume_and_never_catches_up() -> None:
+    plan = marathon()
+    revised = judge(plan, 5, 0.6)
+    assert revised is not None and revised.revision.volume is VolumeChange.HOLD
+    new = miles(revised.plan)
+    assert new[6] == miles(plan)[5] < miles(plan)[6]  # next week holds last week's level
+    assert all(a <= b for a, b in zip(new, miles(plan), strict=True))  # never above the old plan
+    assert revised.revision.next_week_after_m == pytest.approx(planned_training_m(plan.weeks[5]))
+    assert revised.revision.adherence == 0.6
+
+
+def test_very_low_or_two_weak_weeks_step_back() -> None:
+    plan = marathon()
+    for revised in (judge(plan, 5, 0.3), judge(plan, 5, 0.6, before=0.5)):
+        assert revised is not None and revised.revision.volume is VolumeChange.STEP_BACK
+        assert miles(revised.plan)[6] < miles(plan)[5]
+        assert miles(revised.plan)[6] >= miles(plan)[5] / 1.1 - 0.5
+
+
+def test_good_week_changes_nothing_and_faster_fitness_repaces() -> None:
+    plan = marathon()
+    assert judge(plan, 5, 0.95) is None
+    assert judge(plan, 5, 0.95, five_k=24 * 60 * 0.99) is None  # not clearly faster
+    revised = judge(plan, 5, 0.95, five_k=23 * 60)
+    assert revised is not None and revised.revision.volume is None
+    assert revised.revision.pace_5k_after_s == 23 * 60
+    assert revised.plan.paces.easy < plan.paces.easy
+    assert miles(revised.plan) == miles(plan)  # volume still follows the progression
+    tempo = next(
+        d
+        for d in revised.plan.days()
+        if d.date > revised.revision.effective_from and d.planned.type is WorkoutType.TEMPO
+    )
+    assert tempo.planned.pace_s_per_km == pytest.approx(revised.plan.paces.threshold, abs=0.1)
+
+
+def test_taper_is_not_held_back() -> None:
+    plan = marathon()
+    first_taper = next(w.week_index for w in plan.weeks if w.phase is Phase.TAPER)
+    assert judge(plan, first_taper - 1, 0.5) is None
+
+
+def test_undo_restores_the_plan_from_the_revision_day() -> None:
+    plan = marathon()
+    revised = judge(plan, 5, 0.3)
+    assert revised is not None
+    restored = undo(revised.plan, plan, revised.revision.effective_from)
+    assert restored.plan.days() == plan.days()
+    assert restored.revision.kind is RevisionKind.UNDO
+
+
+def test_missed_days_count_planned_runs_only() -> None:
+    plan = marathon()
+    week = plan.weeks[3]
+    runs = [d.date for d in week.days if d.planned.type.is_run]
+    today = week.end_date + timedelta(days=1)
+    assert missed_run_days(plan, runs, today) == 0
+    assert missed_run_days(plan, runs[:-2], today) == 2
+    assert missed_run_days(plan, [], today) == sum(
+        1 for d in plan.days() if d.date < today and d.planned.type.is_run
+    )
+
+
+def test_easy_block_takes_the_edge_off_without_stacking() -> None:
+    plan = marathon()
+    start = plan.weeks[8].start_date
+    revised = easy_block(plan, 3, start)
+    assert revised is not None
+    block = [d for d in revised.plan.days() if start <= d.date < start + timedelta(days=5)]
+    assert not any(d.planned.type.is_quality for d in block)
+    old = {d.date: d.planned for d in plan.days()}
+    for day in revised.plan.days():
+        assert day.planned.distance_m <= old[day.date].distance_m
+        if day.date >= start + timedelta(days=5):
+            assert day.planned == old[day.date]
+
+
+def test_longer_breaks_restart_lower_and_without_quality() -> None:
+    plan = marathon()
+    back = plan.weeks[9].start_date
+    volumes = []
+    for days in (4, 10, 21, 40):
+        revised = after_break(plan, back, days, 24 * 60)
+        first = revised.plan.week_of(back)
+        assert first is not None
+        volumes.append(planned_training_m(first))
+        ramp = ramp_for(days).ramp_weeks
+        for week in revised.plan.weeks[first.week_index : first.week_index + ramp]:
+            assert not any(d.planned.type.is_quality for d in week.days)
+        assert revised.revision.break_days == days
+    assert volumes == sorted(volumes, reverse=True) and volumes[0] > volumes[-1]
+    assert volumes[-1] <= 0.5 * level_m(plan, 8) + EPS
+
+
+def test_unrealistic_goal_after_a_long_break_is_said() -> None:
+    plan = generate_plan(
+        request(RaceType.MARATHON, 14, weekly_miles=30, goal_time_s=3 * 3600 + 50 * 60)
+    )
+    revised = after_break(plan, plan.weeks[11].start_date, 35, 24 * 60)
+    assert revised.revision.goal_at_risk
+    assert any("left until race day" in w for w in revised.revision.warnings)
+
+
+def test_race_moved_four_weeks_later_rebuilds_the_rest() -> None:
+    plan = marathon()
+    today = plan.weeks[6].start_date + timedelta(days=2)
+    revised = edit_plan(
+        plan, PlanEdit(race_date=plan.race.race_date + timedelta(days=28)), today, 24 * 60
+    )
+    assert revised.plan.total_weeks == plan.total_weeks + 4
+    assert revised.plan.race.race_date == plan.race.race_date + timedelta(days=28)
+    assert revised.revision.changes == ("race date",)
+    assert revised.plan.days()[-1].planned.type is WorkoutType.RACE
+
+
+def test_an_edit_too_close_to_race_day_is_refused() -> None:
+    plan = marathon()
+    today = plan.weeks[10].start_date
+    with pytest.raises(PlanError, match="too short"):
+        edit_plan(plan, PlanEdit(race_date=today + timedelta(days=20)), today, 24 * 60)
+    with pytest.raises(GoFastError, match="Nothing changed"):
+        edit_plan(plan, PlanEdit(), today, 24 * 60)
