@@ -24,7 +24,7 @@ from bot.app import build_application
 from core.clock import FrozenClock
 from core.plan import generate_plan
 from gofast.config import load_settings
-from storage.repository import _phase_json, _settings_json, _weeks_json
+from storage.codec import phase_json, settings_json, weeks_json
 from tests.core.plans import request
 from tests.fake_telegram import FakeTelegram
 
@@ -62,9 +62,9 @@ async def populate(app, runners: int) -> None:  # type: ignore[no-untyped-def]
                         i,
                         plan.start_date.isoformat(),
                         plan.total_weeks,
-                        _phase_json(plan),
-                        _weeks_json(plan.weeks),
-                        _settings_json(plan),
+                        phase_json(plan),
+                        weeks_json(plan.weeks),
+                        settings_json(plan),
                         stamp,
                     )
                     for i in batch

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.models import ActivitySource, AthleteActivity, Race, RaceType
 from core.plan import PlanRequest, default_run_days, generate_plan
-from storage.repository import SqliteRepository, _phase_json, _settings_json, _weeks_json
+from storage.codec import phase_json, settings_json, weeks_json
+from storage.repository import SqliteRepository
 from storage.sqlite import Database
 
 ZONES = [
@@ -109,9 +110,9 @@ async def build(db: Database, athletes: int, runs_each: int) -> tuple[int, float
                         i + 1,
                         START.isoformat(),
                         plan.total_weeks,
-                        _phase_json(plan),
-                        _weeks_json(plan.weeks),
-                        _settings_json(plan),
+                        phase_json(plan),
+                        weeks_json(plan.weeks),
+                        settings_json(plan),
                         stamp,
                     )
                     for i in batch

@@ -19,3 +19,7 @@ class PlanError(GoFastError):
 
 class NotFound(GoFastError):
     """An id that does not exist, or does not belong to the caller."""
+
+
+class AlreadyDone(GoFastError):
+    """That change was already made (a week judged twice), or can no longer be made."""

@@ -405,7 +405,9 @@ class Athlete(Model):
     notifications: dict[str, bool] = Field(default_factory=dict)
     active: bool = True
     onboarded: bool = False
-    paused_until: date | None = None
+    paused_until: date | None = None  # an announced return day (/pause 10)
+    paused_on: date | None = None
+    pause_reason: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

@@ -16,11 +16,12 @@ from core.models import (
     DayAnalysis,
     DuePush,
     ExecutedDay,
+    PlanRevision,
     PlanStatus,
     Race,
+    RaceResult,
     TrainingDayPlanned,
     TrainingPlan,
-    TrainingWeek,
     WeekInputs,
 )
 
@@ -51,13 +52,24 @@ class Repository(Protocol):
     async def planned_days(
         self, athlete_id: int, first: date, last: date
     ) -> list[TrainingDayPlanned]: ...
-    async def replace_future_days(
+    async def revise_plan(
         self,
         athlete_id: int,
-        plan_id: int,
-        from_date: date,
-        weeks: Sequence[TrainingWeek],
-    ) -> TrainingPlan: ...
+        revised: TrainingPlan,
+        revision: PlanRevision,
+        previous: TrainingPlan | None = None,
+        *,
+        restart: bool = False,
+        undoes: int | None = None,
+    ) -> PlanRevision: ...
+    async def revisions(self, athlete_id: int, plan_id: int) -> list[PlanRevision]: ...
+    async def revision_to_undo(
+        self, athlete_id: int, revision_id: int
+    ) -> tuple[PlanRevision, TrainingPlan]: ...
+    async def execution_count(self, athlete_id: int, plan_id: int) -> int: ...
+    async def record_result(self, athlete_id: int, plan_id: int, result: RaceResult) -> None: ...
+    async def plan_history(self, athlete_id: int) -> list[TrainingPlan]: ...
+    async def run_dates(self, athlete_id: int, first: date, last: date) -> list[date]: ...
 
     # activities and links
     async def import_activity(

@@ -22,6 +22,7 @@ from core.models import (
     PlannedWorkout,
     PlanStatus,
     Race,
+    RaceResult,
     TrainingDayPlanned,
     TrainingPaces,
     TrainingPlan,
@@ -29,6 +30,8 @@ from core.models import (
     WeekInputs,
 )
 from core.ports import Clock
+from storage.codec import json_text, phase_json, settings_json, weeks_json
+from storage.plan_changes import PlanChanges
 from storage.sqlite import Database, fetch_all, fetch_one
 
 DUPLICATE_WINDOW_S = 120  # the same run from two sources starts within ±2 min …
@@ -44,6 +47,8 @@ ATHLETE_FIELDS = frozenset(
         "notifications",
         "active",
         "paused_until",
+        "paused_on",
+        "pause_reason",
         "onboarded",
     }
 )
@@ -60,10 +65,6 @@ class AlreadyLinked(GoFastError):
     """The activity or the planned day is already linked."""
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
-
-
 def race_key(name: str) -> str:
     """Names that differ only in case, spaces or punctuation are the same race."""
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
@@ -73,7 +74,7 @@ def fingerprint(activity: AthleteActivity) -> str:
     return f"{int(activity.start_utc.timestamp()) // 60}:{round(activity.distance_m / 100)}"
 
 
-class SqliteRepository:
+class SqliteRepository(PlanChanges):
     def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self.db = db
         self.clock = clock or SystemClock()
@@ -101,7 +102,7 @@ class SqliteRepository:
                     athlete.units.value,
                     athlete.time_zone,
                     athlete.push_time,
-                    _json(athlete.notifications),
+                    json_text(athlete.notifications),
                     now,
                     now,
                 ),
@@ -137,8 +138,8 @@ class SqliteRepository:
     @staticmethod
     def _athlete_value(name: str, value: Any) -> Any:
         if name == "notifications":
-            return _json(value)
-        if name == "paused_until":
+            return json_text(value)
+        if name in ("paused_until", "paused_on"):
             return value.isoformat() if value else None
         if name in ("active", "onboarded"):
             return int(bool(value))
@@ -225,9 +226,9 @@ class SqliteRepository:
                     plan.baseline_weekly_m,
                     plan.start_date.isoformat(),
                     plan.total_weeks,
-                    _phase_json(plan),
-                    _weeks_json(plan.weeks),
-                    _settings_json(plan),
+                    phase_json(plan),
+                    weeks_json(plan.weeks),
+                    settings_json(plan),
                     plan.adaptive_5k_s,
                     PlanStatus.TRAINING.value,
                     self._stamp(),
@@ -324,29 +325,6 @@ class SqliteRepository:
             )
         return [_day(r) for r in rows]
 
-    async def replace_future_days(
-        self, athlete_id: int, plan_id: int, from_date: date, weeks: Sequence[TrainingWeek]
-    ) -> TrainingPlan:
-        """Swap every planned day from ``from_date`` on for the given weeks' days; days before
-        it and every executed day (with its own planned-data snapshot) stay as they were."""
-        new_days = [d for w in weeks for d in w.days if d.date >= from_date]
-        async with self.db.transaction() as conn:
-            await self._owned_plan(conn, athlete_id, plan_id)
-            await conn.execute(
-                "DELETE FROM training_days_planned WHERE training_plan_id = ? AND date >= ?",
-                (plan_id, from_date.isoformat()),
-            )
-            await self._insert_days(conn, plan_id, new_days)
-            kept = await self._load_plan(conn, plan_id)
-            merged = [w for w in kept.weeks if w.end_date < from_date] + [
-                w for w in weeks if w.end_date >= from_date
-            ]
-            await conn.execute(
-                "UPDATE training_plans SET weeks = ?, total_weeks = ? WHERE id = ?",
-                (_weeks_json(merged), len(merged), plan_id),
-            )
-            return await self._load_plan(conn, plan_id)
-
     # ---- activities -------------------------------------------------------------------------
 
     async def import_activity(
@@ -380,7 +358,7 @@ class SqliteRepository:
                     activity.max_hr,
                     activity.elevation_gain_m,
                     activity.sport,
-                    _json(activity.summary),
+                    json_text(activity.summary),
                     fingerprint(activity),
                     self._stamp(),
                 ),
@@ -831,9 +809,9 @@ async def delete_bot_state(conn: aiosqlite.Connection, user_id: int, chat_id: in
     keys = [
         str(user_id),
         str(chat_id),
-        _json([chat_id, user_id]),
-        _json([chat_id]),
-        _json([user_id]),
+        json_text([chat_id, user_id]),
+        json_text([chat_id]),
+        json_text([user_id]),
     ]
     marks = ", ".join("?" for _ in keys)
     await conn.execute(f"DELETE FROM bot_state WHERE key IN ({marks})", keys)
@@ -855,6 +833,8 @@ def _athlete(row: aiosqlite.Row) -> Athlete:
         active=bool(row["active"]),
         onboarded=bool(row["onboarded"]),
         paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
+        paused_on=date.fromisoformat(row["paused_on"]) if row["paused_on"] else None,
+        pause_reason=row["pause_reason"],
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
     )
@@ -886,23 +866,6 @@ def _day(row: aiosqlite.Row) -> TrainingDayPlanned:
     )
 
 
-def _phase_json(plan: TrainingPlan) -> str:
-    return _json([s.model_dump(mode="json") for s in plan.phase_overview])
-
-
-def _weeks_json(weeks: Iterable[TrainingWeek]) -> str:
-    return _json([w.model_dump(mode="json", exclude={"days", "target_m"}) for w in weeks])
-
-
-def _settings_json(plan: TrainingPlan) -> str:
-    return _json(
-        plan.model_dump(
-            mode="json",
-            include={"units", "run_days", "long_run_day", "vdot", "paces", "shortened", "warnings"},
-        )
-    )
-
-
 def _plan(row: aiosqlite.Row, days: list[TrainingDayPlanned]) -> TrainingPlan:
     settings = json.loads(row["settings"])
     by_week: dict[int, list[TrainingDayPlanned]] = {}
@@ -930,8 +893,11 @@ def _plan(row: aiosqlite.Row, days: list[TrainingDayPlanned]) -> TrainingPlan:
         phase_overview=tuple(PhaseSpan(**s) for s in json.loads(row["phase_overview"])),
         weeks=weeks,
         adaptive_5k_s=row["adaptive_5k_time_s"],
+        pace_5k_s=settings.get("pace_5k_s"),
         shortened=settings["shortened"],
         warnings=tuple(settings["warnings"]),
+        status=row["status"],
+        result=RaceResult.model_validate_json(row["result"]) if row["result"] else None,
     )
 
 

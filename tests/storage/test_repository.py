@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 
 from core.analysis import analyse
-from core.errors import NotFound
-from core.models import ActivitySource, Athlete, PlanStatus, Race, RaceType, Units
+from core.errors import AlreadyDone, NotFound
+from core.models import ActivitySource, Athlete, PlanStatus, Race, RaceResult, RaceType, Units
 from core.plan import generate_plan
+from core.progress import week_progress
+from core.revision import after_break, easy_block, weekly_adjustment
 from storage.repository import AlreadyLinked, SqliteRepository
 from storage.sqlite import Database, migrations
 from tests.core.plans import START, request
@@ -65,8 +67,15 @@ async def test_plan_round_trips_with_days_and_execution(repo: SqliteRepository) 
     plan = a_plan()
     saved = await repo.save_plan(athlete.id, plan, NOW)
     assert saved.id is not None and saved.race.id is not None
-    strip = {"id": True, "athlete_id": True, "weeks": True, "race": {"id", "created_by_athlete_id"}}
+    strip = {
+        "id": True,
+        "athlete_id": True,
+        "weeks": True,
+        "status": True,
+        "race": {"id", "created_by_athlete_id"},
+    }
     assert saved.model_dump(exclude=strip) == plan.model_dump(exclude=strip)
+    assert saved.status is PlanStatus.TRAINING
 
     def content(p):
         return [(d.week_index, d.day_index, d.date, d.planned) for d in p.days()]
@@ -180,22 +189,63 @@ async def test_other_runners_data_is_out_of_reach(repo: SqliteRepository) -> Non
     assert (await repo.active_plan(mine.id)).id == my_plan.id
 
 
-async def test_replace_future_days_keeps_history(repo: SqliteRepository) -> None:
+async def test_a_revision_keeps_history_and_is_recorded(repo: SqliteRepository) -> None:
     athlete = await new_athlete(repo)
     plan = await repo.save_plan(athlete.id, a_plan(), NOW)
     day = plan.days()[2]
     run, _ = await repo.import_activity(athlete.id, a_run(2, 5))
     await repo.link_activity(athlete.id, run.id, day.id, analyse(day.planned, run))
-    cut = START + timedelta(days=14)
-    later = generate_plan(request(weeks=16, weekly_miles=20))
-    updated = await repo.replace_future_days(athlete.id, plan.id, cut, later.weeks)
-    assert updated.days()[-1].date == later.race.race_date
-    before = [d for d in updated.days() if d.date < cut]
-    assert before == [d for d in plan.days() if d.date < cut]
-    after = [d.planned for d in updated.days() if d.date >= cut]
-    assert after == [d.planned for d in later.days() if d.date >= cut]
-    executed = await repo.executed_days(athlete.id, plan.id)
-    assert [e.planned for e in executed] == [day.planned]
+    cut = plan.weeks[3].start_date
+    judged = week_progress(plan.weeks[2], [])  # nothing run: step back
+    revised = weekly_adjustment(plan, judged, None, plan.baseline_5k_s, cut)
+    assert revised is not None
+    saved = await repo.revise_plan(athlete.id, revised.plan, revised.revision, previous=plan)
+    stored = await repo.active_plan(athlete.id)
+    assert [d.planned for d in stored.days()] == [d.planned for d in revised.plan.days()]
+    assert [d for d in stored.days() if d.date < cut] == [d for d in plan.days() if d.date < cut]
+    assert [e.planned for e in await repo.executed_days(athlete.id, plan.id)] == [day.planned]
+    assert await repo.revisions(athlete.id, plan.id) == [
+        saved.model_copy(update={"created_at": NOW})
+    ]
+    with pytest.raises(AlreadyDone):  # a week is judged once
+        await repo.revise_plan(athlete.id, revised.plan, revised.revision, previous=plan)
+    undo_of, previous = await repo.revision_to_undo(athlete.id, saved.id)
+    assert undo_of.id == saved.id and previous.days() == plan.days()
+
+
+async def test_revisions_are_out_of_other_runners_reach(repo: SqliteRepository) -> None:
+    mine, theirs = await new_athlete(repo, 1), await new_athlete(repo, 2)
+    plan = await repo.save_plan(mine.id, a_plan(), NOW)
+    revised = easy_block(plan, 3, plan.weeks[2].start_date + timedelta(days=3))
+    assert revised is not None
+    saved = await repo.revise_plan(mine.id, revised.plan, revised.revision, previous=plan)
+    with pytest.raises(NotFound):
+        await repo.revise_plan(theirs.id, revised.plan, revised.revision)
+    with pytest.raises(NotFound):
+        await repo.revision_to_undo(theirs.id, saved.id)
+    with pytest.raises(NotFound):
+        await repo.revisions(theirs.id, plan.id)
+
+
+async def test_a_restart_opens_a_new_execution_and_results_complete_the_plan(
+    repo: SqliteRepository,
+) -> None:
+    athlete = await new_athlete(repo)
+    plan = await repo.save_plan(athlete.id, a_plan(), NOW)
+    back = plan.weeks[4].start_date
+    revised = after_break(plan, back, 20, plan.baseline_5k_s)
+    await repo.revise_plan(athlete.id, revised.plan, revised.revision, restart=True)
+    assert await repo.execution_count(athlete.id, plan.id) == 2
+    day = next(d for d in (await repo.active_plan(athlete.id)).days() if d.date >= back)
+    run, _ = await repo.import_activity(athlete.id, a_run((day.date - START).days, 5))
+    linked = await repo.link_activity(athlete.id, run.id, day.id, analyse(day.planned, run))
+    assert linked.execution_id == 2  # the new execution holds the runs after the break
+    result = RaceResult(finish_s=4 * 3600, vdot=38.0, recorded_at=NOW)
+    await repo.record_result(athlete.id, plan.id, result)
+    assert await repo.active_plan(athlete.id) is None
+    [past] = await repo.plan_history(athlete.id)
+    assert past.status is PlanStatus.COMPLETED and past.result == result
+
 
 
 async def test_week_inputs_and_snapshots(repo: SqliteRepository) -> None:
