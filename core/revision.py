@@ -179,11 +179,14 @@ def _repaced_5k(plan: TrainingPlan, judged: WeekProgress, current_5k_s: float) -
 # ---- missed days ------------------------------------------------------------------------------
 
 
-def missed_run_days(plan: TrainingPlan, ran_on: Iterable[date], today: date) -> int:
-    """Planned runs missed in a row up to yesterday; rest days neither count nor break it."""
+def missed_run_days(
+    plan: TrainingPlan, ran_on: Iterable[date], today: date, since: date = date.min
+) -> int:
+    """Planned runs missed in a row up to yesterday (counting from ``since``); rest days neither
+    count nor break it."""
     ran = set(ran_on)
     count = 0
-    for day in reversed([d for d in plan.days() if d.date < today]):
+    for day in reversed([d for d in plan.days() if since <= d.date < today]):
         if day.date in ran:
             break
         count += day.planned.type.is_run

@@ -35,5 +35,3 @@ def settings_json(plan: TrainingPlan) -> str:
             },
         )
     )
-
-

@@ -207,4 +207,3 @@ def _revision(row: Any) -> PlanRevision:
             "undone": bool(row["undone"]),
         }
     )
-

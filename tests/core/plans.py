@@ -2,9 +2,24 @@
 
 from datetime import date, timedelta
 
-from core.models import STANDARD_DISTANCES, Race, RaceType
+import pytest
+
+from core import profiles as norms
+from core.models import (
+    STANDARD_DISTANCES,
+    Phase,
+    Race,
+    RaceType,
+    TrainingPlan,
+    TrainingWeek,
+    WorkoutType,
+)
 from core.plan import PlanRequest, default_run_days
+from core.profiles import profile_for
 from core.units import METRES_PER_MILE, Units
+
+EPS = 1e-6
+HARD = {WorkoutType.LONG, WorkoutType.RACE, *[t for t in WorkoutType if t.is_quality]}
 
 START = date(2026, 12, 1)
 
@@ -40,3 +55,47 @@ def request(
         goal_time_s=goal_time_s,
         units=units,
     )
+
+
+def training_m(week: TrainingWeek) -> float:
+    return sum(d.planned.distance_m for d in week.days if d.planned.type is not WorkoutType.RACE)
+
+
+def assert_rebuilt_weeks_follow_the_rules(plan: TrainingPlan, start: date) -> None:
+    """The generator's rules, checked on the weeks a revision rebuilt (from ``start``)."""
+    profile = profile_for(plan.race.race_type, plan.race.distance_m)
+    weeks = plan.weeks
+    rebuilt = [w for w in weeks if w.start_date >= start]
+    step = plan.units.metres / 2
+    for week in rebuilt:
+        i = week.week_index
+        assert week.target_m == pytest.approx(sum(d.planned.distance_m for d in week.days))
+        before = weeks[i - 1] if i else None
+        if before is not None and len(before.days) == 7 and before.start_date >= start:
+            reference = weeks[i - 2] if before.cutback and i >= 2 else before
+            # a week mixing kept and new days is no yardstick
+            if reference.start_date >= start and len(reference.days) == 7:
+                assert training_m(week) <= 1.1 * training_m(reference) + EPS
+        runs = [d for d in week.days if d.planned.type.is_run]
+        for day in week.days:
+            if day.planned.type is WorkoutType.LONG:
+                assert (
+                    day.planned.distance_m
+                    <= norms.long_share(len(runs)) * training_m(week) + step + EPS
+                )
+                assert day.planned.distance_m <= profile.long_run_cap_miles * METRES_PER_MILE + EPS
+            if day.planned.type.is_quality:
+                assert week.phase is not Phase.BASE
+    by_date = {d.date: d.planned.type for d in plan.days()}
+    for day in (d for w in rebuilt for d in w.days if d.planned.type.is_quality):
+        for neighbour in (day.date - timedelta(days=1), day.date + timedelta(days=1)):
+            if neighbour >= start:
+                assert by_date.get(neighbour) not in HARD
+    run = 0
+    for week in rebuilt:
+        if week.phase is Phase.TAPER:
+            break
+        run = 0 if week.cutback else run + 1
+        assert run <= 4
+    taper = [training_m(w) for w in rebuilt if w.phase is Phase.TAPER]
+    assert taper == sorted(taper, reverse=True)

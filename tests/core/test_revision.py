@@ -1,13 +1,12 @@
 """Plan revisions: the generator's rules still hold for every rebuilt week, and nothing before
 the revision day changes."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from core import profiles as norms
 from core.errors import GoFastError, PlanError
 from core.models import (
     Phase,
@@ -35,7 +34,7 @@ from core.revision import (
     weekly_adjustment,
 )
 from core.units import METRES_PER_MILE, Units
-from tests.core.plans import request
+from tests.core.plans import assert_rebuilt_weeks_follow_the_rules, request, training_m
 
 EPS = 1e-6
 HARD = {WorkoutType.LONG, WorkoutType.RACE, *[t for t in WorkoutType if t.is_quality]}
@@ -109,10 +108,6 @@ def revisions(draw: st.DrawFn) -> tuple[TrainingPlan, Revised | None]:
         return plan, None
 
 
-def _training_m(week: TrainingWeek) -> float:
-    return sum(d.planned.distance_m for d in week.days if d.planned.type is not WorkoutType.RACE)
-
-
 @settings(max_examples=400, deadline=None)
 @given(revisions())
 def test_history_kept_and_rules_hold_after_any_revision(
@@ -138,52 +133,13 @@ def test_history_kept_and_rules_hold_after_any_revision(
         old_days = {d.date: d.planned for d in old.days()}
         assert all(d.planned.distance_m <= old_days[d.date].distance_m for d in days)
     else:
-        _rebuilt_weeks_follow_the_rules(plan, start)
+        assert_rebuilt_weeks_follow_the_rules(plan, start)
     if revised.revision.kind in (RevisionKind.WEEKLY, RevisionKind.RESUME):
         first = next((w for w in plan.weeks if w.start_date >= start and len(w.days) == 7), None)
         reached = level_m(old, old.current_week(start).week_index)
         floor = len(plan.run_days) * profile_for(plan.race.race_type, 0).run_floor_miles
         if first is not None and first.phase is not Phase.TAPER:
-            assert _training_m(first) <= 1.1 * max(reached, floor * METRES_PER_MILE) + EPS
-
-
-def _rebuilt_weeks_follow_the_rules(plan: TrainingPlan, start: date) -> None:
-    profile = profile_for(plan.race.race_type, plan.race.distance_m)
-    weeks = plan.weeks
-    rebuilt = [w for w in weeks if w.start_date >= start]
-    step = plan.units.metres / 2
-    for week in rebuilt:
-        i = week.week_index
-        assert week.target_m == pytest.approx(sum(d.planned.distance_m for d in week.days))
-        before = weeks[i - 1] if i else None
-        if before is not None and len(before.days) == 7 and before.start_date >= start:
-            reference = weeks[i - 2] if before.cutback and i >= 2 else before
-            # a week mixing kept and new days is no yardstick
-            if reference.start_date >= start and len(reference.days) == 7:
-                assert _training_m(week) <= 1.1 * _training_m(reference) + EPS
-        runs = [d for d in week.days if d.planned.type.is_run]
-        for day in week.days:
-            if day.planned.type is WorkoutType.LONG:
-                assert (
-                    day.planned.distance_m
-                    <= norms.long_share(len(runs)) * _training_m(week) + step + EPS
-                )
-                assert day.planned.distance_m <= profile.long_run_cap_miles * METRES_PER_MILE + EPS
-            if day.planned.type.is_quality:
-                assert week.phase is not Phase.BASE
-    by_date = {d.date: d.planned.type for d in plan.days()}
-    for day in (d for w in rebuilt for d in w.days if d.planned.type.is_quality):
-        for neighbour in (day.date - timedelta(days=1), day.date + timedelta(days=1)):
-            if neighbour >= start:
-                assert by_date.get(neighbour) not in HARD
-    run = 0
-    for week in rebuilt:
-        if week.phase is Phase.TAPER:
-            break
-        run = 0 if week.cutback else run + 1
-        assert run <= 4
-    taper = [_training_m(w) for w in rebuilt if w.phase is Phase.TAPER]
-    assert taper == sorted(taper, reverse=True)
+            assert training_m(first) <= 1.1 * max(reached, floor * METRES_PER_MILE) + EPS
 
 
 def marathon() -> TrainingPlan:

@@ -247,7 +247,6 @@ async def test_a_restart_opens_a_new_execution_and_results_complete_the_plan(
     assert past.status is PlanStatus.COMPLETED and past.result == result
 
 
-
 async def test_week_inputs_and_snapshots(repo: SqliteRepository) -> None:
     athlete = await new_athlete(repo)
     plan = await repo.save_plan(athlete.id, a_plan(), NOW)

@@ -1,0 +1,144 @@
+"""Whole simulated plans: a runner lives through their plan day by day against the real
+repository and use cases, with the clock moved by hand. Every stored revision is checked:
+the days before it are unchanged, no executed day is lost, and the rebuilt weeks follow the
+generator's rules.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from core.clock import FrozenClock
+from core.models import (
+    ActivitySource,
+    Athlete,
+    AthleteActivity,
+    ExecutedDay,
+    PlanRevision,
+    RevisionKind,
+    TrainingPlan,
+)
+from core.progress import planned_training_m
+from core.services import coaching, real_life
+from core.units import METRES_PER_MILE
+from storage.repository import SqliteRepository
+from tests.core.plans import assert_rebuilt_weeks_follow_the_rules
+
+# (distance factor, pace factor) of the run a runner does on a planned day; None: no run
+Habit = Callable[[date, int], tuple[float, float] | None]
+
+
+def faithful(day: date, week_index: int) -> tuple[float, float] | None:
+    return 1.0, 1.0
+
+
+@dataclass
+class Simulation:
+    repo: SqliteRepository
+    clock: FrozenClock
+    athlete: Athlete
+    plan: TrainingPlan
+    original: TrainingPlan
+    revisions: list[PlanRevision] = field(default_factory=list)
+    runs: int = 0
+
+    @property
+    def athlete_id(self) -> int:
+        assert self.athlete.id is not None
+        return self.athlete.id
+
+    async def live(self, first: date, last: date, habit: Habit = faithful) -> None:
+        """Each day: the morning check for missed runs, the day's run, the week-end review."""
+        day = first
+        while day <= last and day <= self.plan.race.race_date:
+            self.clock.set(datetime.combine(day, time(7), UTC))
+            await self.refresh_athlete()
+            await self.check(await real_life.after_missed_days(self.repo, self.athlete, day))
+            await self.run(day, habit)
+            if any(w.end_date == day for w in self.plan.weeks):
+                await self.week_end(day)
+            day += timedelta(days=1)
+
+    async def refresh_athlete(self) -> None:
+        self.athlete = await self.repo.get_athlete(self.athlete_id)
+
+    async def run(self, day: date, habit: Habit) -> None:
+        planned = self.plan.day_on(day)
+        if planned is None or not planned.planned.type.is_run or self.paused:
+            return
+        week = self.plan.current_week(day).week_index
+        how = habit(day, week)
+        if how is None:
+            return
+        distance_factor, pace_factor = how
+        workout = planned.planned
+        distance = workout.distance_m * distance_factor
+        pace = (workout.pace_s_per_km or 360) * pace_factor
+        seconds = distance / 1000 * pace
+        activity = AthleteActivity(
+            source=ActivitySource.MANUAL,
+            external_id=f"sim-{day}",
+            start_utc=datetime.combine(day, time(7), UTC),
+            local_date=day,
+            distance_m=distance,
+            duration_s=seconds,
+            moving_s=seconds,
+        )
+        outcome = await coaching.import_run(self.repo, self.athlete, activity, day)
+        if outcome.linked is None and outcome.activity.id is not None:
+            await coaching.link_run(
+                self.repo, self.athlete_id, outcome.activity.id, planned.id, day
+            )
+        self.runs += 1
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.athlete.notifications.get("paused"))
+
+    async def week_end(self, day: date) -> None:
+        if self.paused:
+            return
+        fitness = await coaching.fitness(self.repo, self.athlete_id, self.plan, day)
+        change = await real_life.adjust_after_week(
+            self.repo, self.athlete_id, self.plan, day, fitness.adaptive.seconds
+        )
+        await self.check(change)
+
+    async def check(self, change: real_life.Change | None) -> None:
+        """The revision kept history and every executed day; rebuilt weeks follow the rules."""
+        if change is None:
+            return
+        before, executed_before = self.plan, await self.executed()
+        stored = await self.repo.active_plan(self.athlete_id)
+        assert stored is not None
+        start = change.revision.effective_from
+        kept = [(d.date, d.planned) for d in stored.days() if d.date < start]
+        assert kept == [(d.date, d.planned) for d in before.days() if d.date < start]
+        assert await self.executed() == executed_before
+        if change.revision.kind is not RevisionKind.EASY_BLOCK:
+            assert_rebuilt_weeks_follow_the_rules(stored, start)
+        assert stored.days()[-1].date == stored.race.race_date
+        self.plan = stored
+        self.revisions.append(change.revision)
+
+    async def executed(self) -> list[ExecutedDay]:
+        assert self.plan.id is not None
+        return await self.repo.executed_days(self.athlete_id, self.plan.id)
+
+    def kinds(self) -> list[RevisionKind]:
+        return [r.kind for r in self.revisions]
+
+
+def weekly_miles(plan: TrainingPlan) -> list[float]:
+    return [round(planned_training_m(w) / METRES_PER_MILE, 1) for w in plan.weeks]
+
+
+async def start_simulation(
+    repo: SqliteRepository, clock: FrozenClock, plan: TrainingPlan, user_id: int = 1
+) -> Simulation:
+    athlete = await repo.upsert_athlete(
+        Athlete(telegram_user_id=user_id, chat_id=user_id, display_name="Sim")
+    )
+    assert athlete.id is not None
+    saved = await repo.save_plan(athlete.id, plan, clock.now())
+    return Simulation(repo, clock, athlete, saved, saved)
