@@ -16,8 +16,9 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.context import CoachApplication, CoachContext, Services
-from bot.handlers import account, activities, coaching, errors, garmin, race, start, views
+from bot.handlers import account, activities, coaching, errors, garmin, start, views
 from bot.handlers import settings as settings_menu
+from bot.handlers.race_conversation import build_race_conversation
 from bot.jobs.garmin import GarminSync
 from bot.jobs.pushes import Pushes
 from bot.persistence import SqlitePersistence
@@ -39,14 +40,16 @@ COMMANDS = [
     ("week", "This week"),
     ("plan", "The whole plan"),
     ("status", "Are you on track?"),
-    ("race", "Set a race goal"),
+    ("race", "Set a race goal, or change your plan"),
     ("log", "Log a run by hand"),
     ("predict", "Race predictions"),
     ("progress", "This week's progress, with a chart"),
     ("garmin", "Connect Garmin Connect"),
     ("sync", "Sync Garmin now"),
-    ("pause", "Pause all messages"),
-    ("resume", "Resume messages"),
+    ("pause", "Pause: injured, ill, travelling (e.g. /pause 10 injured)"),
+    ("resume", "Back to running: rebuild the plan from today"),
+    ("result", "Your race result, e.g. /result 3:58:12"),
+    ("history", "Past races, plans and changes"),
     ("settings", "Units, time zone, push time"),
     ("calendar", "Your plan as a calendar file"),
     ("export", "Download your data"),
@@ -106,7 +109,7 @@ def _add_handlers(application: Application, settings: Settings) -> None:  # type
     application.add_handler(TypeHandler(Update, FloodGuard(settings.flood_limit)), group=-1)
     for handler in (
         *start.handlers(),
-        race.build_race_conversation(),
+        build_race_conversation(),
         settings_menu.build_settings_conversation(),
         *views.handlers(),
         *activities.handlers(),

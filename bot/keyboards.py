@@ -73,3 +73,17 @@ def plan_pager(week_index: int, total: int) -> InlineKeyboardMarkup:
     if week_index < total - 1:
         nav.append(button("▶", f"pl:{week_index + 1}"))
     return InlineKeyboardMarkup([nav])
+
+
+def workout_buttons(day_id: int) -> InlineKeyboardMarkup:
+    return rows(
+        [button("Done ✓ — log it", f"dw:done:{day_id}"), button("Skip today", f"dw:skip:{day_id}")],
+        2,
+    )
+
+
+def goal_choices() -> InlineKeyboardMarkup:
+    """When the goal is out of reach: change it, or move the race."""
+    return rows(
+        [button("🎯 New goal", "rc:modify:goal"), button("📅 Later race", "rc:modify:date")], 2
+    )

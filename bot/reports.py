@@ -9,7 +9,7 @@ from bot.context import Services
 from core.fitness import equivalent_time, vdot
 from core.models import Athlete, TrainingPlan, TrainingWeek
 from core.progress import planned_training_m, week_progress
-from core.services import coaching
+from core.services import coaching, real_life
 from core.units import FIVE_K_M
 
 
@@ -17,9 +17,15 @@ from core.units import FIVE_K_M
 class WeeklyReport:
     caption: str
     chart: bytes
+    change: real_life.Change | None = None  # the week-end adjustment, when there was one
+    change_text: str = ""
 
 
-async def weekly_report(services: Services, athlete: Athlete, today: date) -> WeeklyReport | None:
+async def weekly_report(
+    services: Services, athlete: Athlete, today: date, *, adjust: bool = False
+) -> WeeklyReport | None:
+    """The week in numbers and a chart; ``adjust`` (the weekly job) also revises the coming
+    weeks from it, once per week."""
     repo = services.repo
     assert athlete.id is not None
     status = await coaching.status(repo, athlete.id, today)
@@ -27,6 +33,11 @@ async def weekly_report(services: Services, athlete: Athlete, today: date) -> We
         return None
     plan = status.plan
     assert plan.id is not None
+    change = None
+    if adjust:
+        current_5k = status.fitness.adaptive.seconds
+        change = await real_life.adjust_after_week(repo, athlete.id, plan, today, current_5k)
+        plan = change.plan if change else plan
     week = plan.current_week(today)
     await coaching.snapshot_week(repo, athlete.id, plan, today, status.fitness)
     progress = status.week or week_progress(week, ())
@@ -49,7 +60,12 @@ async def weekly_report(services: Services, athlete: Athlete, today: date) -> We
     chart = await asyncio.to_thread(
         progress_chart, bars, predictions, athlete.units.value, plan.goal_time_s
     )
-    return WeeklyReport(caption, chart)
+    if change is None:
+        return WeeklyReport(caption, chart)
+    text = services.render(
+        "plan/revision", r=change.revision, plan=change.plan, units=athlete.units, predicted=None
+    )
+    return WeeklyReport(caption, chart, change, text)
 
 
 async def _bars(

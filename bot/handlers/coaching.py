@@ -1,13 +1,22 @@
-"""Answers to pushes (done / skip, move / drop a missed workout), /progress, /pause, /resume."""
+"""Answers to pushes (done / skip, move / drop a missed workout, undo a change), /progress,
+/pause, /resume, /result and /history."""
+
+from typing import Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.common import athlete_of, edit, plan_of, pressed, say
+from bot.common import athlete_of, drop_buttons, edit, plan_of, pressed, say
 from bot.context import CoachContext
+from bot.keyboards import goal_choices
 from bot.reports import weekly_report
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
+from core.fitness import check_vdot_range, equivalent_time, vdot
 from core.models import Athlete, TrainingDayPlanned
+from core.parsing import parse_duration
+from core.services import coaching as coaching_service
+from core.services import real_life
+from core.units import FIVE_K_M
 
 
 async def _own_day(context: CoachContext, athlete: Athlete, day_id: int) -> TrainingDayPlanned:
@@ -81,20 +90,156 @@ async def progress(update: Update, context: CoachContext) -> None:
     await context.bot.send_photo(chat.id, report.chart, caption=report.caption)
 
 
-async def _set_paused(update: Update, context: CoachContext, paused: bool) -> None:
-    athlete = await athlete_of(update, context)
-    assert athlete.id is not None
-    notes = {**athlete.notifications, "paused": paused}
-    athlete = await context.services.repo.update_athlete(athlete.id, notifications=notes)
-    await say(update, context, "push/paused", paused=paused, push_time=athlete.push_time)
+MAX_PAUSE_DAYS = 90
+REASONS = {
+    "injured": "injured",
+    "injury": "injured",
+    "hurt": "injured",
+    "ill": "ill",
+    "sick": "ill",
+    "travel": "travel",
+    "travelling": "travel",
+    "traveling": "travel",
+    "holiday": "holiday",
+    "vacation": "holiday",
+}
+
+
+def parse_pause(args: list[str]) -> tuple[int | None, str | None]:
+    """``/pause [days] [reason]`` in any order: ``/pause 10 injured``, ``/pause travel``."""
+    days, words = None, []
+    for arg in args:
+        if arg.isdigit():
+            days = int(arg)
+        else:
+            words.append(arg)
+    if days is not None and not 1 <= days <= MAX_PAUSE_DAYS:
+        raise InvalidInput(f"A pause lasts 1 to {MAX_PAUSE_DAYS} days, e.g. /pause 10 injured.")
+    text = " ".join(words).strip().lower()[:40]
+    return days, REASONS.get(text, text or None)
 
 
 async def pause(update: Update, context: CoachContext) -> None:
-    await _set_paused(update, context, True)
+    athlete = await athlete_of(update, context)
+    days, reason = parse_pause(list(context.args or []))
+    today = context.services.today(athlete)
+    athlete = await real_life.pause(context.services.repo, athlete, today, days, reason)
+    await say(
+        update, context, "push/paused", paused=True, reason=reason, until=athlete.paused_until
+    )
 
 
 async def resume(update: Update, context: CoachContext) -> None:
-    await _set_paused(update, context, False)
+    athlete = await athlete_of(update, context)
+    services = context.services
+    change = await real_life.resume(services.repo, athlete, services.today(athlete))
+    await say_change(update, context, athlete, change, "push/paused", paused=False)
+
+
+async def say_change(
+    update: Update,
+    context: CoachContext,
+    athlete: Athlete,
+    change: real_life.Change | None,
+    template: str = "plan/revision",
+    **values: Any,
+) -> None:
+    """Explain a revision (with what to do when the goal is out of reach)."""
+    markup = None
+    values.update(change=change, units=athlete.units, push_time=athlete.push_time)
+    if change is not None:
+        values.update(r=change.revision, plan=change.plan, predicted=None)
+        if change.revision.goal_at_risk:
+            markup = goal_choices()
+            assert athlete.id is not None
+            fitness = await coaching_service.fitness(
+                context.services.repo, athlete.id, change.plan, context.services.today(athlete)
+            )
+            values["predicted"] = fitness.on_track.predicted_s
+    await say(update, context, template, markup, **values)
+
+
+async def undo_revision(update: Update, context: CoachContext) -> None:
+    athlete, (revision_id,) = await pressed(update, context)
+    assert athlete.id is not None
+    services = context.services
+    change = await real_life.undo(services.repo, athlete.id, revision_id, services.today(athlete))
+    await edit(
+        update,
+        context,
+        "plan/revision",
+        r=change.revision,
+        plan=change.plan,
+        units=athlete.units,
+        predicted=None,
+    )
+
+
+async def result(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    text = " ".join(context.args or [])
+    if not text:
+        raise InvalidInput("Send your finish time after the command, e.g. /result 3:58:12.")
+    plan = await plan_of(context, athlete)
+    finish = parse_duration(text, hours_first=plan.race.distance_m > 15000)
+    check_vdot_range(vdot(plan.race.distance_m, finish))
+    await _record(update, context, athlete, finish, None)
+
+
+async def result_from_run(update: Update, context: CoachContext) -> None:
+    athlete, (activity_id,) = await pressed(update, context)
+    assert athlete.id is not None
+    run = await context.services.repo.get_activity(athlete.id, activity_id)
+    await drop_buttons(update)
+    await _record(update, context, athlete, round(run.time_s), run.id)
+
+
+async def _record(
+    update: Update, context: CoachContext, athlete: Athlete, finish: int, run_id: int | None
+) -> None:
+    assert athlete.id is not None
+    services = context.services
+    outcome = await real_life.record_race(
+        services.repo, athlete.id, finish, services.today(athlete), services.clock.now(), run_id
+    )
+    await say(
+        update,
+        context,
+        "plan/result",
+        asking=False,
+        plan=outcome.plan,
+        result=outcome.result,
+        recovery_days=outcome.recovery_days,
+        five_k=equivalent_time(outcome.result.vdot, FIVE_K_M),
+    )
+
+
+REVISION_LABELS = {
+    "weekly": "weekly adjustment",
+    "easy-block": "easy block after missed runs",
+    "recompute": "rebuilt after missed runs",
+    "resume": "rebuilt after a pause",
+    "edit": "you changed the plan",
+    "undo": "a change undone",
+}
+
+
+async def history(update: Update, context: CoachContext) -> None:
+    athlete = await athlete_of(update, context)
+    assert athlete.id is not None
+    repo = context.services.repo
+    plans = await repo.plan_history(athlete.id)
+    changes = {p.id: await repo.revisions(athlete.id, p.id) for p in plans[:3] if p.id}
+    await say(
+        update,
+        context,
+        "plan/history",
+        plans=plans,
+        changes=changes,
+        labels=REVISION_LABELS,
+        units=athlete.units,
+        today=context.services.today(athlete),
+    )
 
 
 def handlers() -> list:  # type: ignore[type-arg]
@@ -106,4 +251,8 @@ def handlers() -> list:  # type: ignore[type-arg]
         CommandHandler("progress", progress),
         CommandHandler("pause", pause),
         CommandHandler("resume", resume),
+        CommandHandler("result", result),
+        CommandHandler("history", history),
+        CallbackQueryHandler(undo_revision, pattern=r"^rv:u:\d+$"),
+        CallbackQueryHandler(result_from_run, pattern=r"^rr:a:\d+$"),
     ]

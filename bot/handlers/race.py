@@ -10,11 +10,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.common import athlete_of, drop_buttons, say
@@ -48,20 +44,21 @@ GOAL, FIVE_K, WEEKLY, DAYS, LONG_DAY, CONFIRM, EDIT = (
     "EDIT",
 )
 CONVERSATION = "race"
+END = ConversationHandler.END
 UNSURE_5K_S = 30 * 60  # a typical recreational 5k when nothing else is known
 GOAL_TO_5K_MARGIN = 1.03  # goals are usually a little ambitious
 EDITABLE = {"date": DATE, "goal": GOAL, "5k": FIVE_K, "weekly": WEEKLY, "days": DAYS}
 
 
-def _draft(context: CoachContext) -> dict[str, Any]:
+def draft_of(context: CoachContext) -> dict[str, Any]:
     return context.user_data.setdefault("race", {})
 
 
 async def ask(update: Update, context: CoachContext, state: str, hint: str | None = None) -> str:
     """Persist the draft and ``state`` now, then send the question for ``state``."""
-    draft = _draft(context)
+    draft = draft_of(context)
     draft["state"] = state
-    await _persist(update, context, state)
+    await persist(update, context, state)
     athlete = await athlete_of(update, context)
     if state == CONFIRM:
         return await _summary(update, context, athlete, hint)
@@ -74,11 +71,11 @@ async def ask(update: Update, context: CoachContext, state: str, hint: str | Non
     if state == WEEKLY:
         values["units_word"] = "kilometres" if athlete.units.value == "km" else "miles"
     values["known"] = state == NAME and bool(draft.get("known"))
-    await say(update, context, "race/question", _keyboard(state, draft), **values)
+    await say(update, context, "race/question", keyboard(state, draft), **values)
     return state
 
 
-async def _persist(update: Update, context: CoachContext, state: str | None) -> None:
+async def persist(update: Update, context: CoachContext, state: str | None) -> None:
     persistence = context.application.persistence
     user, chat = update.effective_user, update.effective_chat
     if persistence is None or user is None or chat is None:
@@ -88,10 +85,15 @@ async def _persist(update: Update, context: CoachContext, state: str | None) -> 
     await persistence.update_conversation(CONVERSATION, (chat.id, user.id), state)
 
 
-def _keyboard(state: str, draft: dict[str, Any]) -> InlineKeyboardMarkup | None:
+def keyboard(state: str, draft: dict[str, Any]) -> InlineKeyboardMarkup | None:
     if state == REPLACE:
         return rows(
-            [button("Yes, new race", "rc:replace:yes"), button("Keep my plan", "rc:cancel")], 2
+            [
+                button("✏️ Change this plan", "rc:modify"),
+                button("🆕 A new race", "rc:replace:yes"),
+                button("Keep my plan", "rc:cancel"),
+            ],
+            1,
         )
     if state == PICK:
         known = [
@@ -136,7 +138,7 @@ def _keyboard(state: str, draft: dict[str, Any]) -> InlineKeyboardMarkup | None:
 
 async def _next(update: Update, context: CoachContext, default: str) -> str:
     """After an answer: back to the summary when editing, else the natural next question."""
-    return await ask(update, context, CONFIRM if _draft(context).get("editing") else default)
+    return await ask(update, context, CONFIRM if draft_of(context).get("editing") else default)
 
 
 # ---- entry -------------------------------------------------------------------------------
@@ -164,7 +166,7 @@ async def got_name(update: Update, context: CoachContext) -> str:
     name = " ".join((update.effective_message.text or "").split())[:80]  # type: ignore[union-attr]
     if len(name) < 2:
         return await ask(update, context, NAME, hint="A race name needs a couple of letters.")
-    draft = _draft(context)
+    draft = draft_of(context)
     draft["name"] = name
     athlete = await athlete_of(update, context)
     known = await context.services.repo.find_races(name, context.services.today(athlete))
@@ -177,7 +179,7 @@ async def got_name(update: Update, context: CoachContext) -> str:
 async def picked_known(update: Update, context: CoachContext) -> str:
     query = update.callback_query
     assert query is not None and query.data is not None
-    draft = _draft(context)
+    draft = draft_of(context)
     race_id = int(query.data.split(":")[2])
     athlete = await athlete_of(update, context)
     races = await context.services.repo.find_races(
@@ -213,7 +215,7 @@ async def got_type(update: Update, context: CoachContext) -> str:
     if code == "other":
         return await ask(update, context, DISTANCE)
     race_type = RaceType(code)
-    _draft(context).update(type=race_type.value, distance_m=STANDARD_DISTANCES[race_type])
+    draft_of(context).update(type=race_type.value, distance_m=STANDARD_DISTANCES[race_type])
     return await ask(update, context, DATE)
 
 
@@ -225,7 +227,7 @@ async def got_distance(update: Update, context: CoachContext) -> str:
         return await ask(update, context, DISTANCE, hint=error.message)
     if metres < 1000:
         return await ask(update, context, DISTANCE, hint="Races start at 1 km for this coach.")
-    _draft(context).update(type=RaceType.from_distance(metres).value, distance_m=metres)
+    draft_of(context).update(type=RaceType.from_distance(metres).value, distance_m=metres)
     return await ask(update, context, DATE)
 
 
@@ -249,7 +251,7 @@ def _set_date(draft: dict[str, Any], athlete: Athlete, context: CoachContext, te
 async def got_date(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     try:
-        _set_date(_draft(context), athlete, context, update.effective_message.text or "")  # type: ignore[union-attr]
+        _set_date(draft_of(context), athlete, context, update.effective_message.text or "")  # type: ignore[union-attr]
     except InvalidInput as error:
         return await ask(update, context, DATE, hint=error.message)
     return await _next(update, context, LOCATION)
@@ -258,14 +260,14 @@ async def got_date(update: Update, context: CoachContext) -> str:
 async def got_location(update: Update, context: CoachContext) -> str:
     if update.callback_query is None:
         text = " ".join((update.effective_message.text or "").split())[:80]  # type: ignore[union-attr]
-        _draft(context)["location"] = text or None
+        draft_of(context)["location"] = text or None
     else:
         await drop_buttons(update)
     return await ask(update, context, GOAL)
 
 
 async def got_goal(update: Update, context: CoachContext) -> str:
-    draft = _draft(context)
+    draft = draft_of(context)
     if update.callback_query is not None:
         await drop_buttons(update)
         draft["goal_s"] = None
@@ -282,7 +284,7 @@ async def got_goal(update: Update, context: CoachContext) -> str:
 
 
 async def got_five_k(update: Update, context: CoachContext) -> str:
-    draft = _draft(context)
+    draft = draft_of(context)
     if update.callback_query is not None:
         await drop_buttons(update)
         draft.update(five_k_s=_estimated_5k(draft), five_k_estimated=True)
@@ -312,30 +314,35 @@ async def got_weekly(update: Update, context: CoachContext) -> str:
         return await ask(update, context, WEEKLY, hint=error.message)
     if metres > 250_000:
         return await ask(update, context, WEEKLY, hint="That's more than I coach: under 250 km.")
-    draft = _draft(context)
+    draft = draft_of(context)
     draft["weekly_m"] = metres
     draft.setdefault("days", list(default_run_days(4, 6)))
     return await _next(update, context, DAYS)
 
 
 async def toggle_day(update: Update, context: CoachContext) -> str:
+    return await toggle(update, context, DAYS)
+
+
+async def toggle(update: Update, context: CoachContext, state: str) -> str:
+    """Flip one weekday in the draft's run days and redraw the toggles (new plan or edit)."""
     query = update.callback_query
     assert query is not None and query.data is not None
     day = int(query.data.split(":")[2]) % 7
-    draft = _draft(context)
+    draft = draft_of(context)
     days = set(draft.get("days", []))
     days ^= {day}
     draft["days"] = sorted(days)
-    await _persist(update, context, DAYS)
+    await persist(update, context, state)
     await query.answer()
-    await query.edit_message_reply_markup(_keyboard(DAYS, draft))
-    return DAYS
+    await query.edit_message_reply_markup(keyboard(DAYS, draft))
+    return state
 
 
 async def days_done(update: Update, context: CoachContext) -> str:
     query = update.callback_query
     assert query is not None
-    draft = _draft(context)
+    draft = draft_of(context)
     if not 3 <= len(draft.get("days", [])) <= 7:
         await query.answer("Pick between 3 and 7 days.", show_alert=True)
         return DAYS
@@ -347,7 +354,7 @@ async def got_long_day(update: Update, context: CoachContext) -> str:
     query = update.callback_query
     assert query is not None and query.data is not None
     day = int(query.data.split(":")[2])
-    draft = _draft(context)
+    draft = draft_of(context)
     if day not in draft.get("days", []):
         await query.answer("Pick one of your run days.", show_alert=True)
         return LONG_DAY
@@ -383,7 +390,7 @@ def plan_request(draft: dict[str, Any], athlete: Athlete, today: date) -> PlanRe
 async def _summary(
     update: Update, context: CoachContext, athlete: Athlete, hint: str | None
 ) -> str:
-    draft = _draft(context)
+    draft = draft_of(context)
     try:
         plan = generate_plan(plan_request(draft, athlete, context.services.today(athlete)))
     except GoFastError as error:
@@ -420,11 +427,11 @@ async def confirm(update: Update, context: CoachContext) -> int:
     assert athlete.id is not None
     services = context.services
     today = services.today(athlete)
-    plan = generate_plan(plan_request(_draft(context), athlete, today))
+    plan = generate_plan(plan_request(draft_of(context), athlete, today))
     saved = await services.repo.save_plan(athlete.id, plan, services.clock.now())
     await drop_buttons(update)
     context.user_data.pop("race", None)
-    await _persist(update, context, None)
+    await persist(update, context, None)
     await say(
         update,
         context,
@@ -439,7 +446,7 @@ async def confirm(update: Update, context: CoachContext) -> int:
 
 async def change(update: Update, context: CoachContext) -> str:
     await drop_buttons(update)
-    _draft(context)["editing"] = True
+    draft_of(context)["editing"] = True
     return await ask(update, context, EDIT)
 
 
@@ -455,7 +462,7 @@ async def cancel(update: Update, context: CoachContext) -> int:
     athlete = await athlete_of(update, context)
     await drop_buttons(update)
     context.user_data.pop("race", None)
-    await _persist(update, context, None)
+    await persist(update, context, None)
     assert athlete.id is not None
     kept = await context.services.repo.active_plan(athlete.id)
     await say(update, context, "race/cancelled", kept=kept)
@@ -464,7 +471,7 @@ async def cancel(update: Update, context: CoachContext) -> int:
 
 async def reask(update: Update, context: CoachContext) -> str:
     """Text where a button was expected, a stale button, a sticker…: ask again, kindly."""
-    state = _draft(context).get("state", NAME)
+    state = draft_of(context).get("state", NAME)
     if update.callback_query is not None:
         await update.callback_query.answer("That button is from an earlier question.")
         return await ask(update, context, state)
@@ -474,58 +481,3 @@ async def reask(update: Update, context: CoachContext) -> str:
 
 def _keyboard_only(state: str) -> bool:
     return state in (REPLACE, PICK, TYPE, DAYS, LONG_DAY, CONFIRM, EDIT)
-
-
-def build_race_conversation() -> ConversationHandler:  # type: ignore[type-arg]
-    text = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler("race", begin),
-            CallbackQueryHandler(begin, pattern=r"^rc:start$"),
-        ],
-        states={
-            REPLACE: [CallbackQueryHandler(replace_yes, pattern=r"^rc:replace:yes$")],
-            NAME: [MessageHandler(text, got_name)],
-            PICK: [
-                CallbackQueryHandler(picked_known, pattern=r"^rc:known:\d+$"),
-                CallbackQueryHandler(new_race, pattern=r"^rc:new$"),
-            ],
-            TYPE: [
-                CallbackQueryHandler(got_type, pattern=r"^rc:type:(5k|10k|half|marathon|other)$")
-            ],
-            DISTANCE: [MessageHandler(text, got_distance)],
-            DATE: [MessageHandler(text, got_date)],
-            LOCATION: [
-                MessageHandler(text, got_location),
-                CallbackQueryHandler(got_location, pattern=r"^rc:skip$"),
-            ],
-            GOAL: [
-                MessageHandler(text, got_goal),
-                CallbackQueryHandler(got_goal, pattern=r"^rc:finish$"),
-            ],
-            FIVE_K: [
-                MessageHandler(text, got_five_k),
-                CallbackQueryHandler(got_five_k, pattern=r"^rc:unsure$"),
-            ],
-            WEEKLY: [MessageHandler(text, got_weekly)],
-            DAYS: [
-                CallbackQueryHandler(toggle_day, pattern=r"^rc:day:\d$"),
-                CallbackQueryHandler(days_done, pattern=r"^rc:days:done$"),
-            ],
-            LONG_DAY: [CallbackQueryHandler(got_long_day, pattern=r"^rc:long:\d$")],
-            CONFIRM: [
-                CallbackQueryHandler(confirm, pattern=r"^rc:ok$"),
-                CallbackQueryHandler(change, pattern=r"^rc:change$"),
-            ],
-            EDIT: [CallbackQueryHandler(edit_field, pattern=r"^rc:edit:\w+$")],
-        },
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(cancel, pattern=r"^rc:cancel$"),
-            MessageHandler(filters.ALL & ~filters.COMMAND, reask),
-            CallbackQueryHandler(reask, pattern=r"^rc:"),
-        ],
-        name=CONVERSATION,
-        persistent=True,
-        allow_reentry=True,
-    )

@@ -19,12 +19,21 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import Services
-from bot.keyboards import button, rows
+from bot.keyboards import button, goal_choices, rows, single, workout_buttons
 from bot.render import Renderer
 from bot.reports import weekly_report
 from core.adaptation import move_options
-from core.models import KEY_TYPES, Athlete, DuePush, PlannedWorkout, TrainingDayPlanned, Units
+from core.models import (
+    KEY_TYPES,
+    Athlete,
+    DuePush,
+    PlannedWorkout,
+    TrainingDayPlanned,
+    Units,
+    WorkoutType,
+)
 from core.schedule import due_slots, week_slot
+from core.services import real_life
 
 log = logging.getLogger("gofast.pushes")
 
@@ -42,6 +51,7 @@ class Outgoing:
     markup: InlineKeyboardMarkup | None = None
     workout_day_id: int | None = None  # daily workouts get Done / Skip buttons at send time
     local_date: date | None = None  # weekly reports are built right before sending
+    check_missed: bool = False  # yesterday's run was missed: adapt the plan before sending
 
 
 @dataclass
@@ -70,6 +80,13 @@ def _daily_text(
     )
 
 
+def _template(day: TrainingDayPlanned) -> str:
+    kind = day.planned.type
+    if kind is WorkoutType.REST:
+        return "push/rest"
+    return "push/race_day" if kind is WorkoutType.RACE else "push/daily"
+
+
 class Pushes:
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -93,39 +110,71 @@ class Pushes:
         zones = await repo.zones_in_use()
         slots = due_slots(zones, start, end)
         due = await repo.due_pushes(slots)
-        outgoing = [o for push in due if (o := self._daily(push)) is not None]
-        outgoing += await self._nudges(due)
+        missed = await self._missed_yesterday(due)
+        outgoing = [o for push in due if (o := self._daily(push, missed)) is not None]
+        outgoing += await self._nudges(due, missed)
         outgoing += await self._pending(due)
         outgoing += await self._weekly(slots)
         return outgoing
 
-    def _daily(self, push: DuePush) -> Outgoing | None:
-        athlete, day = push.athlete, push.day
-        if day is None or not wants(athlete, "daily"):
-            return None
-        resting = day.planned.type.value == "rest"
-        if resting and not wants(athlete, "rest"):
-            return None
-        template = "push/rest" if resting else "push/daily"
-        text = _daily_text(self.services.render, template, day.date, day.planned, athlete.units)
-        day_id = None if resting else day.id
-        return Outgoing(athlete, "daily", push.local_date.isoformat(), text, workout_day_id=day_id)
-
-    async def _nudges(self, due: list[DuePush]) -> list[Outgoing]:
-        asking = {p.athlete.id: p for p in due if p.plan_id and wants(p.athlete, "nudges")}
-        yesterday = [
-            (athlete_id, p.local_date - timedelta(days=1)) for athlete_id, p in asking.items()
+    async def _missed_yesterday(self, due: list[DuePush]) -> dict[int, TrainingDayPlanned]:
+        """Yesterday's planned day, for runners with a plan who neither ran nor skipped it."""
+        asked = [
+            (p.athlete.id, p.local_date - timedelta(days=1))
+            for p in due
+            if p.plan_id and p.athlete.id is not None and wants(p.athlete, "daily")
         ]
-        missed = await self.services.repo.missed_days(yesterday)  # type: ignore[arg-type]
+        return await self.services.repo.missed_days(asked)  # type: ignore[arg-type]
+
+    def _daily(self, push: DuePush, missed: dict[int, TrainingDayPlanned]) -> Outgoing | None:
+        athlete, day, slot = push.athlete, push.day, push.local_date.isoformat()
+        if athlete.notifications.get("paused"):
+            back = athlete.paused_until
+            return Outgoing(athlete, "resume", slot) if back and back <= push.local_date else None
+        if not wants(athlete, "daily"):
+            return None
+        if day is None:  # a plan but no day: race day has passed, ask how it went (once)
+            return Outgoing(athlete, "result", f"plan-{push.plan_id}") if push.plan_id else None
+        yesterday = missed.get(athlete.id or 0)
+        check = yesterday is not None and yesterday.planned.type.is_run
+        resting = day.planned.type.value == "rest"
+        quiet = resting and not wants(athlete, "rest")  # sent only if the plan adapts
+        if quiet and not check:
+            return None
+        text = (
+            ""
+            if quiet
+            else _daily_text(
+                self.services.render, _template(day), day.date, day.planned, athlete.units
+            )
+        )
+        day_id = None if resting else day.id
+        return Outgoing(
+            athlete,
+            "daily",
+            slot,
+            text,
+            workout_day_id=day_id,
+            check_missed=check,
+            local_date=push.local_date,
+        )
+
+    async def _nudges(
+        self, due: list[DuePush], missed: dict[int, TrainingDayPlanned]
+    ) -> list[Outgoing]:
+        asking = {p.athlete.id: p for p in due if p.plan_id and wants(p.athlete, "nudges")}
         outgoing = []
         for athlete_id, day in missed.items():
+            if athlete_id not in asking:
+                continue
             if day.planned.type not in KEY_TYPES or day.planned.type.value == "race":
                 continue
-            push = asking[athlete_id]
-            outgoing.append(await self._nudge(push, day))
+            nudge = await self._nudge(asking[athlete_id], day)
+            if nudge is not None:
+                outgoing.append(nudge)
         return outgoing
 
-    async def _nudge(self, push: DuePush, missed: TrainingDayPlanned) -> Outgoing:
+    async def _nudge(self, push: DuePush, missed: TrainingDayPlanned) -> Outgoing | None:
         athlete = push.athlete
         assert athlete.id is not None
         repo = self.services.repo
@@ -138,6 +187,9 @@ class Pushes:
             (e.week_index, e.day_index)
             for e in await repo.executed_days(athlete.id, missed.training_plan_id)
         }
+        earlier = [d for d in week_days if d.date < missed.date and d.planned.type.is_run]
+        if earlier and (earlier[-1].week_index, earlier[-1].day_index) not in done:
+            return None  # two or more missed in a row: the daily message adapts the plan instead
         options = move_options(week, missed, done, push.local_date)
         buttons = [
             button(f"Move to {d.date:%a} {d.date.day}", f"nd:m:{missed.id}:{d.id}")
@@ -268,22 +320,86 @@ class Pushes:
         return "failed"
 
     async def _send_once(self, bot: Bot, item: Outgoing) -> bool:
-        chat = item.athlete.chat_id
-        if item.kind != "weekly":
-            markup = item.markup
-            if item.workout_day_id is not None:
-                markup = rows(
-                    [
-                        button("Done ✓ — log it", f"dw:done:{item.workout_day_id}"),
-                        button("Skip today", f"dw:skip:{item.workout_day_id}"),
-                    ],
-                    2,
-                )
-            await bot.send_message(chat, item.text, reply_markup=markup)
-            return True
+        composers = {
+            "weekly": self._send_weekly,
+            "resume": self._send_resume,
+            "result": self._send_result,
+        }
+        compose = composers.get(item.kind)
+        if compose is not None:
+            return await compose(bot, item)
+        text, day_id = item.text, item.workout_day_id
+        if item.check_missed:
+            text, day_id = await self._adapted(item)
+        if not text:
+            return False
+        markup = item.markup if day_id is None else workout_buttons(day_id)
+        await bot.send_message(item.athlete.chat_id, text, reply_markup=markup)
+        return True
+
+    async def _adapted(self, item: Outgoing) -> tuple[str, int | None]:
+        """Runs missed in a row: revise the plan first, then send today's (new) workout."""
+        athlete, today = item.athlete, item.local_date
+        assert athlete.id is not None and today is not None
+        repo = self.services.repo
+        change = await real_life.after_missed_days(repo, athlete, today)
+        if change is None:
+            return item.text, item.workout_day_id
+        render = self.services.render
+        explained = render(
+            "plan/revision",
+            r=change.revision,
+            plan=change.plan,
+            units=athlete.units,
+            predicted=None,
+        )
+        [day] = await repo.planned_days(athlete.id, today, today)
+        workout = render(_template(day), day=day, units=athlete.units)
+        day_id = day.id if day.planned.type.is_run else None
+        return f"{explained}\n\n{workout}", day_id
+
+    async def _send_weekly(self, bot: Bot, item: Outgoing) -> bool:
         assert item.local_date is not None
-        report = await weekly_report(self.services, item.athlete, item.local_date)
+        report = await weekly_report(self.services, item.athlete, item.local_date, adjust=True)
         if report is None:
             return False
+        chat = item.athlete.chat_id
         await bot.send_photo(chat, report.chart, caption=report.caption)
+        if report.change is not None:
+            revision = report.change.revision
+            undo = single("↩️ Undo this change", f"rv:u:{revision.id}")
+            await bot.send_message(chat, report.change_text, reply_markup=undo)
+        return True
+
+    async def _send_resume(self, bot: Bot, item: Outgoing) -> bool:
+        """The announced pause is over: rebuild from today and say so."""
+        athlete = item.athlete
+        today = date.fromisoformat(item.slot)
+        change = await real_life.resume(self.services.repo, athlete, today)
+        values: dict[str, object] = {"paused": False, "change": change, "units": athlete.units}
+        if change is not None:
+            values.update(r=change.revision, plan=change.plan, predicted=None)
+        text = self.services.render("push/paused", push_time=athlete.push_time, **values)
+        markup = goal_choices() if change and change.revision.goal_at_risk else None
+        await bot.send_message(athlete.chat_id, text, reply_markup=markup)
+        return True
+
+    async def _send_result(self, bot: Bot, item: Outgoing) -> bool:
+        """The morning after race day: how did it go?"""
+        athlete = item.athlete
+        assert athlete.id is not None
+        repo = self.services.repo
+        plan = await repo.active_plan(athlete.id)
+        if plan is None or plan.id is None:
+            return False
+        race_runs = [
+            e
+            for e in await repo.executed_days(athlete.id, plan.id)
+            if e.date == plan.race.race_date and e.activity_id is not None
+        ]
+        run = await repo.get_activity(athlete.id, race_runs[0].activity_id) if race_runs else None
+        example = "3:58:12" if plan.race.distance_m > 15000 else "24:30"
+        text = self.services.render("plan/result", asking=True, plan=plan, run=run, example=example)
+        markup = single("✅ Use my race-day run", f"rr:a:{run.id}") if run else None
+        await bot.send_message(athlete.chat_id, text, reply_markup=markup)
         return True

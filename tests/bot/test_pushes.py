@@ -5,8 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.context import CoachApplication
+from core.analysis import analyse
 from core.clock import FrozenClock
-from core.models import Athlete, RaceType, Units
+from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, Units
 from core.plan import generate_plan
 from tests.core.plans import request
 from tests.fake_telegram import FakeTelegram
@@ -130,6 +131,22 @@ async def test_notification_settings_and_pause(telegram, bot, clock) -> None:
     assert quiet.id
 
 
+async def run_on(bot, athlete, day) -> None:
+    """The runner ran ``day``'s workout as planned (stored and linked)."""
+    seconds = day.planned.distance_m / 1000 * (day.planned.pace_s_per_km or 360)
+    activity = AthleteActivity(
+        source=ActivitySource.MANUAL,
+        external_id=f"ran-{day.date}",
+        start_utc=datetime.combine(day.date, datetime.min.time(), UTC) + timedelta(hours=7),
+        local_date=day.date,
+        distance_m=day.planned.distance_m,
+        duration_s=seconds,
+    )
+    repo = bot.services.repo
+    stored, _ = await repo.import_activity(athlete.id, activity)
+    await repo.link_activity(athlete.id, stored.id, day.id, analyse(day.planned, stored))
+
+
 async def test_missed_key_workout_nudge_moves_it(telegram, bot, clock) -> None:
     athlete = await runner(bot, 50, "UTC", "07:00")
     plan = await bot.services.repo.active_plan(athlete.id)
@@ -140,6 +157,8 @@ async def test_missed_key_workout_nudge_moves_it(telegram, bot, clock) -> None:
         for d in w.days
         if d.planned.type.is_quality
     )
+    before = [d for d in plan.days() if d.date < missed.date and d.planned.type.is_run][-1]
+    await run_on(bot, athlete, before)  # only the key session is missed: a nudge, no easy block
     clock.set(
         datetime.combine(missed.date + timedelta(days=1), datetime.min.time(), UTC)
         + timedelta(hours=6, minutes=50)

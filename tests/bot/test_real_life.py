@@ -1,0 +1,151 @@
+"""Real life end to end: the week-end adjustment and its undo, missed days, pauses, plan edits,
+race day and /history — the real Application against the fake Bot API, clock moved by hand."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from core.models import PlanStatus, RevisionKind, VolumeChange
+from core.progress import planned_training_m
+from tests.bot.conftest import onboard, set_race
+from tests.bot.test_pushes import run_on, runner, travel
+
+
+def morning(day: date) -> datetime:
+    return datetime.combine(day, time(6, 50), UTC)
+
+
+async def test_week_end_adjustment_is_explained_and_can_be_undone(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 60, "UTC")
+    repo = bot.services.repo
+    before = await repo.active_plan(athlete.id)
+    sunday = before.weeks[2].end_date  # a whole week without a run
+    clock.set(datetime.combine(sunday, time(18, 50), UTC))
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    adjusted = next(c for c in telegram.calls_to(60) if "adjusted" in c.text)
+    assert "you ran 0% of last week" in adjusted.text
+    [revision] = await repo.revisions(athlete.id, before.id)
+    assert revision.kind is RevisionKind.WEEKLY and revision.volume is VolumeChange.STEP_BACK
+    after = await repo.active_plan(athlete.id)
+    assert planned_training_m(after.weeks[3]) < planned_training_m(before.weeks[3])
+    [(label, undo)] = adjusted.buttons
+    assert "Undo" in label
+    assert undo == f"rv:u:{revision.id}"
+
+    stranger = await runner(bot, 61, "UTC")
+    replies = await telegram.user(61).press(undo)  # a forged press changes nothing
+    assert any(c.params.get("show_alert") for c in replies)
+    assert (await repo.active_plan(athlete.id)).days() == after.days()
+    assert stranger.id
+
+    replies = await telegram.user(60).press(undo)
+    assert "Undone" in "".join(c.text for c in replies)
+    restored = await repo.active_plan(athlete.id)
+    assert [d.planned for d in restored.days()] == [d.planned for d in before.days()]
+    again = await telegram.user(60).press(undo)  # an undo can't be undone twice
+    assert any(c.params.get("show_alert") for c in again)
+
+
+async def test_missed_runs_ease_then_rebuild_the_plan(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 62, "UTC")
+    repo = bot.services.repo
+    plan = await repo.active_plan(athlete.id)
+    runs = [d for d in plan.days() if d.planned.type.is_run]
+    await run_on(bot, athlete, runs[0])
+    clock.set(morning(runs[2].date + timedelta(days=1)))  # runs 2 and 3 missed
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    eased = next(c for c in telegram.calls_to(62) if "runs missed in a row" in c.text)
+    assert "next 5 days are easy" in eased.text
+    assert "☀️" in eased.text or "😴" in eased.text  # today's (eased) workout comes with it
+    clock.set(morning(runs[5].date + timedelta(days=1)))  # five in a row
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    rebuilt = next(c for c in telegram.calls_to(62) if "I rebuilt the rest" in c.text)
+    assert "5 runs missed" in rebuilt.text
+    kinds = [r.kind for r in await repo.revisions(athlete.id, plan.id)]
+    assert kinds == [RevisionKind.EASY_BLOCK, RevisionKind.RECOMPUTE]
+    assert await repo.execution_count(athlete.id, plan.id) == 2
+
+
+async def test_pause_with_a_return_day_rebuilds_on_that_day(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 63, "UTC")
+    repo = bot.services.repo
+    plan = await repo.active_plan(athlete.id)
+    clock.set(datetime.combine(plan.weeks[3].start_date, time(12), UTC))
+    replies = await telegram.user(63).send("/pause 14 injured")
+    assert "Paused" in replies[0].text and "(injured)" in replies[0].text
+    assert "until" in replies[0].text
+    nonsense = await telegram.user(63).send("/pause 400")
+    assert "1 to 90 days" in nonsense[0].text
+    back = plan.weeks[3].start_date + timedelta(days=14)
+    clock.set(morning(back - timedelta(days=1)))
+    await travel(bot, clock, telegram, morning(back) + timedelta(minutes=20))
+    welcome = [c for c in telegram.calls_to(63) if "Welcome back" in c.text]
+    assert len(welcome) == 1 and "(injured)" in welcome[0].text
+    [revision] = await repo.revisions(athlete.id, plan.id)
+    assert revision.kind is RevisionKind.RESUME and revision.effective_from == back
+    assert not (await repo.get_athlete(athlete.id)).notifications["paused"]
+    assert await repo.execution_count(athlete.id, plan.id) == 2
+
+
+async def test_changing_the_race_date_through_race(telegram, bot, clock) -> None:
+    user = telegram.user(64)
+    await onboard(user)
+    await set_race(user)
+    await user.press("rc:ok")
+    repo = bot.services.repo
+    athlete = await repo.athlete_by_telegram(64)
+    before = await repo.active_plan(athlete.id)
+    clock.set(clock.now() + timedelta(days=10))
+    asked = await user.send("/race")
+    assert ("✏️ Change this plan", "rc:modify") in asked[-1].buttons
+    await user.press("rc:modify")
+    await user.press("rc:m:date")
+    hint = await user.send("whenever")
+    assert "⚠️" in hint[-1].text
+    preview = await user.send("2027-05-16")
+    assert "If you apply this" in preview[-1].text and "race date" in preview[-1].text
+    assert (await repo.active_plan(athlete.id)).race.race_date == before.race.race_date
+    applied = await user.press("rc:m:apply")
+    assert "Plan changed" in applied[-1].text
+    after = await repo.active_plan(athlete.id)
+    assert after.race.race_date == date(2027, 5, 16) and after.id == before.id
+    today = clock.now().date()
+    assert [d for d in after.days() if d.date < today] == [
+        d for d in before.days() if d.date < today
+    ]
+    [revision] = await repo.revisions(athlete.id, after.id)
+    assert revision.kind is RevisionKind.EDIT and revision.changes == ("race date",)
+
+
+async def test_a_too_close_race_date_is_refused_kindly(telegram, bot, clock) -> None:
+    user = telegram.user(65)
+    await onboard(user)
+    await set_race(user)
+    await user.press("rc:ok")
+    await user.send("/race")
+    await user.press("rc:modify")
+    await user.press("rc:m:date")
+    refused = await user.send((clock.now().date() + timedelta(days=10)).isoformat())
+    assert "too short" in refused[-1].text and "rc:m:date" in str(refused[-1].buttons)
+
+
+async def test_race_day_result_and_history(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 66, "UTC")
+    repo = bot.services.repo
+    plan = await repo.active_plan(athlete.id)
+    race_day = plan.race.race_date
+    early = await telegram.user(66).send("/result 1:45:00")
+    assert "after the race" in early[0].text
+    clock.set(morning(race_day))
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    assert any("Race day" in c.text for c in telegram.calls_to(66))
+    clock.set(morning(race_day + timedelta(days=1)))
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    assert any("How did" in c.text for c in telegram.calls_to(66))
+    bad = await telegram.user(66).send("/result 1:61:00")
+    assert "Traceback" not in bad[0].text and "🏅" not in bad[0].text
+    done = await telegram.user(66).send("/result 1:45:00")
+    assert "🏅" in done[0].text and "1:45:00" in done[0].text and "Recovery" in done[0].text
+    assert await repo.active_plan(athlete.id) is None
+    [past] = await repo.plan_history(athlete.id)
+    assert past.status is PlanStatus.COMPLETED and past.result.finish_s == 105 * 60
+    history = await telegram.user(66).send("/history")
+    assert "1:45:00" in history[0].text and past.race.race_name in history[0].text
