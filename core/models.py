@@ -474,6 +474,17 @@ class PlanRevision(Model):
 TrainingPlan.model_rebuild()
 
 
+class DayView(Model):
+    """One day of the active plan as /today shows it: the day, whether it is done, and enough
+    of the plan to talk about it — read in one query, not the whole plan."""
+
+    plan_id: int
+    race_name: str
+    start_date: date
+    day: TrainingDayPlanned | None
+    analysis: DayAnalysis | None  # the linked run's analysis, when the day is done
+
+
 class WeekInputs(Model):
     """What storage hands the engine for one week's adherence and "on track"."""
 

@@ -16,6 +16,7 @@ from core.models import (
     Athlete,
     AthleteActivity,
     DayAnalysis,
+    DayView,
     DuePush,
     ExecutedDay,
     PhaseSpan,
@@ -308,6 +309,32 @@ class SqliteRepository(PlanChanges):
             )
         ]
         return _plan(row, days)
+
+    async def day_view(self, athlete_id: int, on: date) -> DayView | None:
+        """The active plan's day ``on`` with its linked run's analysis, in one query."""
+        async with self.db.read() as conn:
+            row = await fetch_one(
+                conn,
+                """SELECT p.id AS plan_id, p.start_date, r.race_name, d.*,
+                          (SELECT x.analysis FROM training_days_executed x
+                           JOIN training_plan_executions e ON e.id = x.execution_id
+                           WHERE e.training_plan_id = p.id AND x.week_index = d.week_index
+                             AND x.day_index = d.day_index) AS analysis
+                   FROM training_plans p JOIN races r ON r.id = p.race_id
+                   LEFT JOIN training_days_planned d ON d.training_plan_id = p.id AND d.date = ?
+                   WHERE p.athlete_id = ? AND p.status IN (?, ?)
+                   ORDER BY p.id DESC LIMIT 1""",
+                (on.isoformat(), athlete_id, *ACTIVE_STATUSES),
+            )
+        if row is None:
+            return None
+        return DayView(
+            plan_id=row["plan_id"],
+            race_name=row["race_name"],
+            start_date=date.fromisoformat(row["start_date"]),
+            day=_day(row) if row["id"] is not None else None,
+            analysis=DayAnalysis.model_validate_json(row["analysis"]) if row["analysis"] else None,
+        )
 
     async def planned_days(
         self, athlete_id: int, first: date, last: date

@@ -19,14 +19,14 @@ async def _done(context: CoachContext, plan: TrainingPlan) -> dict[tuple[int, in
 
 
 async def today(update: Update, context: CoachContext) -> None:
+    """The hot path: one query for the day, never the whole plan."""
     athlete = await athlete_of(update, context)
-    plan = await plan_of(context, athlete)
+    assert athlete.id is not None
     on = context.services.today(athlete)
-    day = plan.day_on(on)
-    done = (await _done(context, plan)).get((day.week_index, day.day_index)) if day else None
-    await say(
-        update, context, "plan/today", plan=plan, day=day, done=done, today=on, units=athlete.units
-    )
+    view = await context.services.repo.day_view(athlete.id, on)
+    if view is None:
+        raise NotFound("You have no plan yet. Send /race to set your race goal.")
+    await say(update, context, "plan/today", view=view, today=on, units=athlete.units)
 
 
 async def week(update: Update, context: CoachContext) -> None:

@@ -323,3 +323,18 @@ async def test_bad_input_changes_nothing(repo: SqliteRepository) -> None:
     assert await repo.active_plan(athlete.id) is None
     export = await repo.export_athlete(athlete.id)
     assert export["plans"] == [] and export["activities"] == []
+
+
+async def test_day_view_reads_one_day_and_its_run(repo: SqliteRepository) -> None:
+    athlete = await new_athlete(repo)
+    assert await repo.day_view(athlete.id, START) is None  # no plan yet
+    plan = await repo.save_plan(athlete.id, a_plan(), NOW)
+    day = next(d for d in plan.days() if d.planned.type.is_run)
+    view = await repo.day_view(athlete.id, day.date)
+    assert view.day == day and view.analysis is None and view.plan_id == plan.id
+    run, _ = await repo.import_activity(athlete.id, a_run((day.date - START).days, 5))
+    analysis = analyse(day.planned, run)
+    await repo.link_activity(athlete.id, run.id, day.id, analysis)
+    assert (await repo.day_view(athlete.id, day.date)).analysis == analysis
+    after_race = await repo.day_view(athlete.id, plan.race.race_date + timedelta(days=1))
+    assert after_race.day is None and after_race.race_name == plan.race.race_name
