@@ -287,7 +287,10 @@ async def got_five_k(update: Update, context: CoachContext) -> str:
     draft = draft_of(context)
     if update.callback_query is not None:
         await drop_buttons(update)
-        draft.update(five_k_s=_estimated_5k(draft), five_k_estimated=True)
+        athlete = await athlete_of(update, context)
+        assert athlete.id is not None
+        raced = await _last_race_5k(context, athlete.id)
+        draft.update(five_k_s=raced or _estimated_5k(draft), five_k_estimated=raced is None)
         return await _next(update, context, WEEKLY)
     try:
         seconds = parse_duration(update.effective_message.text or "")  # type: ignore[union-attr]
@@ -296,6 +299,14 @@ async def got_five_k(update: Update, context: CoachContext) -> str:
         return await ask(update, context, FIVE_K, hint=error.message)
     draft.update(five_k_s=seconds, five_k_estimated=False)
     return await _next(update, context, WEEKLY)
+
+
+async def _last_race_5k(context: CoachContext, athlete_id: int) -> int | None:
+    """The 5k a finished race shows (its VDOT): better than any guess."""
+    for plan in await context.services.repo.plan_history(athlete_id):
+        if plan.result is not None:
+            return round(equivalent_time(plan.result.vdot, FIVE_K_M))
+    return None
 
 
 def _estimated_5k(draft: dict[str, Any]) -> int:

@@ -151,7 +151,7 @@ async def test_new_race_asks_before_replacing(
     await set_race(user)
     await user.press("rc:ok")
     asked = await user.send("/race")
-    assert "replaces that plan" in texts(asked)
+    assert "which replaces it" in texts(asked)
     kept = await user.press("rc:cancel")
     assert "stays as it was" in texts(kept)
 

@@ -3,8 +3,10 @@ race day and /history — the real Application against the fake Bot API, clock m
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from core.fitness import equivalent_time, vdot
 from core.models import PlanStatus, RevisionKind, VolumeChange
 from core.progress import planned_training_m
+from core.units import FIVE_K_M, HALF_MARATHON_M
 from tests.bot.conftest import onboard, set_race
 from tests.bot.test_pushes import run_on, runner, travel
 
@@ -149,3 +151,38 @@ async def test_race_day_result_and_history(telegram, bot, clock) -> None:
     assert past.status is PlanStatus.COMPLETED and past.result.finish_s == 105 * 60
     history = await telegram.user(66).send("/history")
     assert "1:45:00" in history[0].text and past.race.race_name in history[0].text
+
+
+async def test_the_next_race_starts_from_the_last_result(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 67, "UTC")
+    plan = await bot.services.repo.active_plan(athlete.id)
+    clock.set(morning(plan.race.race_date + timedelta(days=1)))
+    user = telegram.user(67)
+    await user.send("/result 1:40:00")
+    for action, value in [
+        ("send", "/race"),
+        ("send", "Autumn Half"),
+        ("press", "rc:type:half"),
+        ("send", (clock.now().date() + timedelta(days=90)).isoformat()),
+        ("press", "rc:skip"),
+        ("send", "1:38:00"),
+        ("press", "rc:unsure"),
+    ]:
+        await (user.press(value) if action == "press" else user.send(value))
+    five_k = bot.user_data[67]["race"]["five_k_s"]
+    raced = equivalent_time(vdot(HALF_MARATHON_M, 100 * 60), FIVE_K_M)
+    assert abs(five_k - raced) <= 3 and not bot.user_data[67]["race"]["five_k_estimated"]
+
+
+async def test_new_goal_button_goes_straight_to_the_goal_question(telegram, bot, clock) -> None:
+    user = telegram.user(68)
+    await onboard(user)
+    await set_race(user)
+    await user.press("rc:ok")
+    asked = await user.press("rc:modify:goal")  # the goal-at-risk message's button
+    assert "goal time" in asked[-1].text
+    await user.send("3:59:00")
+    applied = await user.press("rc:m:apply")
+    assert "Plan changed" in applied[-1].text and "goal" in applied[-1].text
+    athlete = await bot.services.repo.athlete_by_telegram(68)
+    assert (await bot.services.repo.active_plan(athlete.id)).goal_time_s == 3 * 3600 + 59 * 60
