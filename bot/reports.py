@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.charts import WeekBar, progress_chart
 from bot.context import Services
+from bot.explain import explain
 from core.fitness import equivalent_time, vdot
 from core.models import Athlete, TrainingPlan, TrainingWeek
 from core.progress import planned_training_m, week_progress
@@ -62,9 +63,7 @@ async def weekly_report(
     )
     if change is None:
         return WeeklyReport(caption, chart)
-    text = services.render(
-        "plan/revision", r=change.revision, plan=change.plan, units=athlete.units, predicted=None
-    )
+    text, _ = await explain(services, athlete, change)
     return WeeklyReport(caption, chart, change, text)
 
 

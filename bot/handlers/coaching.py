@@ -3,18 +3,18 @@
 
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.common import athlete_of, drop_buttons, edit, plan_of, pressed, say
 from bot.context import CoachContext
-from bot.keyboards import goal_choices
+from bot.explain import explain
 from bot.reports import weekly_report
 from core.errors import InvalidInput, NotFound
 from core.fitness import check_vdot_range, equivalent_time, vdot
 from core.models import Athlete, TrainingDayPlanned
 from core.parsing import parse_duration
-from core.services import coaching as coaching_service
+from core.revision import Revised
 from core.services import real_life
 from core.units import FIVE_K_M
 
@@ -140,23 +140,18 @@ async def say_change(
     update: Update,
     context: CoachContext,
     athlete: Athlete,
-    change: real_life.Change | None,
+    change: real_life.Change | Revised | None,
     template: str = "plan/revision",
+    markup: InlineKeyboardMarkup | None = None,
     **values: Any,
 ) -> None:
-    """Explain a revision (with what to do when the goal is out of reach)."""
-    markup = None
-    values.update(change=change, units=athlete.units, push_time=athlete.push_time)
-    if change is not None:
-        values.update(r=change.revision, plan=change.plan, predicted=None)
-        if change.revision.goal_at_risk:
-            markup = goal_choices()
-            assert athlete.id is not None
-            fitness = await coaching_service.fitness(
-                context.services.repo, athlete.id, change.plan, context.services.today(athlete)
-            )
-            values["predicted"] = fitness.on_track.predicted_s
-    await say(update, context, template, markup, **values)
+    """Explain a revision in the chat (a pressed button's message is answered first)."""
+    text, goal_markup = await explain(context.services, athlete, change, template, **values)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, text, reply_markup=markup or goal_markup)
 
 
 async def undo_revision(update: Update, context: CoachContext) -> None:
@@ -164,15 +159,8 @@ async def undo_revision(update: Update, context: CoachContext) -> None:
     assert athlete.id is not None
     services = context.services
     change = await real_life.undo(services.repo, athlete.id, revision_id, services.today(athlete))
-    await edit(
-        update,
-        context,
-        "plan/revision",
-        r=change.revision,
-        plan=change.plan,
-        units=athlete.units,
-        predicted=None,
-    )
+    await drop_buttons(update)
+    await say_change(update, context, athlete, change)
 
 
 async def result(update: Update, context: CoachContext) -> None:

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.common import athlete_of, drop_buttons, plan_of, say
 from bot.context import CoachContext
-from bot.handlers import race
+from bot.handlers import coaching, race
 from bot.keyboards import button, rows
 from core.errors import GoFastError, InvalidInput
 from core.fitness import check_vdot_range, vdot
@@ -213,16 +213,7 @@ async def _preview(update: Update, context: CoachContext) -> str:
         ],
         3,
     )
-    await say(
-        update,
-        context,
-        "race/modify_preview",
-        buttons,
-        r=revised.revision,
-        plan=revised.plan,
-        units=athlete.units,
-        predicted=None,
-    )
+    await coaching.say_change(update, context, athlete, revised, "race/modify_preview", buttons)
     return M_CONFIRM
 
 
@@ -235,15 +226,7 @@ async def apply(update: Update, context: CoachContext) -> int:
     change = await real_life.apply_edit(services.repo, athlete.id, edit, services.today(athlete))
     context.user_data.pop("race", None)
     await race.persist(update, context, None)
-    await say(
-        update,
-        context,
-        "plan/revision",
-        r=change.revision,
-        plan=change.plan,
-        units=athlete.units,
-        predicted=None,
-    )
+    await coaching.say_change(update, context, athlete, change)
     return race.END
 
 

@@ -19,7 +19,8 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.context import Services
-from bot.keyboards import button, goal_choices, rows, single, workout_buttons
+from bot.explain import explain
+from bot.keyboards import button, rows, single, workout_buttons
 from bot.render import Renderer
 from bot.reports import weekly_report
 from core.adaptation import move_options
@@ -345,16 +346,9 @@ class Pushes:
         change = await real_life.after_missed_days(repo, athlete, today)
         if change is None:
             return item.text, item.workout_day_id
-        render = self.services.render
-        explained = render(
-            "plan/revision",
-            r=change.revision,
-            plan=change.plan,
-            units=athlete.units,
-            predicted=None,
-        )
+        explained, _ = await explain(self.services, athlete, change)
         [day] = await repo.planned_days(athlete.id, today, today)
-        workout = render(_template(day), day=day, units=athlete.units)
+        workout = self.services.render(_template(day), day=day, units=athlete.units)
         day_id = day.id if day.planned.type.is_run else None
         return f"{explained}\n\n{workout}", day_id
 
@@ -376,11 +370,7 @@ class Pushes:
         athlete = item.athlete
         today = date.fromisoformat(item.slot)
         change = await real_life.resume(self.services.repo, athlete, today)
-        values: dict[str, object] = {"paused": False, "change": change, "units": athlete.units}
-        if change is not None:
-            values.update(r=change.revision, plan=change.plan, predicted=None)
-        text = self.services.render("push/paused", push_time=athlete.push_time, **values)
-        markup = goal_choices() if change and change.revision.goal_at_risk else None
+        text, markup = await explain(self.services, athlete, change, "push/paused", paused=False)
         await bot.send_message(athlete.chat_id, text, reply_markup=markup)
         return True
 

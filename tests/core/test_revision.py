@@ -18,7 +18,7 @@ from core.models import (
     WeekProgress,
     WorkoutType,
 )
-from core.plan import generate_plan
+from core.plan import PlanRequest, generate_plan
 from core.profiles import profile_for
 from core.progress import planned_training_m
 from core.revision import (
@@ -33,11 +33,9 @@ from core.revision import (
     undo,
     weekly_adjustment,
 )
-from core.units import METRES_PER_MILE, Units
-from tests.core.plans import assert_rebuilt_weeks_follow_the_rules, request, training_m
-
-EPS = 1e-6
-HARD = {WorkoutType.LONG, WorkoutType.RACE, *[t for t in WorkoutType if t.is_quality]}
+from core.units import METRES_PER_MILE
+from tests.core.plans import EPS, assert_rebuilt_weeks_follow_the_rules, request, training_m
+from tests.core.test_plan_rules import plan_requests
 
 
 def progress(
@@ -57,28 +55,17 @@ def progress(
     )
 
 
-@st.composite
-def plans(draw: st.DrawFn) -> TrainingPlan:
-    race_type = draw(st.sampled_from([RaceType.TEN_K, RaceType.HALF, RaceType.MARATHON]))
-    weeks = draw(st.integers(profile_for(race_type, 0).hard_min_weeks, 22))
-    return generate_plan(
-        request(
-            race_type,
-            weeks,
-            offset=draw(st.integers(0, 6)),
-            baseline_5k_s=draw(st.integers(17 * 60, 40 * 60)),
-            weekly_miles=draw(st.floats(0, 50)),
-            days=draw(st.integers(3, 7)),
-            long_day=draw(st.integers(0, 6)),
-            units=draw(st.sampled_from(list(Units))),
-            goal_time_s=draw(st.none() | st.integers(15 * 60, 5 * 3600)),
-        )
-    )
+def _buildable(req: PlanRequest) -> bool:
+    weeks = -(-((req.race.race_date - req.start_date).days + 1) // 7)
+    return weeks >= profile_for(req.race.race_type, req.race.distance_m).hard_min_weeks
+
+
+plans = plan_requests().filter(_buildable).map(generate_plan)
 
 
 @st.composite
 def revisions(draw: st.DrawFn) -> tuple[TrainingPlan, Revised | None]:
-    plan = draw(plans())
+    plan = draw(plans)
     days = plan.days()
     today = days[draw(st.integers(1, len(days) - 1))].date
     kind = draw(st.sampled_from(["weekly", "break", "edit", "easy"]))

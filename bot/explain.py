@@ -1,0 +1,32 @@
+"""Every plan revision is explained the same way, wherever it happens (a reply, a push, the
+weekly report): what changed and why, and — when the goal slipped out of reach — the current
+prediction with buttons for a new goal or a later race."""
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup
+
+from bot.context import Services
+from bot.keyboards import goal_choices
+from core.models import Athlete
+from core.revision import Revised
+from core.services import coaching, real_life
+
+
+async def explain(
+    services: Services,
+    athlete: Athlete,
+    change: real_life.Change | Revised | None,
+    template: str = "plan/revision",
+    **values: Any,
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    values.update(change=change, units=athlete.units, push_time=athlete.push_time, predicted=None)
+    markup = None
+    if change is not None:
+        values.update(r=change.revision, plan=change.plan)
+        if change.revision.goal_at_risk and athlete.id is not None:
+            markup = goal_choices()
+            today = services.today(athlete)
+            fitness = await coaching.fitness(services.repo, athlete.id, change.plan, today)
+            values["predicted"] = fitness.on_track.predicted_s
+    return services.render(template, **values), markup
