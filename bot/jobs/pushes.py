@@ -123,7 +123,9 @@ class Pushes:
         asked = [
             (p.athlete.id, p.local_date - timedelta(days=1))
             for p in due
-            if p.plan_id and p.athlete.id is not None and wants(p.athlete, "daily")
+            if p.plan_id
+            and p.athlete.id is not None
+            and (wants(p.athlete, "daily") or wants(p.athlete, "nudges"))
         ]
         return await self.services.repo.missed_days(asked)  # type: ignore[arg-type]
 
