@@ -122,11 +122,12 @@ class PlanChanges(_Base):
     async def revisions(self, athlete_id: int, plan_id: int) -> list[PlanRevision]:
         async with self.db.read() as conn:
             await self._owned_plan(conn, athlete_id, plan_id)
-            rows = await fetch_all(
-                conn,
-                "SELECT * FROM plan_revisions WHERE training_plan_id = ? ORDER BY id",
-                (plan_id,),
-            )
+            return await self._revisions(conn, plan_id)
+
+    async def _revisions(self, conn: aiosqlite.Connection, plan_id: int) -> list[PlanRevision]:
+        rows = await fetch_all(
+            conn, "SELECT * FROM plan_revisions WHERE training_plan_id = ? ORDER BY id", (plan_id,)
+        )
         return [_revision(r) for r in rows]
 
     async def revision_to_undo(

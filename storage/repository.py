@@ -798,6 +798,10 @@ class SqliteRepository(PlanChanges):
                             s.model_dump(mode="json", by_alias=True)
                             for s in await self._snapshots(conn, row["id"])
                         ],
+                        "revisions": [
+                            r.model_dump(mode="json", by_alias=True)
+                            for r in await self._revisions(conn, row["id"])
+                        ],
                     }
                 )
             activities = [

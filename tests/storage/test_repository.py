@@ -292,9 +292,12 @@ async def test_export_and_delete_touch_only_one_runner(repo: SqliteRepository) -
         day = plan.days()[1]
         await repo.link_activity(athlete.id, run.id, day.id, analyse(day.planned, run))
         await repo.claim_push(athlete.id, "daily", "x")
+        eased = easy_block(plan, 2, plan.weeks[2].start_date + timedelta(days=3))
+        await repo.revise_plan(athlete.id, eased.plan, eased.revision, previous=plan)
     export = await repo.export_athlete(mine.id)
     json.dumps(export)  # JSON-ready
     assert export["athlete"]["telegramUserId"] == 1 and len(export["activities"]) == 1
+    assert [r["kind"] for r in export["plans"][0]["revisions"]] == ["easy-block"]
     before = await repo.export_athlete(theirs.id)
     await repo.delete_athlete(mine.id)
     with pytest.raises(NotFound):
@@ -305,7 +308,13 @@ async def test_export_and_delete_touch_only_one_runner(repo: SqliteRepository) -
     assert before["plans"][0]["plan"]["race"].pop("createdByAthleteId") == mine.id
     assert after == before
     async with repo.db.transaction(write=False) as conn:
-        for table in ("training_plans", "athlete_activities", "push_log", "training_days_executed"):
+        for table in (
+            "training_plans",
+            "athlete_activities",
+            "push_log",
+            "training_days_executed",
+            "plan_revisions",
+        ):
             async with conn.execute(f"SELECT COUNT(*) FROM {table}") as cursor:
                 assert (await cursor.fetchone())[0] == 1, table
         async with conn.execute("SELECT created_by_athlete_id FROM races") as cursor:
