@@ -183,22 +183,36 @@ def continue_plan(plan: TrainingPlan, request: PlanRequest, how: Continuation) -
     frames = _continued_frames(plan, kept, _frames(how.from_day, race.race_date))
     warnings = _remainder_length(len(frames), profile, how.allow_short)
     ctx = _context(request, profile, warnings)
-    _, peak = _volume_bounds(ctx, warnings)
-    start = max(ctx.steps(len(request.run_days) * profile.run_floor_miles), ctx.floor(how.level_m))
-    start = min(start, ctx.steps(len(request.run_days) * norms.PER_RUN_DAY_MAX_MILES))
-    if how.keep_phases:
-        slots, taper_total = _old_calendar(plan, frames), _taper_length(plan)
-    else:
-        since = _weeks_since_cutback(kept)
-        slots, taper_total = _calendar(len(frames), profile, since), None
-    slots = [replace(s, ramp=i < how.ramp_weeks) for i, s in enumerate(slots)]
-    shapes = _shapes(slots, profile, start, max(peak, start), taper_total)
+    shapes = _continued_shapes(plan, kept, frames, ctx, how, warnings)
     rebuilt = [_week(f, s, ctx) for f, s in zip(frames, shapes, strict=True)]
     weeks = _merge(kept, rebuilt)
     kept_fields = ("id", "athlete_id", "start_date", "adaptive_5k_s", "status", "result")
     return _assemble(request, ctx, weeks, plan.baseline_5k_s, len(frames), warnings).model_copy(
         update={name: getattr(plan, name) for name in kept_fields}
     )
+
+
+def _continued_shapes(
+    plan: TrainingPlan,
+    kept: list[TrainingWeek],
+    frames: list["_Frame"],
+    ctx: "_Context",
+    how: Continuation,
+    warnings: list[str],
+) -> list["_Shape"]:
+    """Volumes for the rebuilt weeks: from ``how.level_m`` (within the run-day floor and
+    carry), on the old calendar of phases or a fresh one, ramp weeks first."""
+    runs, profile = len(ctx.request.run_days), ctx.profile
+    _, peak = _volume_bounds(ctx, warnings)
+    start = max(ctx.steps(runs * profile.run_floor_miles), ctx.floor(how.level_m))
+    start = min(start, ctx.steps(runs * norms.PER_RUN_DAY_MAX_MILES))
+    if how.keep_phases:
+        slots, taper_total = _old_calendar(plan, frames), _taper_length(plan)
+    else:
+        since = _weeks_since_cutback(kept)
+        slots, taper_total = _calendar(len(frames), profile, since), None
+    slots = [replace(s, ramp=i < how.ramp_weeks) for i, s in enumerate(slots)]
+    return _shapes(slots, profile, start, max(peak, start), taper_total)
 
 
 def _assemble(
