@@ -331,28 +331,32 @@ class Pushes:
         compose = composers.get(item.kind)
         if compose is not None:
             return await compose(bot, item)
-        text, day_id = item.text, item.workout_day_id
+        text, markup = item.text, item.markup
+        if item.workout_day_id is not None:
+            markup = workout_buttons(item.workout_day_id)
         if item.check_missed:
-            text, day_id = await self._adapted(item)
+            text, markup = await self._adapted(item, text, markup)
         if not text:
             return False
-        markup = item.markup if day_id is None else workout_buttons(day_id)
         await bot.send_message(item.athlete.chat_id, text, reply_markup=markup)
         return True
 
-    async def _adapted(self, item: Outgoing) -> tuple[str, int | None]:
+    async def _adapted(
+        self, item: Outgoing, text: str, markup: InlineKeyboardMarkup | None
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
         """Runs missed in a row: revise the plan first, then send today's (new) workout."""
         athlete, today = item.athlete, item.local_date
         assert athlete.id is not None and today is not None
         repo = self.services.repo
         change = await real_life.after_missed_days(repo, athlete, today)
         if change is None:
-            return item.text, item.workout_day_id
-        explained, _ = await explain(self.services, athlete, change)
+            return text, markup
+        explained, goal = await explain(self.services, athlete, change)
         [day] = await repo.planned_days(athlete.id, today, today)
         workout = self.services.render(_template(day), day=day, units=athlete.units)
-        day_id = day.id if day.planned.type.is_run else None
-        return f"{explained}\n\n{workout}", day_id
+        buttons = list(workout_buttons(day.id).inline_keyboard) if day.planned.type.is_run else []
+        buttons += list(goal.inline_keyboard) if goal else []
+        return f"{explained}\n\n{workout}", InlineKeyboardMarkup(buttons) if buttons else None
 
     async def _send_weekly(self, bot: Bot, item: Outgoing) -> bool:
         assert item.local_date is not None
