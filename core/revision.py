@@ -165,8 +165,7 @@ def _volume_change(
 
 def _next_level(plan: TrainingPlan, judged_index: int, level: float) -> float:
     """The level the plan itself goes on at (a pace-only revision keeps the volumes)."""
-    following = level_m(plan, judged_index + 1)
-    return following if following > level else level
+    return max(level_m(plan, judged_index + 1), level)
 
 
 def _repaced_5k(plan: TrainingPlan, judged: WeekProgress, current_5k_s: float) -> int | None:
