@@ -1,4 +1,5 @@
-"""Child process for the crash tests: writes plans and relinks a run in a loop until killed."""
+"""Child process for the crash tests: writes plans, revises them and relinks a run in a loop
+until killed."""
 
 import asyncio
 import sys
@@ -6,6 +7,7 @@ from datetime import UTC, datetime
 
 from core.analysis import analyse
 from core.models import Athlete
+from core.revision import after_break
 from storage.repository import SqliteRepository
 from storage.sqlite import Database
 from tests.storage.conftest import a_plan, a_run
@@ -27,7 +29,11 @@ async def main(path: str) -> None:
         while True:
             turn += 1
             plan = await repo.save_plan(athlete.id, a_plan(), NOW)
-            days = [d for d in plan.days() if d.planned.type.is_run]
+            back = plan.weeks[turn % 8 + 1].start_date
+            rebuilt = after_break(plan, back, 10 + turn % 20, plan.baseline_5k_s)
+            await repo.revise_plan(athlete.id, rebuilt.plan, rebuilt.revision, restart=True)
+            plan = rebuilt.plan
+            days = [d for d in plan.days() if d.planned.type.is_run and d.date < back]
             day = days[turn % len(days)]
             await repo.relink_activity(athlete.id, run.id, day.id, analyse(day.planned, run))
 

@@ -1,4 +1,5 @@
-"""A SIGKILL in the middle of saving a plan or relinking leaves the old or the new state."""
+"""A SIGKILL in the middle of saving or revising a plan, or relinking, leaves the old or the
+new state."""
 
 import asyncio
 import os
@@ -38,13 +39,14 @@ async def _check_consistent(db_path: Path) -> int:
                       (SELECT COUNT(*) FROM training_days_planned d
                        WHERE d.training_plan_id = p.id),
                       (SELECT COUNT(*) FROM training_plan_executions e
-                       WHERE e.training_plan_id = p.id)
+                       WHERE e.training_plan_id = p.id),
+                      (SELECT COUNT(*) FROM plan_revisions v WHERE v.training_plan_id = p.id)
                FROM training_plans p JOIN races r ON r.id = p.race_id"""
         ) as cursor:
             plans = await cursor.fetchall()
-        for plan_id, _, expected_days, days, executions in plans:
+        for plan_id, _, expected_days, days, executions, revisions in plans:
             assert days == expected_days, f"plan {plan_id} half-written: {days} days"
-            assert executions == 1
+            assert executions == 1 + revisions, f"plan {plan_id}: a revision half-written"
         assert sum(1 for p in plans if p[1] == "training") == 1, "one active plan, always"
         async with conn.execute("SELECT COUNT(*) FROM training_days_executed") as cursor:
             assert (await cursor.fetchone())[0] == 1, "the run is linked exactly once, always"
