@@ -24,7 +24,8 @@ async def explain(
     markup = None
     if change is not None:
         values.update(r=change.revision, plan=change.plan)
-        if change.revision.goal_at_risk and athlete.id is not None:
+        at_risk = change.revision.goal_at_risk or change.revision.race_too_close
+        if at_risk and athlete.id is not None:
             markup = goal_choices()
             today = services.today(athlete)
             fitness = await coaching.fitness(services.repo, athlete.id, change.plan, today)

@@ -468,6 +468,7 @@ class PlanRevision(Model):
     changes: tuple[str, ...] = ()  # edited fields
     warnings: tuple[str, ...] = ()
     goal_at_risk: bool = False
+    race_too_close: bool = False  # fewer weeks left than a safe build of this distance needs
     undone: bool = False
 
 

@@ -26,7 +26,7 @@ from core.models import (
     WorkoutType,
 )
 from core.plan import Continuation, continue_plan, request_of
-from core.profiles import GROWTH
+from core.profiles import GROWTH, profile_for
 from core.progress import planned_training_m, verdict
 from core.units import FIVE_K_M
 from core.workouts import describe
@@ -295,7 +295,14 @@ def _rebuild_revision(
         pace_5k_after_s=new_5k,
         warnings=tuple(w for w in new.warnings if w not in old.warnings),
         goal_at_risk=goal_at_risk(new, new_5k),
+        race_too_close=_too_close(new, from_day),
     )
+
+
+def _too_close(plan: TrainingPlan, from_day: date) -> bool:
+    """Fewer weeks left than the distance's shortest safe build."""
+    weeks_left = -(-((plan.race.race_date - from_day).days + 1) // 7)
+    return weeks_left < profile_for(plan.race.race_type, plan.race.distance_m).hard_min_weeks
 
 
 # ---- the runner's own changes -----------------------------------------------------------------

@@ -186,3 +186,14 @@ async def test_new_goal_button_goes_straight_to_the_goal_question(telegram, bot,
     assert "Plan changed" in applied[-1].text and "goal" in applied[-1].text
     athlete = await bot.services.repo.athlete_by_telegram(68)
     assert (await bot.services.repo.active_plan(athlete.id)).goal_time_s == 3 * 3600 + 59 * 60
+
+
+async def test_a_resume_too_close_to_race_day_offers_a_later_race(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 69, "UTC")
+    plan = await bot.services.repo.active_plan(athlete.id)
+    clock.set(datetime.combine(plan.weeks[5].start_date, time(12), UTC))
+    await telegram.user(69).send("/pause ill")
+    clock.set(datetime.combine(plan.race.race_date - timedelta(days=12), time(12), UTC))
+    replies = await telegram.user(69).send("/resume")
+    assert "Welcome back (ill)" in replies[0].text and "left until race day" in replies[0].text
+    assert ("📅 Later race", "rc:modify:date") in replies[0].buttons

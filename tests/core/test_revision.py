@@ -249,8 +249,9 @@ def test_unrealistic_goal_after_a_long_break_is_said() -> None:
         request(RaceType.MARATHON, 14, weekly_miles=30, goal_time_s=3 * 3600 + 50 * 60)
     )
     revised = after_break(plan, plan.weeks[11].start_date, 35, 24 * 60)
-    assert revised.revision.goal_at_risk
+    assert revised.revision.goal_at_risk and revised.revision.race_too_close
     assert any("left until race day" in w for w in revised.revision.warnings)
+    assert not after_break(plan, plan.weeks[3].start_date, 10, 24 * 60).revision.race_too_close
 
 
 def test_race_moved_four_weeks_later_rebuilds_the_rest() -> None:
