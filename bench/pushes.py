@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.synthetic import insert_plans, insert_race
 from bot.app import build_application
 from core.clock import FrozenClock
 from core.plan import generate_plan
 from gofast.config import load_settings
-from storage.codec import phase_json, settings_json, weeks_json
 from tests.core.plans import request
 from tests.fake_telegram import FakeTelegram
 
@@ -39,11 +39,7 @@ async def populate(app, runners: int) -> None:  # type: ignore[no-untyped-def]
     stamp = NOW.isoformat()
     db = app.services.db
     async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO races (id, race_name, race_key, race_type, race_date, distance_m) "
-            "VALUES (1, 'Bench', 'bench', 'marathon', ?, 42195)",
-            (plan.race.race_date.isoformat(),),
-        )
+        await insert_race(conn, plan)
     for first in range(0, runners, 5000):
         batch = range(first + 1, min(first + 5000, runners) + 1)
         async with db.transaction() as conn:
@@ -52,24 +48,7 @@ async def populate(app, runners: int) -> None:  # type: ignore[no-untyped-def]
                 "onboarded, created_at, updated_at) VALUES (?, ?, ?, 'UTC', '07:00', 1, ?, ?)",
                 [(i, i, i, stamp, stamp) for i in batch],
             )
-            await conn.executemany(
-                "INSERT INTO training_plans (id, athlete_id, race_id, baseline_5k_s, "
-                "baseline_weekly_m, start_date, total_weeks, phase_overview, weeks, settings, "
-                "status, created_at) VALUES (?, ?, 1, 1440, 32000, ?, ?, ?, ?, ?, 'training', ?)",
-                [
-                    (
-                        i,
-                        i,
-                        plan.start_date.isoformat(),
-                        plan.total_weeks,
-                        phase_json(plan),
-                        weeks_json(plan.weeks),
-                        settings_json(plan),
-                        stamp,
-                    )
-                    for i in batch
-                ],
-            )
+            await insert_plans(conn, batch, plan, plan.start_date, stamp)
             await conn.executemany(
                 "INSERT INTO training_days_planned (training_plan_id, week_index, day_index, "
                 "date, planned_data) VALUES (?, ?, ?, ?, ?)",

@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.synthetic import insert_plans, insert_race
 from core.models import ActivitySource, AthleteActivity, Race, RaceType
 from core.plan import PlanRequest, default_run_days, generate_plan
-from storage.codec import phase_json, settings_json, weeks_json
 from storage.repository import SqliteRepository
 from storage.sqlite import Database
 
@@ -76,11 +76,7 @@ async def build(db: Database, athletes: int, runs_each: int) -> tuple[int, float
     rows = 0
     began = time.perf_counter()
     async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO races (race_name, race_key, race_type, race_date, distance_m) "
-            "VALUES ('Bench Marathon', 'bench marathon', 'marathon', ?, 42195)",
-            (plan.race.race_date.isoformat(),),
-        )
+        await insert_race(conn, plan)
     for first in range(0, athletes, 500):
         batch = range(first, min(first + 500, athletes))
         async with db.transaction() as conn:
@@ -100,24 +96,7 @@ async def build(db: Database, athletes: int, runs_each: int) -> tuple[int, float
                     for i in batch
                 ],
             )
-            await conn.executemany(
-                "INSERT INTO training_plans (id, athlete_id, race_id, baseline_5k_s, "
-                "baseline_weekly_m, start_date, total_weeks, phase_overview, weeks, settings, "
-                "status, created_at) VALUES (?, ?, 1, 1440, 32000, ?, ?, ?, ?, ?, 'training', ?)",
-                [
-                    (
-                        i + 1,
-                        i + 1,
-                        START.isoformat(),
-                        plan.total_weeks,
-                        phase_json(plan),
-                        weeks_json(plan.weeks),
-                        settings_json(plan),
-                        stamp,
-                    )
-                    for i in batch
-                ],
-            )
+            await insert_plans(conn, (i + 1 for i in batch), plan, START, stamp)
             await conn.executemany(
                 "INSERT INTO training_plan_executions (training_plan_id, started_at) VALUES (?, ?)",
                 [(i + 1, stamp) for i in batch],
