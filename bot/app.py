@@ -13,8 +13,10 @@ from telegram.ext import (
     Defaults,
     TypeHandler,
 )
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.coach_bot import CoachBot
 from bot.context import CoachApplication, CoachContext, Services
 from bot.handlers import account, activities, coaching, errors, garmin, start, views
 from bot.handlers import settings as settings_menu
@@ -67,25 +69,12 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
     builder = (
         ApplicationBuilder()
         .application_class(CoachApplication)
-        .token(settings.require_token())
-        .base_url(settings.telegram_base_url)
-        .base_file_url(settings.file_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .bot(_bot(settings))
         .context_types(ContextTypes(context=CoachContext))
         .persistence(SqlitePersistence(BotStateStore(db)))
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         .post_init(_post_init)
     )
-    if settings.telegram_rate_limit:
-        # One message every 1/rate s, no bursts: a full bucket released at once is what
-        # earns 429s (and a pause for everyone) from a server that counts per second.
-        builder = builder.rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=1,
-                overall_time_period=1 / settings.telegram_rate_limit,
-                max_retries=3,
-            )
-        )
     application = builder.build()
     assert isinstance(application, CoachApplication)
     application.services = Services(
@@ -103,6 +92,28 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
     application.garmin = GarminSync(application.services, vault)
     _add_handlers(application, settings)
     return application
+
+
+def _bot(settings: Settings) -> CoachBot:
+    limiter = None
+    if settings.telegram_rate_limit:
+        # One message every 1/rate s, no bursts: a full bucket released at once is what
+        # earns 429s (and a pause for everyone) from a server that counts per second.
+        limiter = AIORateLimiter(
+            overall_max_rate=1,
+            overall_time_period=1 / settings.telegram_rate_limit,
+            max_retries=3,
+        )
+    return CoachBot(
+        token=settings.require_token(),
+        base_url=settings.telegram_base_url,
+        base_file_url=settings.file_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML),
+        rate_limiter=limiter,
+        # PTB's own defaults when it builds the bot: a wide pool for sends, one for polling
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
 
 
 def _add_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]

@@ -1,14 +1,19 @@
 """Small helpers every handler shares: who is talking, and how to answer them."""
 
+import html
+import re
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
+from telegram.error import BadRequest
 
 from bot.context import CoachContext
-from core.errors import NotFound
+from core.errors import GoFastError, NotFound
 from core.models import Athlete, TrainingPlan
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardRemove | None
+MAX_ID = 2**63 - 1  # SQLite's INTEGER; a forged button may carry any digits
+_TAG = re.compile(r"<[^>]+>")
 
 
 async def athlete_of(update: Update, context: CoachContext) -> Athlete:
@@ -25,7 +30,10 @@ async def pressed(update: Update, context: CoachContext) -> tuple[Athlete, list[
     The ids are only claims: every handler checks them against the runner's own rows."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    return await athlete_of(update, context), [int(p) for p in query.data.split(":")[2:]]
+    ids = [int(p) for p in query.data.split(":")[2:]]
+    if any(i > MAX_ID for i in ids):
+        raise GoFastError("This button has expired.")
+    return await athlete_of(update, context), ids
 
 
 async def plan_of(context: CoachContext, athlete: Athlete) -> TrainingPlan:
@@ -59,12 +67,38 @@ async def edit(
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_text(context.services.render(template, **values), reply_markup=markup)
+    text = context.services.render(template, **values)
+    shown = query.message
+    if isinstance(shown, Message) and shown.text == _plain(text) and shown.reply_markup == markup:
+        return  # Telegram refuses an edit that changes nothing
+    await _edit(query.edit_message_text(text, reply_markup=markup))
 
 
 async def drop_buttons(update: Update) -> None:
     """Take the keyboard off a message whose button was pressed, so it can't be pressed twice."""
+    await set_buttons(update, None)
+
+
+async def set_buttons(update: Update, markup: InlineKeyboardMarkup | None) -> None:
+    """Show ``markup`` under the pressed button's message (answering the press)."""
     query = update.callback_query
-    if query is not None and query.message is not None:
-        await query.answer()
-        await query.edit_message_reply_markup(None)
+    if query is None:
+        return
+    await query.answer()
+    shown = query.message.reply_markup if isinstance(query.message, Message) else None
+    if shown != markup:
+        await _edit(query.edit_message_reply_markup(markup))
+
+
+async def _edit(request: Any) -> None:
+    """An edit a double tap already made is done, not an error."""
+    try:
+        await request
+    except BadRequest as error:
+        if "message is not modified" not in str(error):
+            raise
+
+
+def _plain(text: str) -> str:
+    """What Telegram shows of our HTML: tags gone, entities read."""
+    return html.unescape(_TAG.sub("", text))

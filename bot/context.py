@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.coach_bot import CoachBot
 from bot.render import Renderer
 from core.models import Athlete
 from core.ports import Clock
@@ -52,12 +53,22 @@ class CoachApplication(Application):  # type: ignore[type-arg]
         await self.services.db.close()
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
-        if self.persistence is not None and isinstance(update, Update):
-            await self.update_persistence()
+        try:
+            await super().process_update(update)
+            if self.persistence is not None and isinstance(update, Update):
+                await self.update_persistence()
+        finally:
+            if isinstance(update, Update) and update.callback_query is not None:
+                assert isinstance(self.bot, CoachBot)
+                await self.bot.finish_query(update.callback_query.id)
 
 
 class CoachContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):
+    @property
+    def coach_bot(self) -> CoachBot:
+        assert isinstance(self.bot, CoachBot)
+        return self.bot
+
     @property
     def services(self) -> Services:
         application = self.application

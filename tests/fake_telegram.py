@@ -3,12 +3,21 @@
 It speaks the wire format python-telegram-bot uses (POST form or multipart, JSON answers),
 holds a queue of updates for getUpdates, serves files for getFile, and records every call the
 bot makes. Optional rate limits answer 429 with retry_after, like the real API.
+
+It refuses what the real Bot API refuses, with the real error texts (a second answer to a
+callback query, an edit that changes nothing or targets no message, text over 4,096 or a caption
+over 1,024 characters after entity parsing, HTML Telegram cannot parse, ``getFile`` over 20 MB):
+a kinder double would hide flows that break for real runners. Every refusal is kept in
+``refused`` so a test can tell a broken flow from a green one.
 """
 
 import asyncio
 import itertools
 import json
+import re
 import time
+from html import unescape
+from html.parser import HTMLParser
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +37,79 @@ RAW_TEXT_FIELDS = {
     "description",
     "name",
 }
+
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_DOWNLOAD = 20 * 1024 * 1024
+HTML_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span",
+    "tg-spoiler", "blockquote", "tg-emoji",
+}  # fmt: skip
+_BARE_AMP = re.compile(r"&(?!(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
+_BARE_LT = re.compile(r"<(?![/a-zA-Z])")
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
+QUERY_INVALID = (
+    "Bad Request: query is too old and response timeout expired or query ID is invalid"
+)
+
+
+class Refused(Exception):
+    def __init__(self, description: str, status: int = 400) -> None:
+        super().__init__(description)
+        self.description, self.status = description, status
+
+
+class _TelegramHtml(HTMLParser):
+    """Telegram's HTML subset: the plain text it leaves, or the refusal it answers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in HTML_TAGS:
+            raise Refused(f'Bad Request: can\'t parse entities: Unsupported start tag "{tag}"')
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            expected = f"</{self.open[-1]}>" if self.open else "nothing"
+            raise Refused(
+                "Bad Request: can't parse entities: Unmatched end tag, "
+                f'expected "{expected}", found "</{tag}>"'
+            )
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.text.append(unescape(f"&{name};"))
+
+    def handle_charref(self, name: str) -> None:
+        self.text.append(unescape(f"&#{name};"))
+
+
+def plain_text(text: str, parse_mode: str | None) -> str:
+    """What Telegram shows of ``text`` (entities parsed), or :class:`Refused`."""
+    if (parse_mode or "").upper() != "HTML":
+        return text
+    if _BARE_AMP.search(text) or _BARE_LT.search(text):
+        raise Refused("Bad Request: can't parse entities: unexpected character or entity")
+    parser = _TelegramHtml()
+    parser.feed(text)
+    parser.close()
+    if parser.open:
+        raise Refused(
+            "Bad Request: can't parse entities: Can't find end tag corresponding to start tag "
+            f'"{parser.open[-1]}"'
+        )
+    return "".join(parser.text)
 
 
 @dataclass
@@ -56,11 +138,15 @@ class FakeTelegram:
     def __init__(self, token: str = "123456:TEST-token") -> None:
         self.token = token
         self.calls: list[Call] = []
+        self.refused: list[tuple[Call, str]] = []  # calls the real API would refuse, and why
         self.files: dict[str, bytes] = {}
+        self.file_sizes: dict[str, int] = {}  # the true size, when a test fakes a large file
         self.forbidden_chats: set[int] = set()
         self.forbidden_hits = 0
         self.rate_limited = 0
         self.rate_limit_per_s: float | None = None  # global 429 above this rate
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) → text, markup
+        self.queries: dict[str, int] = {}  # callback query id → answers given
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
@@ -101,8 +187,25 @@ class FakeTelegram:
             self._changed.notify_all()
         return update_id
 
-    def user(self, user_id: int, first_name: str = "Runner") -> "FakeUser":
-        return FakeUser(self, user_id, first_name)
+    def user(
+        self, user_id: int, first_name: str = "Runner", group: int | None = None
+    ) -> "FakeUser":
+        """A runner in their private chat, or in the group ``group`` (a negative chat id)."""
+        return FakeUser(self, user_id, first_name, group)
+
+    def next_message_id(self, chat_id: int) -> int:
+        """One sequence per chat for the runner's and the bot's messages, as in Telegram."""
+        return next(self._message_ids[chat_id])
+
+    def unanswered_queries(self) -> list[str]:
+        return [query for query, answers in self.queries.items() if answers == 0]
+
+    def last_keyboard_message(self, chat_id: int, data: str) -> tuple[int, dict[str, Any]] | None:
+        """The newest bot message in ``chat_id`` with a button carrying ``data``."""
+        for (chat, message_id), message in reversed(self.messages.items()):
+            if chat == chat_id and data in _callback_data(message.get("reply_markup")):
+                return message_id, message
+        return None
 
     def calls_to(self, chat_id: int, since: int = 0) -> list[Call]:
         return [c for c in self.calls if c.seq > since and c.chat_id == chat_id]
@@ -174,8 +277,63 @@ class FakeTelegram:
         if method.startswith("send") and self.rate_limit_per_s and self._over_limit():
             self.rate_limited += 1
             return _error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
-        await self._record(method, params)
+        call = await self._record(method, params)
+        try:
+            self._check(method, params)
+        except Refused as refusal:
+            self.refused.append((call, refusal.description))
+            return _error(refusal.status, refusal.description)
         return _ok(self._answer(method, params))
+
+    # ---- what the real API refuses ------------------------------------------------------
+
+    def _check(self, method: str, params: dict[str, Any]) -> None:
+        if method == "answerCallbackQuery":
+            self._check_answer(params)
+        elif method in ("sendMessage", "editMessageText"):
+            self._check_text(params.get("text") or "", params.get("parse_mode"), MAX_TEXT)
+        elif "caption" in params:
+            self._check_text(params["caption"], params.get("parse_mode"), MAX_CAPTION, True)
+        if method.startswith("edit"):
+            self._check_edit(method, params)
+        elif method == "deleteMessage" and self._key(params) not in self.messages:
+            raise Refused("Bad Request: message to delete not found")
+        elif method == "getFile":
+            size = self.file_sizes.get(params["file_id"], len(self.files.get(params["file_id"], b"")))
+            if size > MAX_DOWNLOAD:
+                raise Refused("Bad Request: file is too big")
+
+    def _check_answer(self, params: dict[str, Any]) -> None:
+        query = params["callback_query_id"]
+        if self.queries.get(query) != 0:  # unknown, or answered already
+            raise Refused(QUERY_INVALID)
+        self.queries[query] = 1
+        if len(params.get("text") or "") > 200:
+            raise Refused("Bad Request: MESSAGE_TOO_LONG")
+
+    @staticmethod
+    def _check_text(text: str, parse_mode: str | None, limit: int, caption: bool = False) -> None:
+        shown = plain_text(text, parse_mode)
+        if not shown.strip() and not caption:
+            raise Refused("Bad Request: message text is empty")
+        if len(shown) > limit:
+            kind = "caption" if caption else "message"
+            raise Refused(f"Bad Request: {kind} is too long")
+
+    @staticmethod
+    def _key(params: dict[str, Any]) -> tuple[int, int]:
+        return int(params.get("chat_id") or 0), int(params.get("message_id") or 0)
+
+    def _check_edit(self, method: str, params: dict[str, Any]) -> None:
+        message = self.messages.get(self._key(params))
+        if message is None:
+            raise Refused("Bad Request: message to edit not found")
+        changed = dict(message, reply_markup=params.get("reply_markup") or None)
+        if method == "editMessageText":
+            changed["text"] = plain_text(params["text"], params.get("parse_mode"))
+        if changed == message:
+            raise Refused(NOT_MODIFIED)
+        message.update(changed)
 
     def _over_limit(self) -> bool:
         now = time.monotonic()
@@ -185,7 +343,7 @@ class FakeTelegram:
         self._sent_times.append(now)
         return False
 
-    async def _record(self, method: str, params: dict[str, Any]) -> None:
+    async def _record(self, method: str, params: dict[str, Any]) -> Call:
         chat = params.get("chat_id")
         if chat is None and "callback_query_id" in params:
             chat = self._query_chats.get(params["callback_query_id"])
@@ -195,6 +353,7 @@ class FakeTelegram:
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
+        return call
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -229,15 +388,20 @@ class FakeTelegram:
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"]) if "chat_id" in params else 0
-        message_id = int(params.get("message_id") or next(self._message_ids[chat_id]) + 1000)
+        message_id = int(params.get("message_id") or self.next_message_id(chat_id))
         message: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
             "from": BOT_USER,
         }
         if "text" in params:
-            message["text"] = params["text"]
+            message["text"] = plain_text(params["text"], params.get("parse_mode"))
+        if "message_id" not in params:  # a new message: remember what it shows
+            self.messages[(chat_id, message_id)] = {
+                "text": message.get("text"),
+                "reply_markup": params.get("reply_markup") or None,
+            }
         if "document" in params:
             message["document"] = {
                 "file_id": f"sent-{message_id}",
@@ -261,6 +425,11 @@ class FakeTelegram:
         return web.Response(body=self.files[file_id])
 
 
+def _callback_data(markup: dict[str, Any] | None) -> list[str]:
+    rows = (markup or {}).get("inline_keyboard", [])
+    return [button.get("callback_data", "") for row in rows for button in row]
+
+
 def _ok(result: Any) -> web.Response:
     return web.json_response({"ok": True, "result": result})
 
@@ -273,21 +442,32 @@ def _error(status: int, description: str, parameters: dict[str, Any] | None = No
 
 
 class FakeUser:
-    """A runner in a private chat with the bot (chat id = user id)."""
+    """A runner in a private chat with the bot (chat id = user id), or in a group."""
 
-    def __init__(self, server: FakeTelegram, user_id: int, first_name: str) -> None:
+    def __init__(
+        self, server: FakeTelegram, user_id: int, first_name: str, group: int | None = None
+    ) -> None:
         self.server, self.id, self.first_name = server, user_id, first_name
+        self.chat_id = group if group is not None else user_id
         self._ids = itertools.count(1)
 
     @property
     def _from(self) -> dict[str, Any]:
         return {"id": self.id, "is_bot": False, "first_name": self.first_name}
 
+    @property
+    def _chat(self) -> dict[str, Any]:
+        if self.chat_id == self.id:
+            return {"id": self.id, "type": "private", "first_name": self.first_name}
+        return {"id": self.chat_id, "type": "supergroup", "title": "Running club"}
+
     def _message(self, **content: Any) -> dict[str, Any]:
+        message_id = self.server.next_message_id(self.chat_id)
+        self.server.messages[(self.chat_id, message_id)] = {"from_user": self.id}
         return {
-            "message_id": next(self._ids),
+            "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": self.id, "type": "private", "first_name": self.first_name},
+            "chat": self._chat,
             "from": self._from,
             **content,
         }
@@ -300,32 +480,63 @@ class FakeUser:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self._exchange({"message": self._message(**content)})
 
-    async def press(self, data: str, message_id: int = 1) -> list[Call]:
+    def press_update(self, data: str, message_id: int | None = None) -> dict[str, Any]:
+        """A callback query for the newest bot message showing a button with ``data``; a
+        forged ``data`` (no such button) comes from the bot's newest message in the chat."""
+        found = self.server.last_keyboard_message(self.chat_id, data)
+        if message_id is None and found is not None:
+            message_id, shown = found
+        else:
+            message_id = message_id or self._newest_bot_message()
+            shown = self.server.messages.get((self.chat_id, message_id), {})
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._chat,
+            "from": BOT_USER,
+            "text": shown.get("text") or "…",
+        }
+        if shown.get("reply_markup"):
+            message["reply_markup"] = shown["reply_markup"]
         query = {
             "id": f"cq{self.id}-{next(self._ids)}",
             "from": self._from,
             "chat_instance": "ci",
             "data": data,
-            "message": {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "chat": {"id": self.id, "type": "private"},
-                "from": BOT_USER,
-                "text": "…",
-            },
+            "message": message,
         }
-        self.server._query_chats[query["id"]] = self.id
-        return await self._exchange({"callback_query": query})
+        self.server._query_chats[query["id"]] = self.chat_id
+        self.server.queries[query["id"]] = 0
+        return {"callback_query": query}
 
-    async def send_file(self, name: str, content: bytes, size: int | None = None) -> list[Call]:
+    def _newest_bot_message(self) -> int:
+        mine = [m for (c, m), v in self.server.messages.items() if c == self.chat_id and "text" in v]
+        if mine:
+            return mine[-1]
+        message_id = self.server.next_message_id(self.chat_id)  # a message from before our time
+        self.server.messages[(self.chat_id, message_id)] = {"text": "…", "reply_markup": None}
+        return message_id
+
+    async def press(self, data: str, message_id: int | None = None) -> list[Call]:
+        return await self._exchange(self.press_update(data, message_id))
+
+    async def send_file(
+        self,
+        name: str,
+        content: bytes,
+        size: int | None = None,
+        true_size: int | None = None,
+    ) -> list[Call]:
+        """``size`` is what the document claims (``-1``: no size given); ``true_size`` is what
+        the server knows (defaults to the content's length)."""
         file_id = f"f{self.id}-{next(self._ids)}"
         self.server.files[file_id] = content
-        document = {
-            "file_id": file_id,
-            "file_unique_id": file_id,
-            "file_name": name,
-            "file_size": len(content) if size is None else size,
-        }
+        if true_size is not None:
+            self.server.file_sizes[file_id] = true_size
+        document: dict[str, Any] = {"file_id": file_id, "file_unique_id": file_id, "file_name": name}
+        claimed = len(content) if size is None else size
+        if claimed >= 0:
+            document["file_size"] = claimed
         return await self._exchange({"message": self._message(document=document)})
 
     async def send_location(self, latitude: float, longitude: float) -> list[Call]:
@@ -347,4 +558,4 @@ class FakeUser:
     async def _exchange(self, payload: dict[str, Any]) -> list[Call]:
         since = self.server.last_seq
         await self.server.push_update(payload)
-        return await self.server.settle(self.id, since)
+        return await self.server.settle(self.chat_id, since)

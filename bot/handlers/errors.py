@@ -29,10 +29,12 @@ async def on_error(update: object, context: CoachContext) -> None:
 
 
 async def _tell(update: Update, context: CoachContext, text: str, *, domain: bool) -> None:
-    """Answer a pressed button with an alert, a message with a reply; never raise from here."""
+    """Answer a pressed button with an alert (a message when the press was answered already),
+    a message with a reply; never raise from here."""
+    query = update.callback_query
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(text[:200], show_alert=True)
+        if query is not None and not context.coach_bot.answered(query.id):
+            await query.answer(text[:200], show_alert=True)
         elif update.effective_chat is not None:
             body = context.services.render("errors/domain", message=text) if domain else text
             await context.bot.send_message(update.effective_chat.id, body)

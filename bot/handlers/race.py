@@ -13,7 +13,7 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot.common import athlete_of, drop_buttons, say
+from bot.common import athlete_of, drop_buttons, say, set_buttons
 from bot.context import CoachContext
 from bot.keyboards import WEEKDAYS, button, rows
 from core.errors import GoFastError, InvalidInput
@@ -345,8 +345,7 @@ async def toggle(update: Update, context: CoachContext, state: str) -> str:
     days ^= {day}
     draft["days"] = sorted(days)
     await persist(update, context, state)
-    await query.answer()
-    await query.edit_message_reply_markup(keyboard(DAYS, draft))
+    await set_buttons(update, keyboard(DAYS, draft))
     return state
 
 

@@ -9,7 +9,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.common import athlete_of, edit, say
+from bot.common import athlete_of, drop_buttons, edit, say
 from bot.context import CoachContext
 from bot.handlers.start import PUSH_TIMES, parse_clock
 from bot.keyboards import button, rows
@@ -145,7 +145,7 @@ async def done(update: Update, context: CoachContext) -> int:
     query = update.callback_query
     if query is not None:
         await query.answer("Saved")
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(update)
     return ConversationHandler.END
 
 

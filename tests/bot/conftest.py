@@ -19,6 +19,9 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
     server = await FakeTelegram().start()
     yield server
     await server.stop()
+    # what the real Bot API would have refused is a flow that breaks for real runners
+    assert not server.refused, server.refused
+    assert not server.unanswered_queries(), "a pressed button was never answered"
 
 
 @pytest.fixture
