@@ -16,10 +16,10 @@ import itertools
 import json
 import re
 import time
-from html import unescape
-from html.parser import HTMLParser
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
@@ -52,9 +52,7 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
-QUERY_INVALID = (
-    "Bad Request: query is too old and response timeout expired or query ID is invalid"
-)
+QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
 class Refused(Exception):
@@ -299,7 +297,9 @@ class FakeTelegram:
         elif method == "deleteMessage" and self._key(params) not in self.messages:
             raise Refused("Bad Request: message to delete not found")
         elif method == "getFile":
-            size = self.file_sizes.get(params["file_id"], len(self.files.get(params["file_id"], b"")))
+            size = self.file_sizes.get(
+                params["file_id"], len(self.files.get(params["file_id"], b""))
+            )
             if size > MAX_DOWNLOAD:
                 raise Refused("Bad Request: file is too big")
 
@@ -510,7 +510,9 @@ class FakeUser:
         return {"callback_query": query}
 
     def _newest_bot_message(self) -> int:
-        mine = [m for (c, m), v in self.server.messages.items() if c == self.chat_id and "text" in v]
+        mine = [
+            m for (c, m), v in self.server.messages.items() if c == self.chat_id and "text" in v
+        ]
         if mine:
             return mine[-1]
         message_id = self.server.next_message_id(self.chat_id)  # a message from before our time
@@ -533,7 +535,11 @@ class FakeUser:
         self.server.files[file_id] = content
         if true_size is not None:
             self.server.file_sizes[file_id] = true_size
-        document: dict[str, Any] = {"file_id": file_id, "file_unique_id": file_id, "file_name": name}
+        document: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": name,
+        }
         claimed = len(content) if size is None else size
         if claimed >= 0:
             document["file_size"] = claimed
