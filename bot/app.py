@@ -25,7 +25,7 @@ from bot.jobs.garmin import GarminSync
 from bot.jobs.pushes import Pushes
 from bot.persistence import SqlitePersistence
 from bot.render import Renderer
-from bot.updates import FloodGuard, PerChatUpdateProcessor
+from bot.updates import FloodGuard, PerChatUpdateProcessor, private_only
 from core.clock import SystemClock
 from core.ports import Clock
 from gofast.config import Settings
@@ -35,6 +35,7 @@ from storage.repository import SqliteRepository
 from storage.sqlite import Database
 
 MAX_CONCURRENT_UPDATES = 64
+PRIVATE_GROUP, FLOOD_GROUP = -3, -2  # then garmin.SECRETS_GROUP (-1), then everything else (0)
 TICK_S = 60
 GARMIN_TICK_S = 300
 COMMANDS = [
@@ -117,7 +118,12 @@ def _bot(settings: Settings) -> CoachBot:
 
 
 def _add_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    application.add_handler(TypeHandler(Update, FloodGuard(settings.flood_limit)), group=-1)
+    application.add_handler(TypeHandler(Update, private_only), group=PRIVATE_GROUP)
+    application.add_handler(
+        TypeHandler(Update, FloodGuard(settings.flood_limit)), group=FLOOD_GROUP
+    )
+    for handler in garmin.secret_handlers():
+        application.add_handler(handler, group=garmin.SECRETS_GROUP)
     for handler in (
         *start.handlers(),
         build_race_conversation(),
@@ -176,10 +182,11 @@ def configure_logging(settings: Settings) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    # PTB logs whole updates at DEBUG, and an update may carry a Garmin password: never below INFO
-    logging.getLogger("telegram").setLevel(
-        max(logging.INFO, logging.getLevelName(settings.log_level))
-    )
+    # PTB logs whole updates at DEBUG, and an update may carry a Garmin password; aiosqlite
+    # logs every statement with its parameters (tokens, runners' data): never below INFO
+    quietest = max(logging.INFO, logging.getLevelName(settings.log_level))
+    for chatty in ("telegram", "aiosqlite"):
+        logging.getLogger(chatty).setLevel(quietest)
     key = settings.gofast_secret_key.get_secret_value() if settings.gofast_secret_key else ""
     redact = RedactSecrets([settings.require_token(), key])
     for handler in logging.getLogger().handlers:

@@ -13,13 +13,9 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from storage.bot_state import BotStateStore
+from storage.bot_state import BotStateStore, conversation_key
 
 FLUSH_EVERY_S = 60.0  # a safety net; real writes happen per update
-
-
-def conversation_key(key: ConversationKey) -> str:
-    return json.dumps(list(key))
 
 
 class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):

@@ -1,4 +1,4 @@
-"""Concurrency across chats, order within a chat; and a per-runner flood guard."""
+"""Concurrency across chats, order within a chat; private chats only; a per-runner flood guard."""
 
 import asyncio
 import time
@@ -6,7 +6,10 @@ from collections import deque
 from collections.abc import Awaitable
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseUpdateProcessor
+
+from bot.context import CoachContext
 
 FLOOD_WINDOW_S = 10.0
 
@@ -49,6 +52,28 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         return None
+
+
+async def private_only(update: Update, context: CoachContext) -> None:
+    """Outside a private chat the coach reads and changes nothing; commands get a pointer to
+    the private chat, buttons an alert, everything else silence."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return
+    message = update.effective_message
+    if update.callback_query is not None or (
+        chat.type != ChatType.CHANNEL and message is not None and _is_command(message.text)
+    ):
+        text = context.services.render("start/private_only")
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200], show_alert=True)
+        else:
+            await context.bot.send_message(chat.id, text)
+    raise ApplicationHandlerStop
+
+
+def _is_command(text: str | None) -> bool:
+    return bool(text) and text.startswith("/")  # type: ignore[union-attr]
 
 
 class FloodGuard:

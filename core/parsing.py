@@ -23,6 +23,14 @@ _UNITS = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>hours?|hrs|hr|h|minutes?|mins|min|m|seconds?|secs|sec|s)"
 )
 _DURATION_EXAMPLES = "Try something like 24:30, 1:45:30, 3h30 or 45min."
+MAX_DURATION_S = 7 * 24 * 3600  # longer than any run or race a coach plans
+QUOTE_CHARS = 30  # an error quotes this much of what was typed, never all of it
+
+
+def quoted(text: str) -> str:
+    """``“what was typed”``, cut short: a reply must not echo a 4,000-character paste."""
+    cleaned = " ".join(text.split())
+    return f"“{cleaned[:QUOTE_CHARS]}…”" if len(cleaned) > QUOTE_CHARS else f"“{cleaned}”"
 
 
 def parse_duration(text: str, *, hours_first: bool = False) -> int:
@@ -37,6 +45,8 @@ def parse_duration(text: str, *, hours_first: bool = False) -> int:
     seconds = _colon_seconds(match, hours_first) if match else _unit_seconds(cleaned)
     if seconds <= 0:
         raise InvalidInput(f"A time has to be longer than zero. {_DURATION_EXAMPLES}")
+    if seconds > MAX_DURATION_S:
+        raise InvalidInput(f"That's longer than a week. {_DURATION_EXAMPLES}")
     return seconds
 
 
@@ -63,12 +73,14 @@ def _unit_seconds(cleaned: str) -> int:
         return int(trailing.group(1)) * 3600 + _checked_minutes(int(trailing.group(2))) * 60
     parts = list(_UNITS.finditer(cleaned))
     if not parts or "".join(p.group(0) for p in parts) != cleaned:
-        raise InvalidInput(f"I couldn't read “{cleaned}” as a time. {_DURATION_EXAMPLES}")
+        raise InvalidInput(f"I couldn't read {quoted(cleaned)} as a time. {_DURATION_EXAMPLES}")
     total = 0.0
     for part in parts:
         value, unit = float(part.group("num")), part.group("unit")
         factor = 3600 if unit.startswith("h") else 60 if unit.startswith("m") else 1
         total += value * factor
+    if not math.isfinite(total) or total > MAX_DURATION_S:  # "1"*320 + "h" is a float overflow
+        raise InvalidInput(f"That's longer than a week. {_DURATION_EXAMPLES}")
     return round(total)
 
 
@@ -90,7 +102,7 @@ def parse_pace(text: str, default_units: Units | None = None) -> float:
     cleaned = text.strip().lower()
     match = _PACE.match(cleaned)
     if not match:
-        raise InvalidInput(f"I couldn't read “{text.strip()}” as a pace. Try 8:30/mi or 5:10/km.")
+        raise InvalidInput(f"I couldn't read {quoted(text)} as a pace. Try 8:30/mi or 5:10/km.")
     minutes, seconds, unit = int(match.group(1)), int(match.group(2)), match.group(3)
     if seconds >= 60:
         raise InvalidInput(f"Seconds go up to 59, not {seconds}. Try 8:30/mi or 5:10/km.")
@@ -133,14 +145,14 @@ def parse_distance(text: str, default_units: Units | None = None) -> float:
         return named
     match = _DISTANCE.match(cleaned)
     if not match:
-        raise InvalidInput(f"I couldn't read “{text.strip()}” as a distance. {_DISTANCE_EXAMPLES}")
+        raise InvalidInput(f"I couldn't read {quoted(text)} as a distance. {_DISTANCE_EXAMPLES}")
     value = float(match.group("num").replace(",", "."))
     unit = match.group("unit")
     if value <= 0 or not math.isfinite(value):
         raise InvalidInput(f"A distance has to be more than zero. {_DISTANCE_EXAMPLES}")
     metres = value * _distance_factor(unit, default_units)
     if metres > MAX_DISTANCE_M:
-        raise InvalidInput(f"{text.strip()} is further than I can coach. {_DISTANCE_EXAMPLES}")
+        raise InvalidInput(f"{quoted(text)} is further than I can coach. {_DISTANCE_EXAMPLES}")
     return metres
 
 
@@ -184,12 +196,23 @@ def parse_date(text: str, today: date) -> date:
         except ValueError:
             continue
     for fmt in _DATE_FORMATS_NO_YEAR:
+        upcoming = _next_occurrence(cleaned, fmt, today)
+        if upcoming is not None:
+            return upcoming
+    raise InvalidInput(f"I couldn't read {quoted(text)} as a date. {_DATE_EXAMPLES}")
+
+
+def _next_occurrence(day_and_month: str, fmt: str, today: date) -> date | None:
+    """The first date on or after ``today`` that reads as ``day_and_month`` (29 Feb waits for a
+    leap year)."""
+    for year in range(today.year, today.year + 5):
         try:
-            parsed = datetime.strptime(f"{cleaned} {today.year}", f"{fmt} %Y").date()
+            parsed = datetime.strptime(f"{day_and_month} {year}", f"{fmt} %Y").date()
         except ValueError:
             continue
-        return parsed if parsed >= today else parsed.replace(year=today.year + 1)
-    raise InvalidInput(f"I couldn't read “{text.strip()}” as a date. {_DATE_EXAMPLES}")
+        if parsed >= today:
+            return parsed
+    return None
 
 
 def parse_weekday(text: str, *, strict: bool = True) -> int | None:
@@ -199,7 +222,7 @@ def parse_weekday(text: str, *, strict: bool = True) -> int | None:
         if len(cleaned) >= 3 and cleaned.startswith(prefix) and _is_weekday_word(cleaned):
             return index
     if strict:
-        raise InvalidInput(f"I couldn't read “{text.strip()}” as a weekday. Try mon, tue … sun.")
+        raise InvalidInput(f"I couldn't read {quoted(text)} as a weekday. Try mon, tue … sun.")
     return None
 
 
@@ -236,3 +259,42 @@ def format_signed_duration(seconds: float) -> str:
     """``+1:05`` / ``-0:30``: a difference, always signed."""
     text = format_duration(abs(seconds))
     return f"{'-' if seconds < 0 else '+'}{text}"
+
+
+MAX_RACE_NAME = 80
+_WEB = re.compile(r"(://|www\.|\.(com|org|net|io|ru|de|uk|fr)\b)", re.IGNORECASE)
+_NOT_SECRET_PUNCTUATION = set(".,:'’/")  # dates, times and names use these, passwords rarely
+
+
+def parse_race_name(text: str) -> str:
+    """A race name fit for the shared race list: letters, no addresses, nothing secret."""
+    return _public_text(text, "race name", "Berlin Marathon")
+
+
+def parse_place(text: str) -> str:
+    """A race's location, held in the shared race list like its name."""
+    return _public_text(text, "place", "Berlin, Germany")
+
+
+def _public_text(text: str, what: str, example: str) -> str:
+    name = " ".join(text.split())
+    if sum(ch.isalpha() for ch in name) < 2:
+        raise InvalidInput(f"A {what} needs a couple of letters.")
+    if len(name) > MAX_RACE_NAME:
+        raise InvalidInput(f"That's more than {MAX_RACE_NAME} characters for a {what}.")
+    if "@" in name or _WEB.search(name) or looks_like_secret(name):
+        raise InvalidInput(f"That doesn't look like a {what}. Try e.g. {example}.")
+    return name
+
+
+def looks_like_secret(text: str) -> bool:
+    """A single token mixing letters, digits and symbols (or digits and inner capitals), the
+    shape of a password; a race name, a time, a date or a distance is not."""
+    token = text.strip()
+    if not 8 <= len(token) <= 128 or any(ch.isspace() for ch in token) or token.startswith("/"):
+        return False
+    letters = any(ch.isalpha() for ch in token)
+    digits = any(ch.isdigit() for ch in token)
+    symbols = any(not ch.isalnum() and ch not in _NOT_SECRET_PUNCTUATION for ch in token)
+    inner_capital = any(ch.isupper() for ch in token[1:]) and any(ch.islower() for ch in token)
+    return letters and digits and (symbols or inner_capital)

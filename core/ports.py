@@ -45,7 +45,11 @@ class Repository(Protocol):
 
     # plans
     async def save_plan(
-        self, athlete_id: int, plan: TrainingPlan, started_at: datetime
+        self,
+        athlete_id: int,
+        plan: TrainingPlan,
+        started_at: datetime,
+        request_key: str | None = None,
     ) -> TrainingPlan: ...
     async def active_plan(self, athlete_id: int) -> TrainingPlan | None: ...
     async def set_plan_status(self, athlete_id: int, plan_id: int, status: PlanStatus) -> None: ...

@@ -1,9 +1,16 @@
 """Key-value rows for python-telegram-bot's persistence (conversations, user and chat data)."""
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from storage.codec import json_text
 from storage.sqlite import Database
+
+
+def conversation_key(key: Sequence[int]) -> str:
+    """How a conversation's (chat id, user id) key is stored: one spelling, so /delete finds it."""
+    return json_text(list(key))
 
 
 class BotStateStore:

@@ -2,6 +2,7 @@
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -31,6 +32,7 @@ from core.models import (
     WeekInputs,
 )
 from core.ports import Clock
+from storage.bot_state import conversation_key
 from storage.codec import json_text, phase_json, settings_json, weeks_json
 from storage.plan_changes import PlanChanges
 from storage.sqlite import Database, fetch_all, fetch_one
@@ -67,8 +69,9 @@ class AlreadyLinked(GoFastError):
 
 
 def race_key(name: str) -> str:
-    """Names that differ only in case, spaces or punctuation are the same race."""
-    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+    """Names that differ only in case, spaces or punctuation are the same race, in any script
+    (“Киевский марафон” keeps its letters)."""
+    return re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", name).casefold()).strip()
 
 
 def fingerprint(activity: AthleteActivity) -> str:
@@ -188,7 +191,10 @@ class SqliteRepository(PlanChanges):
         return _race(row)
 
     async def find_races(self, text: str, on_or_after: date, limit: int = 5) -> list[Race]:
-        pattern = f"%{race_key(text)}%"
+        key = race_key(text)
+        if not key:  # '%%' would match every race
+            return []
+        pattern = f"%{key}%"
         async with self.db.read() as conn:
             rows = await fetch_all(
                 conn,
@@ -201,12 +207,25 @@ class SqliteRepository(PlanChanges):
     # ---- plans ------------------------------------------------------------------------------
 
     async def save_plan(
-        self, athlete_id: int, plan: TrainingPlan, started_at: datetime
+        self,
+        athlete_id: int,
+        plan: TrainingPlan,
+        started_at: datetime,
+        request_key: str | None = None,
     ) -> TrainingPlan:
         """Race, plan, planned days and first execution, atomically; an earlier active plan
-        of the runner is marked abandoned (its history stays)."""
+        of the runner is marked abandoned (its history stays). A ``request_key`` already used
+        by this runner returns that plan instead: one Confirm, one plan."""
         async with self.db.transaction() as conn:
             await self._athlete_where(conn, "id = ?", athlete_id)
+            if request_key is not None:
+                made = await fetch_one(
+                    conn,
+                    "SELECT id FROM training_plans WHERE athlete_id = ? AND request_key = ?",
+                    (athlete_id, request_key),
+                )
+                if made is not None:
+                    return await self._load_plan(conn, made["id"])
             race = plan.race.model_copy(update={"created_by_athlete_id": athlete_id})
             saved_race = await self._save_race(conn, race)
             await conn.execute(
@@ -216,8 +235,8 @@ class SqliteRepository(PlanChanges):
             cursor = await conn.execute(
                 """INSERT INTO training_plans (athlete_id, race_id, goal_time_s, goal_pace_s_per_km,
                         baseline_5k_s, baseline_weekly_m, start_date, total_weeks, phase_overview,
-                        weeks, settings, adaptive_5k_time_s, status, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        weeks, settings, adaptive_5k_time_s, status, created_at, request_key)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     athlete_id,
                     saved_race.id,
@@ -233,6 +252,7 @@ class SqliteRepository(PlanChanges):
                     plan.adaptive_5k_s,
                     PlanStatus.TRAINING.value,
                     self._stamp(),
+                    request_key,
                 ),
             )
             plan_id = cursor.lastrowid
@@ -840,9 +860,9 @@ async def delete_bot_state(conn: aiosqlite.Connection, user_id: int, chat_id: in
     keys = [
         str(user_id),
         str(chat_id),
-        json_text([chat_id, user_id]),
-        json_text([chat_id]),
-        json_text([user_id]),
+        conversation_key([chat_id, user_id]),
+        conversation_key([chat_id]),
+        conversation_key([user_id]),
     ]
     marks = ", ".join("?" for _ in keys)
     await conn.execute(f"DELETE FROM bot_state WHERE key IN ({marks})", keys)

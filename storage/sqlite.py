@@ -7,6 +7,7 @@ see a consistent WAL snapshot, so they neither wait for writes nor for each othe
 """
 
 import asyncio
+import os
 import re
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -40,12 +41,19 @@ class Database:
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
 
     async def open(self) -> "Database":
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._create_private()
         self._conn = await self._connect()
         await self.migrate()
         for _ in range(self._reader_count):
             self._readers.put_nowait(await self._connect())
         return self
+
+    def _create_private(self) -> None:
+        """Runners' data is for the bot's user only: a new folder 0700, the file 0600 (SQLite
+        gives its -wal and -shm files the database file's mode)."""
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
+        os.chmod(self.path, 0o600)
 
     async def _connect(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)

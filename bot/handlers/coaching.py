@@ -1,6 +1,7 @@
 """Answers to pushes (done / skip, move / drop a missed workout, undo a change), /progress,
 /pause, /resume, /result and /history."""
 
+import re
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -109,7 +110,7 @@ def parse_pause(args: list[str]) -> tuple[int | None, str | None]:
     """``/pause [days] [reason]`` in any order: ``/pause 10 injured``, ``/pause travel``."""
     days, words = None, []
     for arg in args:
-        if arg.isdigit():
+        if re.fullmatch(r"\d{1,4}", arg, re.ASCII):  # str.isdigit() also takes "²"
             days = int(arg)
         else:
             words.append(arg)

@@ -1,10 +1,18 @@
-"""/garmin (connect: email → password → maybe a code), status, Sync now, Disconnect; /sync."""
+"""/garmin (connect: email → password → maybe a code), status, Sync now, Disconnect; /sync.
+
+Secrets come first: the /garmin conversation runs in a handler group before every other
+conversation (:data:`SECRETS_GROUP`) and stops the update there, so no other step ever reads an
+email or a password; a message shaped like a password is deleted whatever the chat is doing.
+"""
 
 import contextlib
+import functools
+from collections.abc import Awaitable, Callable
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -17,11 +25,23 @@ from bot.context import CoachApplication, CoachContext
 from bot.jobs.garmin import GarminSync
 from bot.keyboards import button, rows
 from core.errors import GoFastError
-from core.parsing import format_duration
+from core.parsing import format_duration, looks_like_secret, quoted
 from core.services import coaching
 from sources import garmin
 
 EMAIL, PASSWORD, CODE = "EMAIL", "PASSWORD", "CODE"
+SECRETS_GROUP = -1  # before the conversations of group 0
+Step = Callable[[Update, CoachContext], Awaitable[str | int]]
+
+
+def exclusive(step: Step) -> Step:
+    """A /garmin step keeps its message from every later handler group."""
+
+    @functools.wraps(step)
+    async def run(update: Update, context: CoachContext) -> str | int:
+        raise ApplicationHandlerStop(await step(update, context))
+
+    return run
 
 
 def _sync(context: CoachContext) -> GarminSync:
@@ -52,7 +72,8 @@ async def start(update: Update, context: CoachContext) -> str | int:
 async def got_email(update: Update, context: CoachContext) -> str:
     text = (update.effective_message.text or "").strip()  # type: ignore[union-attr]
     if "@" not in text or " " in text or len(text) > 200:
-        await say(update, context, "errors/domain", message="That doesn't look like an email.")
+        message = f"{quoted(text)} doesn't look like an email. (/cancel to stop)"
+        await say(update, context, "errors/domain", message=message)
         return EMAIL
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
@@ -165,21 +186,54 @@ async def cancel(update: Update, context: CoachContext) -> int:
     return ConversationHandler.END
 
 
-def handlers() -> list:  # type: ignore[type-arg]
+async def leave(update: Update, context: CoachContext) -> int:
+    """Another command mid-login: the runner moved on; the command runs as usual."""
+    user = update.effective_user
+    athlete = await context.services.repo.athlete_by_telegram(user.id) if user else None
+    if athlete is not None and athlete.id is not None:
+        _sync(context).emails.pop(athlete.id, None)
+    return ConversationHandler.END
+
+
+class LooksLikeSecret(filters.MessageFilter):
+    def filter(self, message: Message) -> bool:
+        return looks_like_secret(message.text or "")
+
+
+async def delete_secret(update: Update, context: CoachContext) -> None:
+    """A password sent where none was asked for: gone from the chat before anything reads it."""
+    message = update.effective_message
+    assert message is not None
+    with contextlib.suppress(TelegramError):
+        await message.delete()
+    await say(update, context, "garmin/texts", step="secret_deleted")
+    raise ApplicationHandlerStop
+
+
+def secret_handlers() -> list:  # type: ignore[type-arg]
+    """For :data:`SECRETS_GROUP`: the login conversation, then the password catcher."""
     text = filters.TEXT & ~filters.COMMAND
     conversation = ConversationHandler(
-        entry_points=[CommandHandler("garmin", start)],
+        entry_points=[CommandHandler("garmin", exclusive(start))],
         states={
-            EMAIL: [MessageHandler(text, got_email)],
-            PASSWORD: [MessageHandler(text, got_password)],
-            CODE: [MessageHandler(text, got_code)],
+            EMAIL: [MessageHandler(text, exclusive(got_email))],
+            PASSWORD: [MessageHandler(text, exclusive(got_password))],
+            CODE: [MessageHandler(text, exclusive(got_code))],
         },
-        fallbacks=[CommandHandler("cancel", cancel)],
+        fallbacks=[
+            CommandHandler("cancel", exclusive(cancel)),
+            MessageHandler(filters.COMMAND, leave),
+        ],
         name="garmin",
+        persistent=True,
+        allow_reentry=True,
         conversation_timeout=600,
     )
+    return [conversation, MessageHandler(filters.TEXT & LooksLikeSecret(), delete_secret)]
+
+
+def handlers() -> list:  # type: ignore[type-arg]
     return [
-        conversation,
         CommandHandler("sync", sync_now),
         CallbackQueryHandler(sync_now, pattern=r"^gm:sync$"),
         CallbackQueryHandler(disconnect, pattern=r"^gm:off$"),

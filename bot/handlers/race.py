@@ -5,6 +5,7 @@ draft and the next state *before* sending the next question: a crash right after
 loses the answer. Anything unexpected re-asks the current question with a hint.
 """
 
+import secrets
 from datetime import date
 from typing import Any
 
@@ -19,7 +20,13 @@ from bot.keyboards import WEEKDAYS, button, rows
 from core.errors import GoFastError, InvalidInput
 from core.fitness import check_vdot_range, equivalent_time, vdot
 from core.models import STANDARD_DISTANCES, Athlete, Race, RaceType
-from core.parsing import parse_date, parse_distance, parse_duration
+from core.parsing import (
+    parse_date,
+    parse_distance,
+    parse_duration,
+    parse_place,
+    parse_race_name,
+)
 from core.plan import PlanRequest, default_run_days, generate_plan
 from core.prediction import predict
 from core.profiles import profile_for
@@ -147,7 +154,7 @@ async def _next(update: Update, context: CoachContext, default: str) -> str:
 async def begin(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     await drop_buttons(update)
-    context.user_data["race"] = {}
+    context.user_data["race"] = {"key": secrets.token_hex(8)}
     assert athlete.id is not None
     if await context.services.repo.active_plan(athlete.id) is not None:
         return await ask(update, context, REPLACE)
@@ -163,9 +170,10 @@ async def replace_yes(update: Update, context: CoachContext) -> str:
 
 
 async def got_name(update: Update, context: CoachContext) -> str:
-    name = " ".join((update.effective_message.text or "").split())[:80]  # type: ignore[union-attr]
-    if len(name) < 2:
-        return await ask(update, context, NAME, hint="A race name needs a couple of letters.")
+    try:
+        name = parse_race_name(update.effective_message.text or "")  # type: ignore[union-attr]
+    except InvalidInput as error:
+        return await ask(update, context, NAME, hint=error.message)
     draft = draft_of(context)
     draft["name"] = name
     athlete = await athlete_of(update, context)
@@ -259,8 +267,11 @@ async def got_date(update: Update, context: CoachContext) -> str:
 
 async def got_location(update: Update, context: CoachContext) -> str:
     if update.callback_query is None:
-        text = " ".join((update.effective_message.text or "").split())[:80]  # type: ignore[union-attr]
-        draft_of(context)["location"] = text or None
+        try:
+            place = parse_place(update.effective_message.text or "")  # type: ignore[union-attr]
+        except InvalidInput as error:
+            return await ask(update, context, LOCATION, hint=error.message)
+        draft_of(context)["location"] = place
     else:
         await drop_buttons(update)
     return await ask(update, context, GOAL)
@@ -437,8 +448,11 @@ async def confirm(update: Update, context: CoachContext) -> int:
     assert athlete.id is not None
     services = context.services
     today = services.today(athlete)
-    plan = generate_plan(plan_request(draft_of(context), athlete, today))
-    saved = await services.repo.save_plan(athlete.id, plan, services.clock.now())
+    draft = draft_of(context)
+    plan = generate_plan(plan_request(draft, athlete, today))
+    saved = await services.repo.save_plan(
+        athlete.id, plan, services.clock.now(), request_key=draft.get("key")
+    )
     await drop_buttons(update)
     context.user_data.pop("race", None)
     await persist(update, context, None)

@@ -51,11 +51,13 @@ async def start(update: Update, context: CoachContext) -> str | int:
     return await ask_units(update, context, "start/welcome")
 
 
-async def ask_units(update: Update, context: CoachContext, template: str = "start/units") -> str:
+async def ask_units(
+    update: Update, context: CoachContext, template: str = "start/units", hint: str | None = None
+) -> str:
     context.user_data["onboarding_step"] = UNITS
     units = rows([button("Kilometres", "on:u:km"), button("Miles", "on:u:mi")], 2)
     user = update.effective_user
-    await say(update, context, template, units, name=user.first_name if user else "")
+    await say(update, context, template, units, name=user.first_name if user else "", hint=hint)
     return UNITS
 
 
@@ -164,11 +166,12 @@ async def reask(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     if update.callback_query is not None:
         await update.callback_query.answer("That button is from an earlier question.")
-    return (
-        await ask_zone(update, context, hint="Let's finish setting up first.")
-        if (athlete.time_zone == context.services.settings.default_time_zone)
-        else await ask_push_time(update, context, athlete.time_zone, hint="Pick a time first.")
-    )
+    step = context.user_data.get("onboarding_step")
+    if step == UNITS:
+        return await ask_units(update, context, hint="Tap Kilometres or Miles first.")
+    if step == ZONE:
+        return await ask_zone(update, context, hint="Let's finish setting up first.")
+    return await ask_push_time(update, context, athlete.time_zone, hint="Pick a time first.")
 
 
 async def cancel(update: Update, context: CoachContext) -> int:
