@@ -1,6 +1,6 @@
 """The bot's typed context: services reachable from every handler, no module globals."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from bot.render import Renderer
 from core.models import Athlete
 from core.ports import Clock
 from gofast.config import Settings
+from sources.file_worker import FileParser
 from storage.repository import SqliteRepository
 from storage.sqlite import Database
 
@@ -28,6 +29,7 @@ class Services:
     repo: SqliteRepository
     clock: Clock
     render: Renderer
+    files: FileParser = field(default_factory=FileParser)
 
     def local_now(self, athlete: Athlete) -> datetime:
         return self.clock.now().astimezone(ZoneInfo(athlete.time_zone))
@@ -49,6 +51,7 @@ class CoachApplication(Application):  # type: ignore[type-arg]
 
     async def shutdown(self) -> None:
         await self.pushes.stop_workers()
+        self.services.files.close()
         await super().shutdown()
         await self.services.db.close()
 

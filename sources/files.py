@@ -23,7 +23,12 @@ from core.errors import InvalidInput
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what a Telegram bot may download
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a gzip bomb stops here
+# 48 hours recorded every second, more than any run; a longer track is not one activity
+MAX_POINTS = 48 * 3600
+MAX_FIT_FRAMES = 4 * MAX_POINTS  # records plus laps, events, device info…
 SUPPORTED = (".fit", ".gpx", ".tcx")
+TOO_BIG = "That file is over 20 MB, more than Telegram lets me download. Try it zipped as .gz?"
+POINT_TAGS = {".gpx": b"<trkpt", ".tcx": b"<Trackpoint"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def check_file(name: str, size: int) -> str:
             "I can read .fit, .gpx and .tcx files (also .gz). Export one and send it?"
         )
     if size > MAX_FILE_BYTES:
-        raise InvalidInput("That file is over 20 MB, more than Telegram lets me download.")
+        raise InvalidInput(TOO_BIG)
     return kind
 
 
@@ -65,15 +70,34 @@ def parse_activity_file(name: str, data: bytes) -> ParsedActivity:
     payload = _gunzip(data) if name.lower().endswith(".gz") or data[:2] == b"\x1f\x8b" else data
     if not payload.strip():
         raise InvalidInput("That file is empty.")
+    _check_points(kind, payload)
     try:
         parsed = {".fit": _fit, ".gpx": _gpx, ".tcx": _tcx}[kind](payload)
-    except InvalidInput:
+    except (InvalidInput, MemoryError):
         raise
     except Exception:  # parsers raise anything on corrupt input; the runner needs one sentence
         raise InvalidInput(
             f"I couldn't read that {kind} file: it looks damaged. Try exporting it again?"
         ) from None
+    if not MIN_START <= parsed.start_utc <= MAX_START:
+        raise InvalidInput(f"That file is dated {parsed.start_utc:%Y}: its clock must be off.")
     return parsed
+
+
+MIN_START = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_START = datetime(2100, 1, 1, tzinfo=UTC)  # later dates overflow once moved to a time zone
+
+
+def _too_long() -> InvalidInput:
+    return InvalidInput("That file holds more than 48 hours of track points: send one activity.")
+
+
+def _check_points(kind: str, payload: bytes) -> None:
+    """Count track points before building them: a 1-million-point GPX takes a parser 20 s
+    and over a gigabyte."""
+    tag = POINT_TAGS.get(kind)
+    if tag is not None and payload.count(tag) > MAX_POINTS:
+        raise _too_long()
 
 
 def _gunzip(data: bytes) -> bytes:
@@ -106,7 +130,9 @@ def _fit(payload: bytes) -> ParsedActivity:
         check_crc=fitdecode.CrcCheck.RAISE,
         error_handling=fitdecode.ErrorHandling.RAISE,
     ) as reader:
-        for frame in reader:
+        for count, frame in enumerate(reader):
+            if count > MAX_FIT_FRAMES:
+                raise _too_long()
             if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "session":
                 sessions.append({f.name: f.value for f in frame.fields})
     if not sessions or sessions[0].get("start_time") is None:
@@ -150,9 +176,14 @@ GPX_RUNNING = ("run", "running", "trail", "jog", "9")  # Strava writes type 9 fo
 
 def _gpx(payload: bytes) -> ParsedActivity:
     gpx = gpxpy.parse(payload.decode("utf-8-sig", errors="replace"))
-    start, end = gpx.get_time_bounds()
+    times = [p.time for p in _points(gpx) if p.time is not None]
     distance = gpx.length_3d() or gpx.length_2d()
-    if start is None or end is None or not distance:
+    if not times or not distance:
+        raise _no_activity()
+    # the first and last point, not the earliest and latest, are what get_time_bounds gives:
+    # timestamps out of order would make a negative duration
+    start, end = min(times), max(times)
+    if end <= start:
         raise _no_activity()
     moving = gpx.get_moving_data()
     rates = [hr for point in _points(gpx) if (hr := _gpx_hr(point)) is not None]
@@ -200,14 +231,17 @@ def _tcx(payload: bytes) -> ParsedActivity:
         exercise = TCXReader().read(handle.name, only_gps=False)
     lap_distance = sum(float(lap.findtext(f"{_TCX}DistanceMeters") or 0) for lap in laps)
     distance = float(exercise.distance or lap_distance or 0)
-    if exercise.start_time is None or (not exercise.duration and not moving):
+    elapsed = float(exercise.duration or 0)
+    if elapsed <= 0:  # trackpoints out of order: the laps' own times are all we can trust
+        elapsed = moving
+    if exercise.start_time is None or elapsed <= 0:
         raise _no_activity()
     sport = (activity.get("Sport") or "running").lower()
     return ParsedActivity(
         fingerprint=_fingerprint(payload),
         start_utc=_utc(exercise.start_time),
         distance_m=distance,
-        duration_s=float(exercise.duration or moving),
+        duration_s=elapsed,
         moving_s=moving or None,
         sport="running" if sport == "running" else sport,
         avg_hr=_number(exercise.hr_avg),

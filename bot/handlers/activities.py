@@ -4,7 +4,8 @@ import logging
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, Update
+from telegram import Bot, Document, Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.common import athlete_of, edit, pressed, say
@@ -15,7 +16,7 @@ from core.errors import GoFastError, InvalidInput, NotFound
 from core.models import ActivitySource, Athlete, AthleteActivity, MatchDecision
 from core.parsing import parse_date, parse_distance, parse_duration
 from core.services import coaching
-from sources.files import check_file, parse_activity_file
+from sources.files import MAX_FILE_BYTES, TOO_BIG, check_file
 from storage.repository import AlreadyLinked
 
 log = logging.getLogger(__name__)
@@ -28,9 +29,8 @@ async def on_document(update: Update, context: CoachContext) -> None:
     document = message.document
     name = document.file_name or "activity"
     check_file(name, document.file_size or 0)
-    telegram_file = await document.get_file()
-    data = bytes(await telegram_file.download_as_bytearray())
-    parsed = parse_activity_file(name, data)
+    data = await _download(document)
+    parsed = await context.services.files.parse(name, data)
     zone = ZoneInfo(athlete.time_zone)
     activity = AthleteActivity(
         source=ActivitySource.FILE,
@@ -47,6 +47,19 @@ async def on_document(update: Update, context: CoachContext) -> None:
         summary=parsed.summary | {"file_name": name[:100]},
     )
     await _import(update, context, athlete, activity)
+
+
+async def _download(document: Document) -> bytes:
+    """The file's bytes; its claimed size is only a claim (it may be missing or false)."""
+    try:
+        telegram_file = await document.get_file()
+    except BadRequest as error:
+        if "file is too big" in str(error).lower():
+            raise InvalidInput(TOO_BIG) from None
+        raise
+    if (telegram_file.file_size or 0) > MAX_FILE_BYTES:
+        raise InvalidInput(TOO_BIG)
+    return bytes(await telegram_file.download_as_bytearray())
 
 
 async def log_run(update: Update, context: CoachContext) -> None:

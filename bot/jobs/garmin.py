@@ -8,7 +8,7 @@ from telegram import Bot
 
 from bot.context import Services
 from bot.handlers.activities import announce
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from core.models import Athlete
 from core.services import coaching
 from sources import garmin
@@ -87,7 +87,11 @@ class GarminSync:
             if not garmin.is_run(summary):
                 continue
             activity = garmin.to_activity(summary, athlete.time_zone)
-            outcome = await coaching.import_run(repo, athlete, activity, today)
+            try:
+                outcome = await coaching.import_run(repo, athlete, activity, today)
+            except InvalidInput as refusal:  # a glitch on Garmin's side: skip it, keep syncing
+                log.info("skipped Garmin activity %s: %s", activity.external_id, refusal.message)
+                continue
             if not outcome.created:
                 continue  # seen before, maybe as a file: nothing counted twice
             imported += 1

@@ -19,6 +19,7 @@ from core.models import (
     TrainingPlan,
     WeekProgress,
 )
+from core.plausibility import check_plausible
 from core.ports import Repository
 
 NEARBY_DAYS = 7
@@ -48,8 +49,10 @@ class ImportOutcome:
 async def import_run(
     repo: Repository, athlete: Athlete, activity: AthleteActivity, today: date
 ) -> ImportOutcome:
-    """Store the run (idempotently), then link it when the match is unambiguous."""
+    """Store the run (idempotently), then link it when the match is unambiguous. An
+    implausible activity is refused (:class:`InvalidInput`) and nothing is stored."""
     assert athlete.id is not None
+    check_plausible(activity, today)
     stored, created = await repo.import_activity(athlete.id, activity)
     plan = await repo.active_plan(athlete.id)
     if not created or plan is None or not stored.is_run:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.context import CoachApplication
+from core.clock import FrozenClock
 from core.models import TrainingDayPlanned, TrainingPlan
 from tests.activity_files import fit_file, gpx_file, tcx_file
 from tests.bot.conftest import onboard, set_race
@@ -31,9 +32,15 @@ def morning(day: TrainingDayPlanned) -> datetime:
     return datetime(day.date.year, day.date.month, day.date.day, 6, 30, tzinfo=UTC)
 
 
-async def test_gpx_on_the_planned_day_links_itself(telegram, bot) -> None:
+def evening(clock: FrozenClock, day: TrainingDayPlanned) -> None:
+    """Runs arrive after they happened: the clock moves to that day's evening."""
+    clock.set(morning(day) + timedelta(hours=14))
+
+
+async def test_gpx_on_the_planned_day_links_itself(telegram, bot, clock) -> None:
     user, athlete, plan = await runner_with_plan(telegram, bot, 11)
     day = next_run(plan)
+    evening(clock, day)
     pace = day.planned.pace_s_per_km * day.planned.distance_m / 1000
     calls = await user.send_file(
         "morning.gpx", gpx_file(morning(day), day.planned.distance_m, pace)
@@ -56,9 +63,10 @@ async def test_gpx_on_the_planned_day_links_itself(telegram, bot) -> None:
     )
 
 
-async def test_tcx_off_target_asks_and_the_runner_confirms(telegram, bot) -> None:
+async def test_tcx_off_target_asks_and_the_runner_confirms(telegram, bot, clock) -> None:
     user, athlete, plan = await runner_with_plan(telegram, bot, 12)
     day = next_run(plan, 1)
+    evening(clock, day)
     tcx = tcx_file(morning(day) - timedelta(days=1), day.planned.distance_m * 1.4, 3600)
     calls = await user.send_file("run.tcx", tcx)
     assert "Is this activity for your plan?" in texts(calls)
@@ -75,9 +83,10 @@ async def test_tcx_off_target_asks_and_the_runner_confirms(telegram, bot) -> Non
     assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
 
 
-async def test_extra_run_and_another_day(telegram, bot) -> None:
+async def test_extra_run_and_another_day(telegram, bot, clock) -> None:
     user, athlete, plan = await runner_with_plan(telegram, bot, 13)
     day = next_run(plan, 2)
+    evening(clock, day)
     calls = await user.send_file(
         "x.fit.gz", gzip.compress(fit_file(morning(day) + timedelta(hours=5), 3000, 1100))
     )
@@ -90,8 +99,9 @@ async def test_extra_run_and_another_day(telegram, bot) -> None:
     assert len(await bot.services.repo.unlinked_activities(athlete.id)) == 1
 
 
-async def test_non_running_fit_is_stored_not_matched(telegram, bot) -> None:
+async def test_non_running_fit_is_stored_not_matched(telegram, bot, clock) -> None:
     user, athlete, plan = await runner_with_plan(telegram, bot, 14)
+    evening(clock, next_run(plan))
     ride = fit_file(morning(next_run(plan)), 30000, 3600, sport="cycling")
     assert "only match runs" in texts(await user.send_file("ride.fit", ride))
     assert await bot.services.repo.executed_days(athlete.id, plan.id) == []
@@ -127,9 +137,10 @@ async def test_manual_log(telegram, bot, clock) -> None:
     assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
 
 
-async def test_forged_callbacks_change_nothing(telegram, bot) -> None:
+async def test_forged_callbacks_change_nothing(telegram, bot, clock) -> None:
     owner, owner_athlete, plan = await runner_with_plan(telegram, bot, 17)
     day = next_run(plan, 1)
+    evening(clock, day)
     calls = await owner.send_file(
         "run.gpx", gpx_file(morning(day) - timedelta(days=1), day.planned.distance_m * 1.4, 3600)
     )

@@ -1,0 +1,66 @@
+"""Activity files are parsed in a worker process, never on the event loop.
+
+A hostile or merely huge file (a 78 MB GPX took 20 s and 1.3 GB in-process) would otherwise
+stall every runner's replies. The worker runs with a memory ceiling (``RLIMIT_AS``) and each
+file with a time limit; a worker that runs over either is killed and replaced, and the runner
+gets one clear sentence.
+"""
+
+import asyncio
+import multiprocessing
+import resource
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from core.errors import InvalidInput
+from sources.files import ParsedActivity, parse_activity_file
+
+PARSE_TIMEOUT_S = 30.0
+MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024
+
+
+def _limit_memory(limit: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class FileParser:
+    """One warm worker process (forkserver: no fork of the bot's threads), started on first use."""
+
+    def __init__(
+        self, timeout_s: float = PARSE_TIMEOUT_S, memory_bytes: int = MEMORY_LIMIT_BYTES
+    ) -> None:
+        self.timeout_s, self.memory_bytes = timeout_s, memory_bytes
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["sources.files"])
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=context,
+                initializer=_limit_memory,
+                initargs=(self.memory_bytes,),
+            )
+        return self._pool
+
+    async def parse(self, name: str, data: bytes) -> ParsedActivity:
+        loop = asyncio.get_running_loop()
+        job = loop.run_in_executor(self._executor(), parse_activity_file, name, data)
+        try:
+            return await asyncio.wait_for(job, self.timeout_s)
+        except TimeoutError:
+            self.close(kill=True)
+            raise InvalidInput("That file took too long to read. Is it one activity?") from None
+        except (MemoryError, BrokenProcessPool):
+            self.close(kill=True)
+            raise InvalidInput("That file is too big for me to read. Is it one activity?") from None
+
+    def close(self, *, kill: bool = False) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if kill:  # a worker stuck in a parser never returns on its own
+            for process in list(pool._processes.values()):
+                process.kill()
+        pool.shutdown(wait=not kill, cancel_futures=True)
