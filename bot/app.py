@@ -2,6 +2,7 @@
 
 import logging
 import warnings
+from datetime import timedelta
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -31,6 +32,7 @@ from core.ports import Clock
 from gofast.config import Settings
 from sources.garmin import TokenVault
 from storage.bot_state import BotStateStore
+from storage.inbox import Inbox
 from storage.repository import SqliteRepository
 from storage.sqlite import Database
 
@@ -38,6 +40,8 @@ MAX_CONCURRENT_UPDATES = 64
 PRIVATE_GROUP, FLOOD_GROUP = -3, -2  # then garmin.SECRETS_GROUP (-1), then everything else (0)
 TICK_S = 60
 GARMIN_TICK_S = 300
+INBOX_PRUNE_S = 3600
+INBOX_KEEP = timedelta(days=1)  # Telegram stops redelivering an update after 24 hours
 COMMANDS = [
     ("today", "Today's workout"),
     ("week", "This week"),
@@ -85,6 +89,11 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
         clock=clock or SystemClock(),
         render=Renderer(),
     )
+    application.inbox = Inbox(db)
+    clock = application.services.clock
+    bot = application.bot
+    assert isinstance(bot, CoachBot)
+    bot.keep_updates(lambda updates: application.inbox.receive(updates, clock.now()))
     application.pushes = Pushes(application.services)
     key = settings.gofast_secret_key
     vault = TokenVault(key.get_secret_value()) if key and key.get_secret_value() else None
@@ -147,6 +156,13 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     application.job_queue.run_repeating(
         _garmin_tick, interval=GARMIN_TICK_S, first=GARMIN_TICK_S, name="garmin"
     )
+    application.job_queue.run_repeating(_forget_handled, interval=INBOX_PRUNE_S, first=10)
+
+
+async def _forget_handled(context: CoachContext) -> None:
+    application = context.application
+    assert isinstance(application, CoachApplication)
+    await application.inbox.forget_before(context.services.clock.now() - INBOX_KEEP)
 
 
 async def _garmin_tick(context: CoachContext) -> None:

@@ -1,19 +1,48 @@
-"""The Bot the coach talks through: it keeps Telegram's rule of one answer per callback query."""
+"""The Bot the coach talks through: one answer per callback query, and no update lost."""
 
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ExtBot
+
+log = logging.getLogger(__name__)
+Keeper = Callable[[Sequence[dict[str, Any]]], Awaitable[set[int]]]
 
 
 class CoachBot(ExtBot[None]):
     """Answers each callback query at most once (Telegram refuses a second answer with 400
-    and the handler would stop there); :meth:`finish_query` answers the ones nobody did, so
-    no button keeps spinning."""
+    and the handler would stop there); :meth:`finish_query` answers the ones nobody did, so no
+    button keeps spinning. With a keeper (:meth:`keep_updates`), every update is stored before
+    Telegram hears it was received."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         with self._unfrozen():
             self._answered: set[str] = set()
+            self._keeper: Keeper | None = None
+            self._repeats: set[int] = set()
+
+    def keep_updates(self, keeper: Keeper) -> None:
+        """``keeper`` stores updates durably and names the ones it has seen before."""
+        with self._unfrozen():
+            self._keeper = keeper
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:  # type: ignore[override]
+        # The next getUpdates confirms these to Telegram: they must be stored before it.
+        updates = await super().get_updates(*args, **kwargs)
+        if self._keeper is not None and updates:
+            self._repeats |= await self._keeper([u.to_dict() for u in updates])
+        return updates
+
+    def is_repeat(self, update: Update) -> bool:
+        """Delivered before (and handled, or being replayed from the inbox): skip it."""
+        if update.update_id in self._repeats:
+            self._repeats.discard(update.update_id)
+            return True
+        return False
 
     def answered(self, query_id: str) -> bool:
         return query_id in self._answered
@@ -24,7 +53,14 @@ class CoachBot(ExtBot[None]):
         if callback_query_id in self._answered:
             return False  # the first answer stands
         self._answered.add(callback_query_id)
-        return await super().answer_callback_query(callback_query_id, *args, **kwargs)
+        try:
+            return await super().answer_callback_query(callback_query_id, *args, **kwargs)
+        except BadRequest as error:
+            # a press replayed after a restart is too old to answer; its handling still counts
+            if "query is too old" not in str(error).lower():
+                raise
+            log.info("callback query %s expired before its answer", callback_query_id)
+            return False
 
     async def finish_query(self, query_id: str) -> None:
         """After the update is handled: answer if nobody did, then forget the query."""

@@ -14,6 +14,7 @@ from core.models import Athlete
 from core.ports import Clock
 from gofast.config import Settings
 from sources.file_worker import FileParser
+from storage.inbox import Inbox
 from storage.repository import SqliteRepository
 from storage.sqlite import Database
 
@@ -42,12 +43,21 @@ class CoachApplication(Application):  # type: ignore[type-arg]
     """Opens the database before PTB loads persistence, and makes every update durable."""
 
     services: Services
+    inbox: Inbox
     pushes: "Pushes"
     garmin: "GarminSync"
 
     async def initialize(self) -> None:
         await self.services.db.open()
         await super().initialize()
+        await self._replay_inbox()
+
+    async def _replay_inbox(self) -> None:
+        """Updates a crash left unhandled go first, before anything new is fetched."""
+        for payload in await self.inbox.replay():
+            update = Update.de_json(payload, self.bot)
+            if update is not None:
+                await self.update_queue.put(update)
 
     async def shutdown(self) -> None:
         await self.pushes.stop_workers()
@@ -56,14 +66,21 @@ class CoachApplication(Application):  # type: ignore[type-arg]
         await self.services.db.close()
 
     async def process_update(self, update: object) -> None:
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        bot = self.bot
+        assert isinstance(bot, CoachBot)
+        if bot.is_repeat(update):
+            return
         try:
             await super().process_update(update)
-            if self.persistence is not None and isinstance(update, Update):
+            if self.persistence is not None:
                 await self.update_persistence()
+            await self.inbox.handled(update.update_id, self.services.clock.now())
         finally:
-            if isinstance(update, Update) and update.callback_query is not None:
-                assert isinstance(self.bot, CoachBot)
-                await self.bot.finish_query(update.callback_query.id)
+            if update.callback_query is not None:
+                await bot.finish_query(update.callback_query.id)
 
 
 class CoachContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], dict[str, Any]]):

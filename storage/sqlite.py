@@ -64,6 +64,9 @@ class Database:
             # cut may lose the last commits. Each transaction is still all-or-nothing.
             "PRAGMA synchronous = NORMAL",
             "PRAGMA foreign_keys = ON",
+            # what is deleted or overwritten (a handled update's text) is zeroed, not left in
+            # free pages of the file
+            "PRAGMA secure_delete = ON",
             f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
         ):
             await conn.execute(pragma)

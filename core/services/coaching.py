@@ -82,6 +82,11 @@ async def link_run(
     day = next((d for d in plan.days() if d.id == day_id), None)
     if day is None:
         raise NotFound("That day isn't in your current plan.")
+    assert plan.id is not None
+    done = await repo.executed_days(athlete_id, plan.id)
+    same = [e for e in done if e.activity_id == activity_id and e.date == day.date]
+    if same and not relink:  # the same press again (a double tap, a replay after a crash)
+        return LinkOutcome(same[0], await fitness(repo, athlete_id, plan, today))
     activity = await repo.get_activity(athlete_id, activity_id)
     analysis = analyse(day.planned, activity)
     save = repo.relink_activity if relink else repo.link_activity

@@ -7,6 +7,7 @@ CREATE TABLE inbox (
     update_id   INTEGER PRIMARY KEY,
     payload     TEXT    NOT NULL,  -- the update's JSON as Telegram sent it
     received_at TEXT    NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,  -- replays after a crash; a poison update stops at 3
     handled_at  TEXT
 );
 CREATE INDEX inbox_pending ON inbox (update_id) WHERE handled_at IS NULL;

@@ -95,8 +95,9 @@ RACE_ANSWERS = [
 ]
 
 
-async def set_race(user: FakeUser) -> list:  # type: ignore[type-arg]
+async def set_race(user: FakeUser, name: str = "Test City Marathon") -> list:  # type: ignore[type-arg]
     calls = []
     for action, value in RACE_ANSWERS:
+        value = name if value == "Test City Marathon" else value
         calls = await (user.press(value) if action == "press" else user.send(value))
     return calls

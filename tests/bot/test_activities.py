@@ -75,11 +75,15 @@ async def test_tcx_off_target_asks_and_the_runner_confirms(telegram, bot, clock)
         d.startswith("ac:o:") for d in choices
     )
     assert any(d.startswith("ac:x:") for d in choices)
-    linked = await user.press(next(d for d in choices if d.startswith("ac:l:")))
+    links = [d for d in choices if d.startswith("ac:l:")]
+    linked = await user.press(links[0])
     assert any(c.method == "editMessageText" and "Quality score" in c.text for c in linked)
     assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
-    pressed_again = await user.press(next(d for d in choices if d.startswith("ac:l:")))
-    assert "Already handled" in texts(pressed_again)
+    pressed_again = await user.press(links[0])
+    assert "Already handled" not in texts(pressed_again)  # a double tap: the same run, linked once
+    assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
+    for other_day in links[1:]:  # the same run to a second day: refused
+        assert "Already handled" in texts(await user.press(other_day))
     assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
 
 

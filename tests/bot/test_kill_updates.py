@@ -1,0 +1,162 @@
+"""kill -9 a few milliseconds after an update reaches the bot, then restart: no update is lost
+(it waits in the inbox) and none is applied twice (an upload is one activity, a Confirm one
+plan, a link one executed day)."""
+
+import asyncio
+import signal
+import sqlite3
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tests.activity_files import gpx_file
+from tests.bot.conftest import onboard, set_race
+from tests.bot.test_conversations import datas, texts
+from tests.bot.test_restart import start_bot
+from tests.fake_telegram import NOT_MODIFIED, QUERY_INVALID, FakeTelegram, FakeUser
+
+KILL_AFTER_MS = (5, 10, 20)
+REPLY_WAIT_S = 10.0
+
+
+class Bot:
+    """The bot as a separate process that the test can kill -9 and start again."""
+
+    def __init__(self, telegram: FakeTelegram, workdir: Path) -> None:
+        self.telegram, self.workdir = telegram, workdir
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.process = await start_bot(self.telegram, self.workdir)
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            await self.process.wait()
+
+    def count(self, sql: str, *args: Any) -> int:
+        with sqlite3.connect(self.workdir / "bot.db") as conn:
+            return int(conn.execute(sql, args).fetchone()[0])
+
+
+def athlete_rows(table: str, join: str = "") -> str:
+    return (
+        f"SELECT COUNT(*) FROM {table} {join} WHERE athlete_id = "
+        "(SELECT id FROM athletes WHERE telegram_user_id = ?)"
+    )
+
+
+PLANS = athlete_rows("training_plans")
+ACTIVITIES = athlete_rows("athlete_activities")
+LINKED = athlete_rows(
+    "training_days_executed e",
+    "JOIN training_plan_executions x ON x.id = e.execution_id "
+    "JOIN training_plans p ON p.id = x.training_plan_id",
+)
+
+
+async def at_summary(user: FakeUser) -> None:
+    await onboard(user, zone="UTC")
+    await set_race(user, name=f"Kill Test {user.id} Marathon")  # one database: names differ
+
+
+async def with_plan(user: FakeUser) -> None:
+    await at_summary(user)
+    await user.press("rc:ok")
+
+
+def run_file(days_ago: int, metres: float = 8000) -> bytes:
+    start = datetime.now(UTC).replace(hour=6, minute=30, second=0, microsecond=0)
+    return gpx_file(start - timedelta(days=days_ago), metres, metres / 1000 * 330)
+
+
+async def kill_during(bot: Bot, ms: int, update: dict[str, Any]) -> int:
+    """Deliver ``update``, kill the bot ``ms`` later, start it again; the seq before."""
+    since = bot.telegram.last_seq
+    await bot.telegram.push_update(update)
+    await asyncio.sleep(ms / 1000)
+    await bot.kill()
+    await bot.start()
+    return since
+
+
+async def replied(telegram: FakeTelegram, user: FakeUser, since: int) -> bool:
+    try:
+        await telegram.settle(user.id, since, quiet=0.5, timeout=REPLY_WAIT_S)
+    except TimeoutError:
+        return False
+    return any(c.method != "answerCallbackQuery" for c in telegram.calls_to(user.id, since))
+
+
+def outcome(effects: int, answered: bool) -> str:
+    if effects == 0:
+        return "lost"
+    if effects > 1:
+        return "duplicated"
+    return "recovered" if answered else "stored, no reply"
+
+
+async def upload(bot: Bot, user: FakeUser, ms: int) -> str:
+    await with_plan(user)
+    file_id = f"kill-{user.id}"
+    bot.telegram.files[file_id] = run_file(days_ago=1)
+    document = {"file_id": file_id, "file_unique_id": file_id, "file_name": "run.gpx"}
+    since = await kill_during(bot, ms, {"message": user._message(document=document)})
+    answered = await replied(bot.telegram, user, since)
+    return outcome(bot.count(ACTIVITIES, user.id), answered)
+
+
+async def confirm(bot: Bot, user: FakeUser, ms: int) -> str:
+    await at_summary(user)
+    since = await kill_during(bot, ms, user.press_update("rc:ok"))
+    answered = await replied(bot.telegram, user, since)
+    await user.press("rc:ok")  # and the runner presses Confirm once more
+    return outcome(bot.count(PLANS, user.id), answered)
+
+
+async def link(bot: Bot, user: FakeUser, ms: int) -> str:
+    await with_plan(user)
+    asked = await user.send_file("run.gpx", run_file(days_ago=2, metres=4000))
+    choices = [d for d in datas(asked) if d.startswith(("ac:l:", "ac:o:"))]
+    assert choices, texts(asked)
+    choice = choices[0]
+    if choice.startswith("ac:o:"):  # no close day to offer at once: pick from the list
+        choice = next(d for d in datas(await user.press(choice)) if d.startswith("ac:l:"))
+    since = await kill_during(bot, ms, user.press_update(choice))
+    answered = await replied(bot.telegram, user, since)
+    await user.press(choice)  # pressed again: still one link
+    return outcome(bot.count(LINKED, user.id), answered)
+
+
+CASES: dict[str, Callable[[Bot, FakeUser, int], Awaitable[str]]] = {
+    "upload": upload,
+    "Confirm": confirm,
+    "link": link,
+}
+
+
+async def test_kill_9_loses_and_duplicates_no_update(telegram: FakeTelegram, tmp_path) -> None:
+    bot = Bot(telegram, tmp_path)
+    await bot.start()
+    table: dict[str, dict[int, str]] = {}
+    try:
+        for number, (name, case) in enumerate(CASES.items()):
+            for offset, ms in enumerate(KILL_AFTER_MS):
+                user = telegram.user(900 + 10 * number + offset)
+                table.setdefault(name, {})[ms] = await case(bot, user, ms)
+    finally:
+        await bot.stop()
+    print("\nkill -9 after  " + "  ".join(f"{ms:>9} ms" for ms in KILL_AFTER_MS))
+    for name, row in table.items():
+        print(f"{name:<14} " + "  ".join(f"{row[ms]:>12}" for ms in KILL_AFTER_MS))
+    assert all(result == "recovered" for row in table.values() for result in row.values()), table
+    # a press the killed bot had answered (and its message edited) is handled again after the
+    # restart: Telegram refuses the second answer and the same edit, and nothing else
+    assert all(reason in (QUERY_INVALID, NOT_MODIFIED) for _, reason in telegram.refused)
+    telegram.refused.clear()
