@@ -95,7 +95,7 @@ async def _edit(request: Any) -> None:
     try:
         await request
     except BadRequest as error:
-        if "message is not modified" not in str(error):
+        if "message is not modified" not in str(error).lower():  # PTB capitalises it
             raise
 
 

@@ -7,8 +7,11 @@ gets one clear sentence.
 """
 
 import asyncio
+import ctypes
+import ctypes.util
 import multiprocessing
 import resource
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -17,14 +20,26 @@ from sources.files import ParsedActivity, parse_activity_file
 
 PARSE_TIMEOUT_S = 30.0
 MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _limit_memory(limit: int) -> None:
+def _start_worker(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """A kill -9 of the bot takes its worker along (Linux); elsewhere the worker ends when
+    its task pipe closes."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
 
 
 class FileParser:
-    """One warm worker process (forkserver: no fork of the bot's threads), started on first use."""
+    """One warm worker process (spawned: no fork of the bot's threads), started on first use."""
 
     def __init__(
         self, timeout_s: float = PARSE_TIMEOUT_S, memory_bytes: int = MEMORY_LIMIT_BYTES
@@ -34,12 +49,10 @@ class FileParser:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["sources.files"])
             self._pool = ProcessPoolExecutor(
                 max_workers=1,
-                mp_context=context,
-                initializer=_limit_memory,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
                 initargs=(self.memory_bytes,),
             )
         return self._pool

@@ -52,6 +52,7 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
+FILE_TOO_BIG = "Bad Request: file is too big"
 QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
@@ -195,6 +196,12 @@ class FakeTelegram:
         """One sequence per chat for the runner's and the bot's messages, as in Telegram."""
         return next(self._message_ids[chat_id])
 
+    def expect_refusals(self, description: str) -> int:
+        """A test that provokes a refusal on purpose takes it off ``refused``; how many."""
+        kept = [(call, why) for call, why in self.refused if why != description]
+        expected, self.refused[:] = len(self.refused) - len(kept), kept
+        return expected
+
     def unanswered_queries(self) -> list[str]:
         return [query for query, answers in self.queries.items() if answers == 0]
 
@@ -301,7 +308,7 @@ class FakeTelegram:
                 params["file_id"], len(self.files.get(params["file_id"], b""))
             )
             if size > MAX_DOWNLOAD:
-                raise Refused("Bad Request: file is too big")
+                raise Refused(FILE_TOO_BIG)
 
     def _check_answer(self, params: dict[str, Any]) -> None:
         query = params["callback_query_id"]
@@ -449,6 +456,7 @@ class FakeUser:
     ) -> None:
         self.server, self.id, self.first_name = server, user_id, first_name
         self.chat_id = group if group is not None else user_id
+        self.quiet = 0.15  # how long the bot must stay silent before an exchange is over
         self._ids = itertools.count(1)
 
     @property
@@ -564,4 +572,4 @@ class FakeUser:
     async def _exchange(self, payload: dict[str, Any]) -> list[Call]:
         since = self.server.last_seq
         await self.server.push_update(payload)
-        return await self.server.settle(self.chat_id, since)
+        return await self.server.settle(self.chat_id, since, quiet=self.quiet)

@@ -87,11 +87,17 @@ async def kill_during(bot: Bot, ms: int, update: dict[str, Any]) -> int:
 
 
 async def replied(telegram: FakeTelegram, user: FakeUser, since: int) -> bool:
+    """A message or an edit reached the runner (an answered button alone is no reply),
+    from the killed bot or the restarted one; and nothing more is on its way."""
     try:
-        await telegram.settle(user.id, since, quiet=0.5, timeout=REPLY_WAIT_S)
+        await telegram.wait_for(
+            lambda c: c.seq > since and c.chat_id == user.id and c.method != "answerCallbackQuery",
+            timeout=REPLY_WAIT_S,
+        )
     except TimeoutError:
         return False
-    return any(c.method != "answerCallbackQuery" for c in telegram.calls_to(user.id, since))
+    await telegram.settle(user.id, since, quiet=0.5)
+    return True
 
 
 def outcome(effects: int, answered: bool) -> str:
@@ -130,7 +136,8 @@ async def link(bot: Bot, user: FakeUser, ms: int) -> str:
         choice = next(d for d in datas(await user.press(choice)) if d.startswith("ac:l:"))
     since = await kill_during(bot, ms, user.press_update(choice))
     answered = await replied(bot.telegram, user, since)
-    await user.press(choice)  # pressed again: still one link
+    again = await user.press(choice)  # pressed again: still one link, and no apology
+    assert "went wrong" not in texts(again)
     return outcome(bot.count(LINKED, user.id), answered)
 
 
