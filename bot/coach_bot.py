@@ -1,6 +1,7 @@
 """The Bot the coach talks through: one answer per callback query, and no update lost."""
 
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -9,6 +10,7 @@ from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
+SHOWN_KEPT = 2000  # messages whose last edit we remember
 Keeper = Callable[[Sequence[dict[str, Any]]], Awaitable[set[int]]]
 
 
@@ -24,6 +26,10 @@ class CoachBot(ExtBot[None]):
             self._answered: set[str] = set()
             self._keeper: Keeper | None = None
             self._repeats: set[int] = set()
+            # what our last edits left on screen: a double tap's second edit would change nothing
+            self._shown: OrderedDict[tuple[object, object], tuple[str | None, object]] = (
+                OrderedDict()
+            )
 
     def keep_updates(self, keeper: Keeper) -> None:
         """``keeper`` stores updates durably and names the ones it has seen before."""
@@ -61,6 +67,34 @@ class CoachBot(ExtBot[None]):
                 raise
             log.info("callback query %s expired before its answer", callback_query_id)
             return False
+
+    async def edit_message_text(  # type: ignore[override]
+        self, text: str, chat_id: Any = None, message_id: Any = None, **kwargs: Any
+    ) -> Any:
+        key, markup = (chat_id, message_id), kwargs.get("reply_markup")
+        if self._shown.get(key) == (text, markup):
+            return True
+        result = await super().edit_message_text(text, chat_id, message_id, **kwargs)
+        self._remember(key, text, markup)
+        return result
+
+    async def edit_message_reply_markup(  # type: ignore[override]
+        self, chat_id: Any = None, message_id: Any = None, **kwargs: Any
+    ) -> Any:
+        key, markup = (chat_id, message_id), kwargs.get("reply_markup")
+        text = self._shown[key][0] if key in self._shown else None
+        if key in self._shown and self._shown[key][1] == markup:
+            return True
+        result = await super().edit_message_reply_markup(chat_id, message_id, **kwargs)
+        self._remember(key, text, markup)
+        return result
+
+    def _remember(self, key: tuple[object, object], text: str | None, markup: object) -> None:
+        """What our last edit of a message left on screen (the newest ``SHOWN_KEPT``)."""
+        self._shown[key] = (text, markup)
+        self._shown.move_to_end(key)
+        while len(self._shown) > SHOWN_KEPT:
+            self._shown.popitem(last=False)
 
     async def finish_query(self, query_id: str) -> None:
         """After the update is handled: answer if nobody did, then forget the query."""

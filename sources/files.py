@@ -75,7 +75,9 @@ def parse_activity_file(name: str, data: bytes) -> ParsedActivity:
         parsed = {".fit": _fit, ".gpx": _gpx, ".tcx": _tcx}[kind](payload)
     except (InvalidInput, MemoryError):
         raise
-    except Exception:  # parsers raise anything on corrupt input; the runner needs one sentence
+    except Exception as error:  # parsers raise anything on corrupt input; one sentence will do
+        if _out_of_memory(error):  # gpxpy wraps the MemoryError of a huge file
+            raise MemoryError from None
         raise InvalidInput(
             f"I couldn't read that {kind} file: it looks damaged. Try exporting it again?"
         ) from None
@@ -98,6 +100,14 @@ def _check_points(kind: str, payload: bytes) -> None:
     tag = POINT_TAGS.get(kind)
     if tag is not None and payload.count(tag) > MAX_POINTS:
         raise _too_long()
+
+
+def _out_of_memory(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, MemoryError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _gunzip(data: bytes) -> bytes:

@@ -86,3 +86,34 @@ def test_gzip_bomb_is_refused() -> None:
 def test_file_kind() -> None:
     assert file_kind("A.FIT") == ".fit" and file_kind("x.tcx.gz") == ".tcx"
     assert file_kind("x.zip") is None
+
+
+def test_gpx_points_out_of_order_make_no_negative_duration() -> None:
+    content = gpx_file(MORNING, 5000, 1500).decode()
+    points = content.split("<trkpt")
+    shuffled = "<trkpt".join([points[0], *reversed(points[1:-1]), points[-1]])
+    parsed = parse_activity_file("run.gpx", shuffled.encode())
+    assert parsed.duration_s > 0 and parsed.start_utc == MORNING
+
+
+def test_a_file_from_year_9999_is_refused() -> None:
+    from datetime import UTC, datetime
+
+    with pytest.raises(InvalidInput, match="clock"):
+        parse_activity_file(
+            "run.tcx", tcx_file(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), 5000, 1500)
+        )
+
+
+def million_points() -> bytes:
+    point = b'<trkpt lat="52.5" lon="13.4"><time>2026-11-20T08:00:00Z</time></trkpt>'
+    return (
+        b'<?xml version="1.0"?><gpx version="1.1"><trk><trkseg>'
+        + point * 1_000_000
+        + (b"</trkseg></trk></gpx>")
+    )
+
+
+def test_too_many_track_points_are_refused_before_parsing() -> None:
+    with pytest.raises(InvalidInput, match="48 hours"):
+        parse_activity_file("big.gpx.gz", gzip.compress(million_points()))
