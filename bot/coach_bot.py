@@ -1,6 +1,8 @@
 """The Bot the coach talks through: one answer per callback query, and no update lost."""
 
+import html
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -10,6 +12,8 @@ from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
+MAX_TEXT = 4096  # characters Telegram shows in one message, once HTML tags are parsed
+_TAG = re.compile(r"<[^>]+>")
 SHOWN_KEPT = 2000  # messages whose last edit we remember
 Keeper = Callable[[Sequence[dict[str, Any]]], Awaitable[set[int]]]
 
@@ -96,6 +100,17 @@ class CoachBot(ExtBot[None]):
         while len(self._shown) > SHOWN_KEPT:
             self._shown.popitem(last=False)
 
+    async def send_message(  # type: ignore[override]
+        self, chat_id: Any, text: str, *args: Any, **kwargs: Any
+    ) -> Any:
+        """A text over Telegram's limit (a long history, a long plan) goes as several
+        messages, cut between lines; the buttons go with the last."""
+        parts = split_text(text)
+        markup = kwargs.pop("reply_markup", None)
+        for part in parts[:-1]:
+            await super().send_message(chat_id, part, *args, **kwargs)
+        return await super().send_message(chat_id, parts[-1], *args, reply_markup=markup, **kwargs)
+
     async def finish_query(self, query_id: str) -> None:
         """After the update is handled: answer if nobody did, then forget the query."""
         try:
@@ -103,3 +118,37 @@ class CoachBot(ExtBot[None]):
                 await self.answer_callback_query(query_id)
         finally:
             self._answered.discard(query_id)
+
+
+def visible(text: str) -> str:
+    """What Telegram shows of our HTML: tags gone, entities read."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Whole lines per part, each within ``limit`` visible characters. Our templates close
+    every tag on the line that opens it, so each part is valid HTML on its own; a single line
+    longer than the limit loses its formatting and is cut."""
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in _short_lines(text, limit):
+        length = len(visible(line)) + 1
+        if current and size + length > limit:
+            parts.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += length
+    parts.append("\n".join(current))
+    return [part for part in parts if part.strip()] or [text]
+
+
+def _short_lines(text: str, limit: int) -> list[str]:
+    lines = []
+    for line in text.split("\n"):
+        shown = visible(line)
+        if len(shown) <= limit:
+            lines.append(line)
+        else:
+            lines += [html.escape(shown[i : i + limit]) for i in range(0, len(shown), limit)]
+    return lines

@@ -1,12 +1,12 @@
 """Small helpers every handler shares: who is talking, and how to answer them."""
 
-import html
 import re
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
 
+from bot.coach_bot import visible
 from bot.context import CoachContext
 from core.errors import GoFastError, NotFound
 from core.models import Athlete, TrainingPlan
@@ -69,7 +69,7 @@ async def edit(
     await query.answer()
     text = context.services.render(template, **values)
     shown = query.message
-    if isinstance(shown, Message) and shown.text == _plain(text) and shown.reply_markup == markup:
+    if isinstance(shown, Message) and shown.text == visible(text) and shown.reply_markup == markup:
         return  # Telegram refuses an edit that changes nothing
     await _edit(query.edit_message_text(text, reply_markup=markup))
 
@@ -97,8 +97,3 @@ async def _edit(request: Any) -> None:
     except BadRequest as error:
         if "message is not modified" not in str(error).lower():  # PTB capitalises it
             raise
-
-
-def _plain(text: str) -> str:
-    """What Telegram shows of our HTML: tags gone, entities read."""
-    return html.unescape(_TAG.sub("", text))

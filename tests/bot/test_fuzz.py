@@ -25,7 +25,7 @@ from tests.fake_telegram import FILE_TOO_BIG, Call, FakeTelegram, FakeUser
 
 QUIET_S = 0.05  # the bot answers in milliseconds here; waiting longer only slows the suite
 FUZZ = settings(
-    max_examples=25,
+    max_examples=100,
     deadline=None,
     derandomize=True,
     database=None,
