@@ -69,6 +69,12 @@ ONBOARDING_STEPS["ZONE"] = [*ONBOARDING_STEPS["UNITS"], ("press", "on:u:mi")]
 ONBOARDING_STEPS["PUSH_TIME"] = [*ONBOARDING_STEPS["ZONE"], ("send", "Berlin")]
 RACE_STEPS = ("NAME", "TYPE", "DATE", "LOCATION", "GOAL", "FIVE_K", "WEEKLY", "DAYS")
 RACE_STEPS += ("LONG_DAY", "CONFIRM")
+EDIT_STEPS = {
+    "MODIFY": None,
+    "M_DATE": "rc:m:date",
+    "M_GOAL": "rc:m:goal",
+    "M_WEEKLY": "rc:m:weekly",
+}
 
 
 class Probe:
@@ -149,6 +155,12 @@ async def user_at(probe: Probe, step: str) -> FakeUser:
     user = probe.new_user()
     if step in ONBOARDING_STEPS:
         await probe.play(user, ONBOARDING_STEPS[step])
+    elif step in EDIT_STEPS:  # changing a running plan
+        await onboard(user)
+        await probe.play(user, [*race_script("CONFIRM", user), ("press", "rc:ok")])
+        await probe.play(user, [("send", "/race"), ("press", "rc:modify")])
+        if EDIT_STEPS[step]:
+            await user.press(EDIT_STEPS[step])
     else:
         await onboard(user)
         await probe.play(user, race_script(step, user))
@@ -163,7 +175,7 @@ def _step_of(bot: CoachApplication, user: FakeUser) -> str | None:
 
 
 @FUZZ
-@given(step=st.sampled_from([*ONBOARDING_STEPS, *RACE_STEPS]), text=hostile_text)
+@given(step=st.sampled_from([*ONBOARDING_STEPS, *RACE_STEPS, *EDIT_STEPS]), text=hostile_text)
 async def test_any_text_at_any_step_gets_a_clear_reply_and_loses_nothing(
     probe: Probe, step: str, text: str
 ) -> None:
