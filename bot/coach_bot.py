@@ -13,6 +13,7 @@ from telegram.ext import ExtBot
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096  # characters Telegram shows in one message, once HTML tags are parsed
+MAX_CAPTION = 1024
 _TAG = re.compile(r"<[^>]+>")
 SHOWN_KEPT = 2000  # messages whose last edit we remember
 Keeper = Callable[[Sequence[dict[str, Any]]], Awaitable[set[int]]]
@@ -110,6 +111,16 @@ class CoachBot(ExtBot[None]):
         for part in parts[:-1]:
             await super().send_message(chat_id, part, *args, **kwargs)
         return await super().send_message(chat_id, parts[-1], *args, reply_markup=markup, **kwargs)
+
+    async def send_photo(  # type: ignore[override]
+        self, chat_id: Any, photo: Any, *args: Any, caption: str | None = None, **kwargs: Any
+    ) -> Any:
+        """A caption over Telegram's limit follows the photo as a message of its own."""
+        if caption is None or len(visible(caption)) <= MAX_CAPTION:
+            return await super().send_photo(chat_id, photo, *args, caption=caption, **kwargs)
+        sent = await super().send_photo(chat_id, photo, *args, **kwargs)
+        await self.send_message(chat_id, caption)
+        return sent
 
     async def finish_query(self, query_id: str) -> None:
         """After the update is handled: answer if nobody did, then forget the query."""

@@ -31,3 +31,12 @@ async def test_a_long_history_arrives_in_parts(telegram, bot) -> None:
     sent = [c for c in telegram.calls if c.method == "sendMessage"]
     assert len(sent) >= 3 and "Plan 399" in sent[-1].text
     assert not telegram.refused
+
+
+async def test_a_long_caption_follows_its_photo(telegram, bot) -> None:
+    caption = "<b>Week 3</b>\n" + "\n".join(f"Mon {i}: easy 5 mi ✅" for i in range(80))
+    await bot.bot.send_photo(7, b"\x89PNG fake", caption=caption)
+    photo, text = [c for c in telegram.calls if c.method in ("sendPhoto", "sendMessage")]
+    assert photo.method == "sendPhoto" and "caption" not in photo.params
+    assert text.method == "sendMessage" and "Mon 79" in text.text
+    assert not telegram.refused
