@@ -87,11 +87,11 @@ class CoachBot(ExtBot[None]):
         self, chat_id: Any = None, message_id: Any = None, **kwargs: Any
     ) -> Any:
         key, markup = (chat_id, message_id), kwargs.get("reply_markup")
-        text = self._shown[key][0] if key in self._shown else None
-        if key in self._shown and self._shown[key][1] == markup:
+        before = self._shown.get(key)
+        if before is not None and before[1] == markup:
             return True
         result = await super().edit_message_reply_markup(chat_id, message_id, **kwargs)
-        self._remember(key, text, markup)
+        self._remember(key, before[0] if before else None, markup)
         return result
 
     def _remember(self, key: tuple[object, object], text: str | None, markup: object) -> None:

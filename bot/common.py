@@ -1,6 +1,5 @@
 """Small helpers every handler shares: who is talking, and how to answer them."""
 
-import re
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
@@ -13,7 +12,6 @@ from core.models import Athlete, TrainingPlan
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardRemove | None
 MAX_ID = 2**63 - 1  # SQLite's INTEGER; a forged button may carry any digits
-_TAG = re.compile(r"<[^>]+>")
 
 
 async def athlete_of(update: Update, context: CoachContext) -> Athlete:

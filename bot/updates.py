@@ -61,19 +61,12 @@ async def private_only(update: Update, context: CoachContext) -> None:
     if chat is None or chat.type == ChatType.PRIVATE:
         return
     message = update.effective_message
-    if update.callback_query is not None or (
-        chat.type != ChatType.CHANNEL and message is not None and _is_command(message.text)
-    ):
-        text = context.services.render("start/private_only")
-        if update.callback_query is not None:
-            await update.callback_query.answer(text[:200], show_alert=True)
-        else:
-            await context.bot.send_message(chat.id, text)
+    if update.callback_query is not None:
+        pointer = context.services.render("start/private_only")
+        await update.callback_query.answer(pointer[:200], show_alert=True)
+    elif chat.type != ChatType.CHANNEL and message and (message.text or "").startswith("/"):
+        await context.bot.send_message(chat.id, context.services.render("start/private_only"))
     raise ApplicationHandlerStop
-
-
-def _is_command(text: str | None) -> bool:
-    return bool(text) and text.startswith("/")  # type: ignore[union-attr]
 
 
 class FloodGuard:

@@ -42,11 +42,12 @@ def parse_duration(text: str, *, hours_first: bool = False) -> int:
     if not cleaned:
         raise InvalidInput(f"I need a time. {_DURATION_EXAMPLES}")
     match = _COLON.match(cleaned)
-    seconds = _colon_seconds(match, hours_first) if match else _unit_seconds(cleaned)
+    exact = _colon_seconds(match, hours_first) if match else _unit_seconds(cleaned)
+    if not math.isfinite(exact) or exact > MAX_DURATION_S:  # "1"*320 + "h" overflows a float
+        raise InvalidInput(f"That's longer than a week. {_DURATION_EXAMPLES}")
+    seconds = round(exact)
     if seconds <= 0:
         raise InvalidInput(f"A time has to be longer than zero. {_DURATION_EXAMPLES}")
-    if seconds > MAX_DURATION_S:
-        raise InvalidInput(f"That's longer than a week. {_DURATION_EXAMPLES}")
     return seconds
 
 
@@ -66,7 +67,7 @@ def _colon_seconds(match: re.Match[str], hours_first: bool) -> int:
     return hours * 3600 + minutes * 60 + seconds
 
 
-def _unit_seconds(cleaned: str) -> int:
+def _unit_seconds(cleaned: str) -> float:
     # "3h30" means 3 h 30 min: a trailing bare number after hours is minutes.
     trailing = re.match(r"^(\d+)h(\d{1,2})$", cleaned)
     if trailing:
@@ -79,9 +80,7 @@ def _unit_seconds(cleaned: str) -> int:
         value, unit = float(part.group("num")), part.group("unit")
         factor = 3600 if unit.startswith("h") else 60 if unit.startswith("m") else 1
         total += value * factor
-    if not math.isfinite(total) or total > MAX_DURATION_S:  # "1"*320 + "h" is a float overflow
-        raise InvalidInput(f"That's longer than a week. {_DURATION_EXAMPLES}")
-    return round(total)
+    return total
 
 
 def _checked_minutes(minutes: int) -> int:
