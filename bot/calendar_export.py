@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from bot.render import Renderer, plain
 from core.models import TrainingPlan
 from core.parsing import format_distance
 from core.units import Units
@@ -12,7 +13,9 @@ from core.units import Units
 UID_DOMAIN = "gofast.coach"
 
 
-def plan_calendar(plan: TrainingPlan, units: Units, first: date, stamp: datetime) -> bytes:
+def plan_calendar(
+    plan: TrainingPlan, units: Units, first: date, stamp: datetime, render: Renderer
+) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//GoFast Coach//Training plan//EN")
     calendar.add("version", "2.0")
@@ -29,6 +32,7 @@ def plan_calendar(plan: TrainingPlan, units: Units, first: date, stamp: datetime
         event.add(
             "summary", f"🏃 {workout.type.label} {format_distance(workout.distance_m, units)}"
         )
-        event.add("description", workout.description)
+        text = render.workout(workout, units, plan.race.race_name)
+        event.add("description", plain(text))
         calendar.add_component(event)
     return calendar.to_ical()

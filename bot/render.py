@@ -1,11 +1,14 @@
 """One Jinja environment for every message a runner reads (HTML parse mode, autoescaped)."""
 
+import html
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from core.models import PaceRange, PlannedWorkout
 from core.parsing import format_distance, format_duration, format_pace, format_signed_duration
 from core.units import Units
 
@@ -14,6 +17,23 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 def _pace(seconds_per_km: float | None, units: Units) -> str:
     return format_pace(seconds_per_km, units) if seconds_per_km else "—"
+
+
+def _pace_range(pace: PaceRange | None, units: Units) -> str:
+    """``7:05–7:15/mi``: fast end first."""
+    if pace is None:
+        return "—"
+    fast, slow = format_pace(pace.low, units), format_pace(pace.high, units)
+    return fast if fast == slow else f"{fast.split('/')[0]}–{slow}"
+
+
+def _step_distance(metres: float | None, units: Units, rep: bool = False) -> str:
+    """A rep or a jog on the track reads in metres (``800 m``), everything else in units."""
+    if metres is None:
+        return "—"
+    if rep and metres < 1600:
+        return f"{metres:.0f} m"
+    return format_distance(metres, units, digits=2)
 
 
 def _day(value: date) -> str:
@@ -41,7 +61,18 @@ class Renderer:
             distance=format_distance,
             day=_day,
             percent=_percent,
+            pace_range=_pace_range,
+            step_distance=_step_distance,
         )
 
     def __call__(self, template: str, /, **context: Any) -> str:
         return self.env.get_template(f"{template}.html.j2").render(**context).strip()
+
+    def workout(self, planned: PlannedWorkout, units: Units, race_name: str | None = None) -> str:
+        """A workout's text (HTML-safe, no tags), rendered from its steps."""
+        return self("workout/description", planned=planned, units=units, race_name=race_name)
+
+
+def plain(text: str) -> str:
+    """Rendered HTML as plain text (a calendar, the CLI)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))

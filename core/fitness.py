@@ -73,9 +73,11 @@ def training_paces(vdot_value: float) -> TrainingPaces:
     )
 
 
-def riegel(seconds: float, distance_m: float, target_m: float) -> float:
+def riegel(
+    seconds: float, distance_m: float, target_m: float, exponent: float = RIEGEL_EXPONENT
+) -> float:
     """Riegel's T2 = T1 · (D2/D1)^1.06: a second opinion beside VDOT."""
-    return seconds * (target_m / distance_m) ** RIEGEL_EXPONENT
+    return seconds * (target_m / distance_m) ** exponent
 
 
 def check_vdot_range(value: float) -> float:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 from pydantic.alias_generators import to_camel
 
 from core.units import (
@@ -68,6 +68,8 @@ class WorkoutType(StrEnum):
     TEMPO = "tempo"  # threshold (Daniels T)
     INTERVALS = "intervals"  # VO2max (Daniels I)
     MARATHON_PACE = "marathon-pace"
+    REPETITION = "repetition"  # speed and economy (Daniels R)
+    MEDIUM_LONG = "medium-long"  # Pfitzinger's mid-week medium-long run
     RACE = "race"
 
     @property
@@ -83,7 +85,14 @@ class WorkoutType(StrEnum):
         return self.value.replace("-", " ").capitalize()
 
 
-QUALITY_TYPES = frozenset({WorkoutType.TEMPO, WorkoutType.INTERVALS, WorkoutType.MARATHON_PACE})
+QUALITY_TYPES = frozenset(
+    {
+        WorkoutType.TEMPO,
+        WorkoutType.INTERVALS,
+        WorkoutType.MARATHON_PACE,
+        WorkoutType.REPETITION,
+    }
+)
 KEY_TYPES = QUALITY_TYPES | {WorkoutType.LONG, WorkoutType.RACE}
 
 
@@ -133,13 +142,58 @@ class TrainingPaces(Model):
         return (self.easy_fast + self.easy_slow) / 2
 
 
+class StepKind(StrEnum):
+    WARMUP = "warmup"
+    WORK = "work"
+    RECOVERY = "recovery"
+    COOLDOWN = "cooldown"
+    STEADY = "steady"
+    STRIDES = "strides"
+
+
+class PaceRange(Model):
+    """Seconds per km: ``low`` is the fast end, ``high`` the slow end."""
+
+    low: float = Field(gt=0)
+    high: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "PaceRange":
+        if self.low > self.high:
+            raise ValueError("a pace range runs from fast (low) to slow (high)")
+        return self
+
+    @property
+    def middle(self) -> float:
+        return (self.low + self.high) / 2
+
+
+class WorkoutStep(Model):
+    """One part of a workout, run ``repeat`` times; each time followed by ``recovery`` if any."""
+
+    kind: StepKind
+    distance_m: float | None = Field(default=None, gt=0)
+    duration_s: float | None = Field(default=None, gt=0)
+    pace: PaceRange | None = None
+    repeat: int = Field(default=1, ge=1)
+    recovery: "WorkoutStep | None" = None
+
+    @property
+    def total_m(self) -> float:
+        """Metres this step covers, repeats and recoveries included (0 when timed only)."""
+        once = (self.distance_m or 0) + (self.recovery.total_m if self.recovery else 0)
+        return once * self.repeat
+
+
 class PlannedWorkout(Model):
-    """A day's prescription: the ``plannedData`` JSON of TrainingDayPlanned."""
+    """A day's prescription: the ``plannedData`` JSON of TrainingDayPlanned.
+
+    Structure only: the text a runner reads is rendered from ``steps`` by the templates."""
 
     type: WorkoutType
     distance_m: float = Field(ge=0)
     pace_s_per_km: float | None = None
-    description: str
+    steps: tuple[WorkoutStep, ...] = ()
 
     @property
     def is_key(self) -> bool:
@@ -180,6 +234,41 @@ class PhaseSpan(Model):
         return self.last_week - self.first_week + 1
 
 
+class ReadinessReason(StrEnum):
+    LONG_RUN_SHORT = "long-run-short"  # the long run can't safely reach the distance's minimum
+
+
+class ReadinessGap(Model):
+    reason: ReadinessReason
+    reached_m: float  # the longest long run the plan safely reaches
+    needed_m: float  # the least a runner should have run before race day
+
+
+class AlternativeKind(StrEnum):
+    LATER_DATE = "later-date"  # the same race, later: the earliest date that works
+    SHORTER_RACE = "shorter-race"  # a shorter distance on the same day
+    BASE_BLOCK = "base-block"  # base building first, then the full build
+
+
+class Alternative(Model):
+    kind: AlternativeKind
+    race_type: RaceType
+    distance_m: float
+    race_date: date
+    weeks: int  # the whole plan's length
+    base_weeks: int = 0  # of which a base lead-in
+
+
+class Readiness(Model):
+    """Can the plan safely get the runner to the start line ready for the distance?"""
+
+    ready: bool
+    longest_long_run_m: float
+    needed_m: float
+    reasons: tuple[ReadinessGap, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+
+
 class TrainingPlan(Model):
     id: int | None = None
     athlete_id: int | None = None
@@ -199,6 +288,9 @@ class TrainingPlan(Model):
     weeks: tuple[TrainingWeek, ...]
     adaptive_5k_s: int | None = None
     pace_5k_s: int | None = None  # the 5k fitness today's paces come from (None: the baseline)
+    longest_recent_m: float | None = None  # the runner's longest run of the month before
+    predicted_s: float | None = None  # race time today's fitness predicts (plans race pace)
+    readiness: Readiness | None = None
     shortened: bool = False
     warnings: tuple[str, ...] = ()
     status: "PlanStatus | None" = None

@@ -3,16 +3,23 @@
 Shape of a plan
 - Weeks are 7-day blocks that end on race day, so the race closes the last week; the first block
   may be partial (it starts on the start date).
-- Phases base → build → peak → taper. A plan longer than the distance's maximum gets maintenance
+- Phases base → build → peak → taper. A plan longer than the distance's maximum gets base
   lead-in weeks first; a plan shorter than the recommended minimum is built and flagged
   ``shortened``; shorter than the hard minimum is refused.
-- Volume grows ≤ 10 %/week from the runner's current mileage towards a peak, with a −25 % cutback
-  every 4th week; the week after a cutback returns to the pre-cutback level (+≤ 10 %).
+- Volume grows ≤ 10 %/week from the runner's current mileage towards a peak set by the runner's
+  level (profiles.Level: Higdon Novice, Pfitzinger 18/55, 18/70), reached by the first peak week,
+  with a −25 % cutback every 4th week; the week after a cutback returns to the pre-cutback level.
+- The long run grows towards the level's aim, each run at most ~10 % over the longest run of the
+  previous 30 days (Frandsen et al. 2025), within its share of the week (up to 50 % on 3–4 days,
+  Higdon), a time cap (3 h marathon, 2 h 15 half) and a distance cap; cutback and taper weeks
+  shorten it. No other run breaks the spike rule either. Whether it reaches the distance's
+  minimum by race day is the plan's readiness.
 - Distances are whole half-units of the runner's units ("steps") so that day distances add up to
   the week's target exactly and read naturally (5.5 mi, 8 km).
 """
 
 import math
+from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -20,23 +27,29 @@ from pydantic import Field, field_validator, model_validator
 
 from core import profiles as norms
 from core.errors import InvalidInput, PlanError
-from core.fitness import check_vdot_range, equivalent_time, training_paces, vdot
+from core.fitness import check_vdot_range, training_paces, vdot
 from core.models import (
     Model,
     Phase,
     PhaseSpan,
     PlannedWorkout,
     Race,
+    RaceType,
+    Readiness,
+    ReadinessGap,
+    ReadinessReason,
     TrainingDayPlanned,
     TrainingPaces,
     TrainingPlan,
     TrainingWeek,
     WorkoutType,
 )
+from core.parsing import format_duration
+from core.prediction import race_prediction_s
 from core.profiles import DistanceProfile, profile_for
 from core.progress import planned_training_m
-from core.units import FIVE_K_M, METRES_PER_KM, METRES_PER_MILE, Units
-from core.workouts import describe
+from core.units import FIVE_K_M, METRES_PER_KM, METRES_PER_MILE, Units, metres_to_miles
+from core.workouts import sharpener, workout
 
 # A runner's days, relative to the long-run day, for a given number of runs (−1 = the day before).
 _RUN_DAY_OFFSETS = {
@@ -64,6 +77,7 @@ class PlanRequest(Model):
     long_run_day: int = Field(ge=0, le=6)
     goal_time_s: int | None = Field(default=None, gt=0)
     units: Units = Units.MI
+    longest_recent_m: float | None = Field(default=None, ge=0)  # longest run, last 30 days
 
     @field_validator("run_days")
     @classmethod
@@ -125,6 +139,7 @@ class _Context:
     paces: TrainingPaces
     race_pace: float
     marathon_pace: float
+    predicted_s: float
     step_m: float  # metres in one step
 
     def steps(self, miles: float) -> int:
@@ -148,8 +163,8 @@ def generate_plan(request: PlanRequest) -> TrainingPlan:
     warnings = _check_length(len(frames), profile)
     ctx = _context(request, profile, warnings)
     start, peak = _volume_bounds(ctx, warnings)
-    shapes = _shapes(_calendar(len(frames), profile), profile, start, peak)
-    weeks = tuple(_week(frame, shape, ctx) for frame, shape in zip(frames, shapes, strict=True))
+    volumes = _Volumes(_calendar(len(frames), profile), profile, start, peak)
+    weeks = tuple(_lay_out_weeks(frames, volumes, ctx, [_longest_start(ctx)]))
     return _assemble(request, ctx, weeks, request.baseline_5k_s, len(frames), warnings)
 
 
@@ -183,8 +198,8 @@ def continue_plan(plan: TrainingPlan, request: PlanRequest, how: Continuation) -
     frames = _continued_frames(plan, kept, _frames(how.from_day, race.race_date))
     warnings = _remainder_length(len(frames), profile, how.allow_short)
     ctx = _context(request, profile, warnings)
-    shapes = _continued_shapes(plan, kept, frames, ctx, how, warnings)
-    rebuilt = [_week(f, s, ctx) for f, s in zip(frames, shapes, strict=True)]
+    volumes = _continued_volumes(plan, kept, frames, ctx, how, warnings)
+    rebuilt = _lay_out_weeks(frames, volumes, ctx, _history(kept, ctx))
     weeks = _merge(kept, rebuilt)
     kept_fields = ("id", "athlete_id", "start_date", "adaptive_5k_s", "status", "result")
     return _assemble(request, ctx, weeks, plan.baseline_5k_s, len(frames), warnings).model_copy(
@@ -192,14 +207,14 @@ def continue_plan(plan: TrainingPlan, request: PlanRequest, how: Continuation) -
     )
 
 
-def _continued_shapes(
+def _continued_volumes(
     plan: TrainingPlan,
     kept: list[TrainingWeek],
     frames: list["_Frame"],
     ctx: "_Context",
     how: Continuation,
     warnings: list[str],
-) -> list["_Shape"]:
+) -> "_Volumes":
     """Volumes for the rebuilt weeks: from ``how.level_m`` (within the run-day floor and
     carry), on the old calendar of phases or a fresh one, ramp weeks first."""
     runs, profile = len(ctx.request.run_days), ctx.profile
@@ -212,7 +227,17 @@ def _continued_shapes(
         since = _weeks_since_cutback(kept)
         slots, taper_total = _calendar(len(frames), profile, since), None
     slots = [replace(s, ramp=i < how.ramp_weeks) for i, s in enumerate(slots)]
-    return _shapes(slots, profile, start, max(peak, start), taper_total)
+    return _Volumes(slots, profile, start, max(peak, start), taper_total)
+
+
+def _history(kept: list[TrainingWeek], ctx: _Context) -> list[int]:
+    """The longest run of each kept week, most recent last, for the spike rule (in steps); the
+    runner's own longest run while fewer than four weeks are kept."""
+    history = [_longest_start(ctx)] if len(kept) < norms.SPIKE_WINDOW_WEEKS else []
+    for week in kept[-norms.SPIKE_WINDOW_WEEKS :]:
+        runs = [d.planned.distance_m for d in week.days if d.planned.type is not WorkoutType.RACE]
+        history.append(ctx.floor(max(runs, default=0)))
+    return history
 
 
 def _assemble(
@@ -241,9 +266,32 @@ def _assemble(
         long_run_day=request.long_run_day,
         phase_overview=phase_overview(weeks),
         weeks=weeks,
+        longest_recent_m=request.longest_recent_m,
+        predicted_s=round(ctx.predicted_s),
+        readiness=_readiness(weeks, ctx),
         shortened=built_weeks < ctx.profile.recommended_min_weeks,
         warnings=tuple(warnings),
     )
+
+
+def long_run_needed_m(profile: DistanceProfile, paces: TrainingPaces, units: Units) -> float:
+    """The long run a runner should have done before race day: the distance's minimum, or for
+    a runner slow enough, the time cap's distance (time on feet is what the long run trains)."""
+    step = units.metres / 2
+    needed = min(profile.long_run_min_miles * METRES_PER_MILE, long_run_cap_m(profile, paces))
+    return math.floor(needed / step + 1e-9) * step
+
+
+def _readiness(weeks: tuple[TrainingWeek, ...], ctx: _Context) -> Readiness:
+    longest = max(
+        (d.planned.distance_m for w in weeks for d in w.days if d.planned.type is WorkoutType.LONG),
+        default=0.0,
+    )
+    needed = long_run_needed_m(ctx.profile, ctx.paces, ctx.request.units)
+    ready = longest >= needed - 1e-6
+    gap = ReadinessGap(reason=ReadinessReason.LONG_RUN_SHORT, reached_m=longest, needed_m=needed)
+    gaps = () if ready else (gap,)
+    return Readiness(ready=ready, longest_long_run_m=longest, needed_m=needed, reasons=gaps)
 
 
 def request_of(plan: TrainingPlan, fitness_5k_s: float | None = None) -> PlanRequest:
@@ -257,6 +305,7 @@ def request_of(plan: TrainingPlan, fitness_5k_s: float | None = None) -> PlanReq
         long_run_day=plan.long_run_day,
         goal_time_s=plan.goal_time_s,
         units=plan.units,
+        longest_recent_m=plan.longest_recent_m,
     )
 
 
@@ -326,7 +375,7 @@ def _check_length(weeks: int, profile: DistanceProfile) -> list[str]:
         ]
     if weeks > profile.max_weeks:
         return [
-            f"{weeks - profile.max_weeks} maintenance week(s) first, then a "
+            f"{weeks - profile.max_weeks} base week(s) first, then a "
             f"{profile.max_weeks}-week {label} build."
         ]
     return []
@@ -348,24 +397,37 @@ def _context(request: PlanRequest, profile: DistanceProfile, warnings: list[str]
     runner_vdot = check_vdot_range(vdot(FIVE_K_M, request.baseline_5k_s))
     paces = training_paces(runner_vdot)
     race_km = request.race.distance_m / METRES_PER_KM
-    predicted_pace = equivalent_time(runner_vdot, request.race.distance_m) / race_km
-    race_pace = request.goal_time_s / race_km if request.goal_time_s else predicted_pace
-    marathon_pace = paces.marathon
-    if request.goal_time_s and profile.race_type.value == "marathon":
-        # Train at goal pace only while it is within reach; racing pace is the runner's call.
-        if race_pace >= paces.marathon * 0.95:
-            marathon_pace = race_pace
-        else:
-            warnings.append(
-                "Your goal is well ahead of your current fitness, so marathon-pace runs use "
-                "the pace your fitness supports today; it will follow your progress."
-            )
+    predicted_s = race_prediction_s(
+        request.baseline_5k_s, request.race.distance_m, request.baseline_weekly_m
+    )
+    race_pace = max(predicted_s, request.goal_time_s or 0) / race_km
+    if request.goal_time_s and request.goal_time_s < predicted_s * (1 - norms.GOAL_MARGIN):
+        warnings.append(_goal_warning(request.goal_time_s, predicted_s))
+    marathon_pace = race_pace if profile.race_type is RaceType.MARATHON else paces.marathon
     step_m = request.units.metres / 2
-    return _Context(request, profile, runner_vdot, paces, race_pace, marathon_pace, step_m)
+    return _Context(
+        request, profile, runner_vdot, paces, race_pace, marathon_pace, predicted_s, step_m
+    )
+
+
+def _goal_warning(goal_s: int, predicted_s: float) -> str:
+    faster = (1 - goal_s / predicted_s) * 100
+    return (
+        f"Your goal is {faster:.0f} % faster than your fitness predicts today "
+        f"({format_duration(predicted_s)}): race day and race-pace runs are planned at the "
+        f"prediction. A goal of {format_duration(suggested_goal_s(predicted_s))} is ambitious "
+        "but within reach; the prediction follows your training."
+    )
+
+
+def suggested_goal_s(predicted_s: float) -> int:
+    """A goal a little ahead of today's prediction, on a whole minute."""
+    return int(predicted_s * (1 - norms.GOAL_STRETCH) // 60 * 60)
 
 
 def _volume_bounds(ctx: _Context, warnings: list[str]) -> tuple[int, int]:
-    """Starting and peak weekly volume, in steps."""
+    """Starting and peak weekly volume, in steps. The start never asks for runs beyond the
+    spike rule from the runner's longest recent run; the peak follows the runner's level."""
     runs = len(ctx.request.run_days)
     carry = ctx.steps(runs * norms.PER_RUN_DAY_MAX_MILES)
     baseline = math.floor(ctx.request.baseline_weekly_m / ctx.step_m)
@@ -376,9 +438,48 @@ def _volume_bounds(ctx: _Context, warnings: list[str]) -> tuple[int, int]:
             "plan; add a run day to keep your full weekly volume."
         )
         start = carry
-    wanted = max(ctx.steps(ctx.profile.peak_goal_miles), math.floor(start * norms.GROWTH))
+    start = min(start, runs * _allowed(_longest_start(ctx)))
+    weekly_miles = metres_to_miles(ctx.request.baseline_weekly_m)
+    level = ctx.profile.level(weekly_miles)
+    wanted = max(ctx.steps(level.peak_miles), math.floor(start * norms.PEAK_GROWTH))
     peak = max(start, min(wanted, carry, ctx.steps(norms.ABSOLUTE_PEAK_MILES)))
     return start, peak
+
+
+def estimated_longest_m(weekly_m: float, runs: int) -> float:
+    """A runner's longest run of the last month when they can't say: a usual share of a week."""
+    return weekly_m * norms.typical_long_share(runs)
+
+
+def _longest_start(ctx: _Context) -> int:
+    """The longest recent run in steps (said or estimated), at least the distance's run floor."""
+    request = ctx.request
+    said = request.longest_recent_m
+    if said is None:
+        said = estimated_longest_m(request.baseline_weekly_m, len(request.run_days))
+    return max(ctx.floor(said), ctx.steps(ctx.profile.run_floor_miles))
+
+
+def _allowed(longest: int) -> int:
+    """The longest single run the spike rule allows after ``longest`` (steps): +10 % to the
+    nearest step, at least one step."""
+    return max(round(longest * norms.SPIKE_LIMIT), longest + 1)
+
+
+def _long_target(ctx: _Context) -> int:
+    """What the long run builds towards: the level's aim within the time and distance caps."""
+    level = ctx.profile.level(metres_to_miles(ctx.request.baseline_weekly_m))
+    return min(ctx.steps(level.long_aim_miles), ctx.floor(long_run_cap_m(ctx.profile, ctx.paces)))
+
+
+def long_run_cap_m(profile: DistanceProfile, paces: TrainingPaces) -> float:
+    """The longest long run: the distance cap, or the time cap at long-run pace (Daniels)."""
+    by_time_m = profile.long_run_cap_minutes * 60 / long_run_pace(paces) * METRES_PER_KM
+    return min(profile.long_run_cap_miles * METRES_PER_MILE, by_time_m)
+
+
+def long_run_pace(paces: TrainingPaces) -> float:
+    return (paces.easy + paces.easy_slow) / 2
 
 
 def _phases(total: int, profile: DistanceProfile) -> tuple[list[Phase], int]:
@@ -438,52 +539,129 @@ def _weeks_since_cutback(kept: list[TrainingWeek]) -> int:
     return count % norms.CUTBACK_EVERY
 
 
-def _shapes(
-    slots: list[_Slot],
-    profile: DistanceProfile,
-    start: int,
-    peak: int,
-    taper_total: int | None = None,
-) -> list[_Shape]:
-    """Weekly volumes: grow ≤ 10 % a week towards ``peak`` from ``start`` (the first week is not
-    grown), cut back on cutback weeks, then taper from the level reached. ``taper_total`` is the
-    whole taper's length when only its last weeks are being rebuilt."""
-    training = [s for s in slots if s.phase is not Phase.TAPER]
-    taper_left = len(slots) - len(training)
-    factors = norms.taper_factors(profile, taper_total or taper_left)
-    factors = factors[len(factors) - (taper_left - 1) :] if taper_left > 1 else ()
-    shapes, level = [], start
+class _Volumes:
+    """Weekly volumes, decided week by week: grow ≤ 10 % a week towards ``peak`` from
+    ``start`` (the first week is not grown; base lead-in weeks grow only to part of the peak),
+    cut back on cutback weeks, then taper from the level reached. A full week whose runs the
+    spike rule shortened sets the level it grows from (no catching up later). ``taper_total`` is
+    the whole taper's length when only its last weeks are being rebuilt."""
+
+    def __init__(
+        self,
+        slots: list[_Slot],
+        profile: DistanceProfile,
+        start: int,
+        peak: int,
+        taper_total: int | None = None,
+    ) -> None:
+        self.slots, self.profile, self.peak = slots, profile, peak
+        self.training = sum(1 for s in slots if s.phase is not Phase.TAPER)
+        taper_left = len(slots) - self.training
+        factors = norms.taper_factors(profile, taper_total or taper_left)
+        self.factors = factors[len(factors) - (taper_left - 1) :] if taper_left > 1 else ()
+        self.lead_cap = max(start, math.floor(peak * norms.LEAD_IN_SHARE_OF_PEAK))
+        self.rate = _growth_rate(slots[: self.training], start, peak)
+        self.level = start
+
+    def __len__(self) -> int:
+        return len(self.slots)
+
+    def shape(self, week: int) -> _Shape:
+        slot = self.slots[week]
+        if week >= self.training:
+            return self._taper(week, slot)
+        if week > 0 and not slot.cutback:
+            ceiling, pace = (
+                (self.lead_cap, norms.GROWTH) if slot.lead_in else (self.peak, self.rate)
+            )
+            level = self.level
+            grown = min(math.floor(level * norms.GROWTH), max(level + 1, math.floor(level * pace)))
+            self.level = max(level, min(ceiling, grown))
+        target = math.floor(self.level * norms.CUTBACK_FACTOR) if slot.cutback else self.level
+        return _Shape(slot.phase, target, slot.cutback, slot.lead_in, ramp=slot.ramp)
+
+    def _taper(self, week: int, slot: _Slot) -> _Shape:
+        if week == len(self.slots) - 1:
+            race_target = math.floor(self.level * self.profile.race_week_factor)
+            return _Shape(Phase.TAPER, race_target, race_week=True, ramp=slot.ramp)
+        factor = self.factors[week - self.training]
+        return _Shape(Phase.TAPER, math.floor(self.level * factor), ramp=slot.ramp)
+
+    def settle(self, shape: _Shape, planned: int) -> None:
+        """``planned`` steps were laid out for a full week shaped ``shape``."""
+        if shape.phase is not Phase.TAPER and not shape.cutback and planned < shape.target:
+            self.level = planned
+
+
+def _growth_rate(training: list[_Slot], start: int, peak: int) -> float:
+    """Weekly growth that reaches the peak by the first peak week: spread out (Daniels: hold a
+    mileage a few weeks before raising it), never over 10 %."""
+    weeks = 0
     for week, slot in enumerate(training):
-        if week > 0 and not slot.lead_in and not slot.cutback:
-            level = max(level, min(peak, math.floor(level * norms.GROWTH)))
-        target = math.floor(level * norms.CUTBACK_FACTOR) if slot.cutback else level
-        shapes.append(_Shape(slot.phase, target, slot.cutback, slot.lead_in, ramp=slot.ramp))
-    taper_slots = slots[len(training) :]
-    for factor, slot in zip(factors, taper_slots, strict=False):
-        shapes.append(_Shape(Phase.TAPER, math.floor(level * factor), ramp=slot.ramp))
-    if taper_left:
-        race_target = math.floor(level * profile.race_week_factor)
-        shapes.append(_Shape(Phase.TAPER, race_target, race_week=True, ramp=slots[-1].ramp))
-    return shapes
+        if slot.phase is Phase.PEAK:
+            break
+        weeks += week > 0 and not slot.cutback and not slot.lead_in
+    if weeks == 0 or start <= 0:
+        return norms.GROWTH
+    return min(norms.GROWTH, (peak / start) ** (1 / weeks))
 
 
-def _week(frame: _Frame, shape: _Shape, ctx: _Context) -> TrainingWeek:
+@dataclass
+class _Recent:
+    """The longest run of each of the last four weeks (the spike rule's 30 days) and the last
+    long run, carried from week to week while the plan is laid out."""
+
+    longest: deque[int]
+    last_long: int
+
+    @classmethod
+    def starting(cls, history: list[int]) -> "_Recent":
+        window = deque(history, maxlen=norms.SPIKE_WINDOW_WEEKS)
+        return cls(window, history[-1] if history else 0)
+
+    @property
+    def allowed(self) -> int:
+        return _allowed(max(self.longest, default=0))
+
+
+def _lay_out_weeks(
+    frames: list[_Frame], volumes: _Volumes, ctx: _Context, history: list[int]
+) -> list[TrainingWeek]:
+    recent = _Recent.starting(history)
+    weeks = []
+    for index, frame in enumerate(frames):
+        shape = volumes.shape(index)
+        week = _week(frame, shape, ctx, recent)
+        runs = [ctx.floor(d.planned.distance_m) for d in week.days if d.planned.type.is_run]
+        if not frame.partial:
+            volumes.settle(shape, sum(runs))
+        long_run = next((d for d in week.days if d.planned.type is WorkoutType.LONG), None)
+        recent.longest.append(max(runs, default=0) if not shape.race_week else 0)
+        if long_run is not None:
+            recent.last_long = ctx.floor(long_run.planned.distance_m)
+        weeks.append(week)
+    return weeks
+
+
+def _week(frame: _Frame, shape: _Shape, ctx: _Context, recent: _Recent) -> TrainingWeek:
     run_dates = [d for d in frame.dates if d.weekday() in ctx.request.run_days]
     if shape.race_week:
-        workouts = _race_week(frame, run_dates, shape, ctx)
+        workouts = _race_week(frame, run_dates, shape, ctx, recent.allowed)
     else:
         target = shape.target
         if frame.partial:
             prorated = math.floor(target * len(run_dates) / len(ctx.request.run_days))
             target = min(prorated, max(0, target - frame.carried))
         quality = _quality_count(frame, shape, ctx)
-        workouts = _training_week(run_dates, target, quality, shape.phase, ctx)
+        week = _WeekPlan(run_dates, target, quality, shape, recent)
+        workouts = _training_week(week, ctx)
+    rest = workout(WorkoutType.REST, 0, ctx.paces, ctx.request.units)
     days = tuple(
         TrainingDayPlanned(
             week_index=frame.index,
             day_index=(day - frame.nominal_start).days,
             date=day,
-            planned=workouts.get(day) or describe(WorkoutType.REST, 0, None, ctx.request.units),
+            planned=workouts.get(day) or rest,
         )
         for day in frame.dates
     )
@@ -507,39 +685,74 @@ def _quality_count(frame: _Frame, shape: _Shape, ctx: _Context) -> int:
 
 
 def _race_week(
-    frame: _Frame, run_dates: list[date], shape: _Shape, ctx: _Context
+    frame: _Frame, run_dates: list[date], shape: _Shape, ctx: _Context, allowed: int
 ) -> dict[date, PlannedWorkout]:
+    """Short shakeouts, the day before shortest; 5k/10k keep one sharpening session three or
+    more days out (Bosquet et al. 2007: cut volume, keep intensity)."""
     race_day = frame.end
     others = [d for d in run_dates if d != race_day]
-    # The day before the race is a short shakeout; the others share the rest evenly.
     weights = [0.5 if (race_day - d).days == 1 else 1.0 for d in others]
-    shares = _split(shape.target, weights)
-    units = ctx.request.units
-    workouts = {
-        d: describe(WorkoutType.EASY, ctx.metres(s), ctx.paces.easy, units, shakeout=True)
-        for d, s in zip(others, shares, strict=True)
-        if s > 0
-    }
-    workouts[race_day] = describe(
-        WorkoutType.RACE,
-        ctx.request.race.distance_m,
-        ctx.race_pace,
-        units,
-        race_name=ctx.request.race.race_name,
+    shares = [min(s, allowed) for s in _split(shape.target, weights)]
+    units, paces = ctx.request.units, ctx.paces
+    sharpen = _sharpening_day(others, race_day, ctx.request.long_run_day)
+    workouts = {}
+    for day, steps in zip(others, shares, strict=True):
+        if steps <= 0:
+            continue
+        metres = ctx.metres(steps)
+        if ctx.profile.short and day == sharpen and not shape.ramp:
+            workouts[day] = sharpener(metres, paces, units)
+        else:
+            strides = (race_day - day).days > 1
+            workouts[day] = workout(WorkoutType.EASY, metres, paces, units, strides=strides)
+    race = ctx.request.race
+    workouts[race_day] = workout(
+        WorkoutType.RACE, race.distance_m, paces, units, pace=round(ctx.race_pace, 1)
     )
     return workouts
 
 
-def _training_week(
-    run_dates: list[date], target: int, quality: int, phase: Phase, ctx: _Context
-) -> dict[date, PlannedWorkout]:
+def _sharpening_day(dates: list[date], race_day: date, long_run_day: int) -> date | None:
+    """Three to five days out, never beside last week's long run."""
+    for day in dates:
+        far = 3 <= (race_day - day).days <= 5
+        if far and day.weekday() != long_run_day and not _adjacent(day.weekday(), long_run_day):
+            return day
+    return None
+
+
+@dataclass(frozen=True)
+class _WeekPlan:
+    run_dates: list[date]
+    target: int
+    quality: int
+    shape: _Shape
+    recent: _Recent
+
+
+def _long_steps(week: _WeekPlan, ctx: _Context) -> int:
+    """The week's long run: the progression's next step towards the target (within the spike
+    rule and the share of the week), shorter in cutback and taper weeks."""
+    shape, recent = week.shape, week.recent
+    share_cap = math.floor(week.target * norms.long_share_max(len(ctx.request.run_days)))
+    cap = min(share_cap, recent.allowed, _long_target(ctx))
+    if (shape.cutback or shape.phase is Phase.TAPER) and recent.last_long:
+        shorter = math.floor(recent.last_long * norms.CUTBACK_FACTOR)
+        return min(cap, shorter if shape.cutback else recent.last_long)
+    return cap
+
+
+def _training_week(week: _WeekPlan, ctx: _Context) -> dict[date, PlannedWorkout]:
+    run_dates, target = week.run_dates, week.target
     if not run_dates or target <= 0:
         return {}
     long_date = next((d for d in run_dates if d.weekday() == ctx.request.long_run_day), None)
-    long_steps = _long_run_steps(target, len(run_dates), ctx) if long_date else 0
-    quality_dates = _quality_dates(run_dates, long_date, quality)
+    long_steps = _long_steps(week, ctx) if long_date else 0
+    quality_dates = _quality_dates(run_dates, long_date, week.quality)
     quality_steps = min(
-        math.floor(target * norms.QUALITY_SHARE), ctx.steps(norms.QUALITY_MAX_MILES)
+        math.floor(target * norms.QUALITY_SHARE),
+        ctx.steps(norms.QUALITY_MAX_MILES),
+        week.recent.allowed,
     )
     while quality_dates and not _quality_fits(
         target, long_steps, quality_steps, len(quality_dates), len(run_dates) - bool(long_date), ctx
@@ -551,23 +764,47 @@ def _training_week(
         norms.RECOVERY_WEIGHT if long_date and (d - long_date).days == 1 else 1.0
         for d in easy_dates
     ]
-    easy_steps = _split(easy_total, weights)
-    if long_date:
-        long_steps, easy_steps = _keep_long_longest(long_steps, easy_steps, target, ctx)
-    return _lay_out(
-        _Layout(long_date, long_steps, quality_dates, quality_steps, easy_dates, easy_steps),
-        phase,
-        ctx,
+    easy_steps, medium = _easy_steps(easy_total, weights, week, long_steps, ctx)
+    layout = _Layout(
+        long_date, long_steps, quality_dates, quality_steps, easy_dates, easy_steps, medium
     )
+    return _lay_out(layout, week.shape, ctx)
 
 
-def _long_run_steps(target: int, runs: int, ctx: _Context) -> int:
-    return min(math.floor(target * norms.long_share(runs)), _long_cap(ctx))
+def _easy_steps(
+    total: int, weights: list[float], week: _WeekPlan, long_steps: int, ctx: _Context
+) -> tuple[list[int], int | None]:
+    """The easy runs, none longer than the spike rule allows (the excess is dropped); a
+    marathoner's big week turns the middle easy run into a medium-long run (its
+    index is returned)."""
+    longest = week.recent.allowed
+    shares = [min(s, longest) for s in _split(total, weights)]
+    medium = _medium_long_index(weights, week.target, week.shape.phase, long_steps, ctx)
+    if medium is None:
+        return shares, None
+    wanted = min(
+        math.floor(long_steps * norms.MEDIUM_LONG_SHARE),
+        ctx.steps(norms.MEDIUM_LONG_MAX_MILES),
+        longest,
+    )
+    others = _split(total - wanted, [w for i, w in enumerate(weights) if i != medium])
+    if wanted <= max(shares) or min(others, default=0) < ctx.steps(ctx.profile.run_floor_miles):
+        return shares, None
+    others.insert(medium, wanted)
+    return [min(s, longest) for s in others], medium
 
 
-def _long_cap(ctx: _Context) -> int:
-    by_time_m = ctx.profile.long_run_cap_minutes * 60 / ctx.paces.easy * METRES_PER_KM
-    return min(ctx.steps(ctx.profile.long_run_cap_miles), math.floor(by_time_m / ctx.step_m))
+def _medium_long_index(
+    weights: list[float], target: int, phase: Phase, long_steps: int, ctx: _Context
+) -> int | None:
+    """Pfitzinger's mid-week medium-long run: marathoners at ≥ 40 mi/week with two easy days
+    or more take it on the easy day in the middle of the week."""
+    if ctx.profile.race_type is not RaceType.MARATHON or not long_steps or len(weights) < 2:
+        return None
+    if phase is Phase.TAPER or target < ctx.steps(norms.MEDIUM_LONG_FROM_MILES):
+        return None
+    full = [i for i, w in enumerate(weights) if w == 1.0]
+    return full[len(full) // 2] if full else None
 
 
 def _quality_fits(
@@ -619,21 +856,6 @@ def _split(total: int, weights: list[float]) -> list[int]:
     return shares
 
 
-def _keep_long_longest(
-    long_steps: int, easy_steps: list[int], target: int, ctx: _Context
-) -> tuple[int, list[int]]:
-    """Move steps from the biggest easy run to the long run until it is the longest run,
-    within the long-run caps."""
-    runs = len(easy_steps) + 1
-    cap = min(_long_cap(ctx), math.floor(target * norms.long_share(runs)) + 1)
-    easy = list(easy_steps)
-    while easy and max(easy) > long_steps and long_steps < cap:
-        biggest = easy.index(max(easy))
-        easy[biggest] -= 1
-        long_steps += 1
-    return long_steps, easy
-
-
 @dataclass(frozen=True)
 class _Layout:
     long_date: date | None
@@ -642,44 +864,48 @@ class _Layout:
     quality_steps: int
     easy_dates: list[date]
     easy_steps: list[int]
+    medium_long: int | None = None  # index into the easy days
 
     @property
     def total(self) -> int:
         return self.long_steps + self.quality_steps * len(self.quality_dates) + sum(self.easy_steps)
 
 
-def _lay_out(layout: _Layout, phase: Phase, ctx: _Context) -> dict[date, PlannedWorkout]:
+def _lay_out(layout: _Layout, shape: _Shape, ctx: _Context) -> dict[date, PlannedWorkout]:
     units, paces = ctx.request.units, ctx.paces
-    long_date, quality_dates = layout.long_date, layout.quality_dates
+    long_date = layout.long_date
     workouts: dict[date, PlannedWorkout] = {}
-    for day, steps in zip(layout.easy_dates, layout.easy_steps, strict=True):
-        recovery = long_date is not None and (day - long_date).days == 1
-        kind = WorkoutType.RECOVERY if recovery else WorkoutType.EASY
-        pace = paces.easy_slow if recovery else paces.easy
-        workouts[day] = describe(kind, ctx.metres(steps), pace, units)
-    for day, kind in zip(quality_dates, _quality_types(ctx, phase), strict=False):
-        pace = {
-            WorkoutType.TEMPO: paces.threshold,
-            WorkoutType.INTERVALS: paces.interval,
-            WorkoutType.MARATHON_PACE: ctx.marathon_pace,
-        }[kind]
-        distance = ctx.metres(layout.quality_steps)
-        workouts[day] = describe(
-            kind, distance, pace, units, easy_pace=paces.easy, week_m=ctx.metres(layout.total)
+    strides_left = norms.STRIDE_DAYS if ctx.profile.short and shape.phase is Phase.BASE else 0
+    for index, (day, steps) in enumerate(zip(layout.easy_dates, layout.easy_steps, strict=True)):
+        if steps <= 0:
+            continue
+        kind = _easy_kind(day, index, layout)
+        strides = kind is WorkoutType.EASY and strides_left > 0
+        strides_left -= strides
+        workouts[day] = workout(kind, ctx.metres(steps), paces, units, strides=strides)
+    week_m = ctx.metres(layout.total)
+    for day, kind in zip(layout.quality_dates, _quality_types(ctx, shape.phase), strict=False):
+        pace = ctx.marathon_pace if kind is WorkoutType.MARATHON_PACE else None
+        workouts[day] = workout(
+            kind, ctx.metres(layout.quality_steps), paces, units, pace=pace, week_m=week_m
         )
-    if long_date:
-        long_pace = (paces.easy + paces.easy_slow) / 2
-        distance = ctx.metres(layout.long_steps)
-        workouts[long_date] = describe(WorkoutType.LONG, distance, long_pace, units)
+    if long_date and layout.long_steps > 0:
+        workouts[long_date] = workout(WorkoutType.LONG, ctx.metres(layout.long_steps), paces, units)
     return workouts
 
 
+def _easy_kind(day: date, index: int, layout: _Layout) -> WorkoutType:
+    if layout.long_date is not None and (day - layout.long_date).days == 1:
+        return WorkoutType.RECOVERY
+    return WorkoutType.MEDIUM_LONG if index == layout.medium_long else WorkoutType.EASY
+
+
 def _quality_types(ctx: _Context, phase: Phase) -> list[WorkoutType]:
-    """Build starts with threshold work; peak and taper lead with the race's key session."""
-    primary, secondary = ctx.profile.primary_quality, ctx.profile.secondary_quality
-    if phase is Phase.BUILD and primary is not WorkoutType.TEMPO:
-        return [WorkoutType.TEMPO, primary]
-    return [primary, secondary]
+    """Build starts with the phase's own sessions (threshold; R pace for 5k/10k); peak and
+    taper lead with the race's key session."""
+    if phase is Phase.BUILD:
+        return list(ctx.profile.build_quality)
+    return [ctx.profile.primary_quality, ctx.profile.secondary_quality]
 
 
 def phase_overview(weeks: tuple[TrainingWeek, ...]) -> tuple[PhaseSpan, ...]:

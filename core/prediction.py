@@ -1,8 +1,15 @@
-"""Race predictions: the product's seed predictor beside VDOT and Riegel."""
+"""Race predictions: the product's seed predictor beside VDOT and Riegel, and the one the plan
+races by (:func:`race_prediction_s`)."""
+
+import math
 
 from core.fitness import check_vdot_range, equivalent_time, riegel, vdot
 from core.models import Prediction
-from core.units import FIVE_K_M, METRES_PER_MILE
+from core.units import FIVE_K_M, MARATHON_M, METRES_PER_MILE
+
+# Vickers & Vertosick 2016 (BMC Sports Sci Med Rehabil 8:26), model 1: marathon speed from one
+# race and typical weekly miles, fitted on 2,303 recreational runners.
+VV_INTERCEPT, VV_RACE, VV_MILES, VV_EXPONENT = 0.16018617, 0.83076202, 0.0064238, 1.07
 
 SEED_BASE_MILES = 3.1
 SEED_PENALTY_EVERY_MILES = 6.2
@@ -33,3 +40,28 @@ def predict(
         goal_time_s=goal_time_s,
         delta_s=None if goal_time_s is None else seed - goal_time_s,
     )
+
+
+def race_prediction_s(baseline_5k_s: float, distance_m: float, weekly_m: float) -> float:
+    """Race time a recreational runner with this 5k and weekly volume can expect.
+
+    The marathon is Vickers–Vertosick model 1 (median bias ~0 on their runners, where Riegel
+    and VDOT are ~8 % optimistic); shorter races take Riegel's 1.07 exponent with the same
+    correction scaled by log-distance (none at 5k, all of it at the marathon); 5k and under is
+    Riegel. Plans race and run marathon-pace work at this, not at the raw VDOT pace.
+    """
+    riegel_s = riegel(baseline_5k_s, FIVE_K_M, distance_m, VV_EXPONENT)
+    if distance_m <= FIVE_K_M:
+        return riegel(baseline_5k_s, FIVE_K_M, distance_m)
+    correction = _marathon_s(baseline_5k_s, weekly_m) / riegel(
+        baseline_5k_s, FIVE_K_M, MARATHON_M, VV_EXPONENT
+    )
+    reach = min(1.0, math.log(distance_m / FIVE_K_M) / math.log(MARATHON_M / FIVE_K_M))
+    return riegel_s * correction**reach
+
+
+def _marathon_s(baseline_5k_s: float, weekly_m: float) -> float:
+    race_speed = MARATHON_M / riegel(baseline_5k_s, FIVE_K_M, MARATHON_M, VV_EXPONENT)
+    miles = weekly_m / METRES_PER_MILE
+    speed = VV_INTERCEPT + VV_RACE * race_speed + VV_MILES * miles
+    return MARATHON_M / speed

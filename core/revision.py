@@ -29,7 +29,7 @@ from core.plan import Continuation, continue_plan, request_of
 from core.profiles import GROWTH, profile_for
 from core.progress import planned_training_m, verdict
 from core.units import FIVE_K_M
-from core.workouts import describe
+from core.workouts import workout as workout_of
 
 HOLD_BELOW = 0.70  # adherence under this holds volume instead of growing it
 STEP_BACK_BELOW = 0.40  # ... under this (or two weak weeks running) steps back a week
@@ -234,9 +234,8 @@ def _eased(workout: PlannedWorkout, plan: TrainingPlan) -> PlannedWorkout:
     step = plan.units.metres / 2
     if workout.type is WorkoutType.LONG:
         distance = max(step, math.floor(workout.distance_m * EASY_LONG_SHARE / step) * step)
-        pace = (plan.paces.easy + plan.paces.easy_slow) / 2
-        return describe(WorkoutType.LONG, distance, pace, plan.units)
-    return describe(WorkoutType.EASY, workout.distance_m, plan.paces.easy, plan.units)
+        return workout_of(WorkoutType.LONG, distance, plan.paces, plan.units)
+    return workout_of(WorkoutType.EASY, workout.distance_m, plan.paces, plan.units)
 
 
 # ---- breaks: 5+ missed days, /pause → /resume ------------------------------------------------

@@ -5,23 +5,23 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from core.errors import GoFastError
-from core.models import Race, RaceType, TrainingPlan
+from core.models import Race, RaceType
 from core.parsing import (
-    format_distance,
     format_duration,
-    format_pace,
     parse_date,
     parse_distance,
     parse_duration,
     parse_weekday,
 )
-from core.plan import PlanRequest, default_run_days, generate_plan
+from core.plan import PlanRequest, default_run_days
 from core.prediction import predict
-from core.units import Units, metres_to_miles, pace_per_km_to_per_mile
+from core.readiness import assess
+from core.units import Units, metres_to_miles
 from gofast.config import ConfigError, load_settings
+from gofast.plan_view import plan_json, plan_table
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--goal", help="goal time, e.g. 3:45:00")
     plan.add_argument("--baseline-5k", required=True, help="a recent 5k time, e.g. 24:00")
     plan.add_argument("--weekly", required=True, type=float, help="current weekly mileage")
+    plan.add_argument(
+        "--longest", type=float, help="longest run of the last 30 days (default: estimated)"
+    )
     plan.add_argument("--start", help="first day of the plan (default: today)")
     plan.add_argument("--days", type=int, default=5, help="run days per week, 3–7 (default 5)")
     plan.add_argument("--long-day", default="sun", help="long-run weekday (default sun)")
@@ -98,7 +101,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    plan = generate_plan(plan_request_from_args(args))
+    plan = assess(plan_request_from_args(args))
     if args.json:
         print(json.dumps(plan_json(plan), indent=2))
     else:
@@ -120,8 +123,8 @@ def plan_request_from_args(args: argparse.Namespace, today: date | None = None) 
         race_date=parse_date(args.date, today),
         distance_m=distance,
     )
-    if args.weekly < 0:
-        raise GoFastError("Weekly mileage can't be negative.")
+    if args.weekly < 0 or (args.longest or 0) < 0:
+        raise GoFastError("Weekly mileage and the longest run can't be negative.")
     return PlanRequest(
         race=race,
         start_date=parse_date(args.start, today) if args.start else today,
@@ -131,105 +134,8 @@ def plan_request_from_args(args: argparse.Namespace, today: date | None = None) 
         long_run_day=long_day,
         goal_time_s=goal,
         units=units,
+        longest_recent_m=None if args.longest is None else args.longest * units.metres,
     )
-
-
-def _miles(metres: float) -> float:
-    return round(metres_to_miles(metres), 2)
-
-
-def _per_mile(pace_s_per_km: float | None) -> float | None:
-    return None if pace_s_per_km is None else round(pace_per_km_to_per_mile(pace_s_per_km), 1)
-
-
-def plan_json(plan: TrainingPlan) -> dict[str, Any]:
-    """The plan as other tools read it: miles and seconds per mile."""
-    return {
-        "raceName": plan.race.race_name,
-        "raceType": plan.race.race_type.value,
-        "distanceMiles": plan.race.distance_miles,
-        "startDate": plan.start_date.isoformat(),
-        "raceDate": plan.race.race_date.isoformat(),
-        "totalWeeks": plan.total_weeks,
-        "units": plan.units.value,
-        "vdot": round(plan.vdot, 2),
-        "goalTimeSec": plan.goal_time_s,
-        "goalPaceSecPerMile": _per_mile(plan.goal_pace_s_per_km),
-        "shortened": plan.shortened,
-        "warnings": list(plan.warnings),
-        "paces": {k: _per_mile(v) for k, v in plan.paces.model_dump(by_alias=True).items()},
-        "phaseOverview": [
-            span.model_dump(mode="json", by_alias=True) for span in plan.phase_overview
-        ],
-        "weeks": [
-            {
-                "weekIndex": week.week_index,
-                "startDate": week.start_date.isoformat(),
-                "endDate": week.end_date.isoformat(),
-                "phase": week.phase.value,
-                "cutback": week.cutback,
-                "leadIn": week.lead_in,
-                "targetMileage": _miles(week.target_m),
-                "days": [
-                    {
-                        "dayIndex": day.day_index,
-                        "date": day.date.isoformat(),
-                        "type": day.planned.type.value,
-                        "mileage": _miles(day.planned.distance_m),
-                        "paceSecPerMile": _per_mile(day.planned.pace_s_per_km),
-                        "description": day.planned.description,
-                    }
-                    for day in week.days
-                ],
-            }
-            for week in plan.weeks
-        ],
-    }
-
-
-_SHORT = {
-    "rest": "-",
-    "easy": "E",
-    "recovery": "Rec",
-    "long": "L",
-    "tempo": "T",
-    "intervals": "I",
-    "marathon-pace": "M",
-    "race": "RACE",
-}
-
-
-def plan_table(plan: TrainingPlan) -> str:
-    units = plan.units
-    goal = ""
-    if plan.goal_time_s and plan.goal_pace_s_per_km:
-        pace = format_pace(plan.goal_pace_s_per_km, units)
-        goal = f" · goal {format_duration(plan.goal_time_s)} ({pace})"
-    lines = [
-        f"{plan.race.race_name} ({format_distance(plan.race.distance_m, units)}) on "
-        f"{plan.race.race_date:%a %d %b %Y} · {plan.total_weeks} weeks from "
-        f"{plan.start_date:%d %b %Y} · VDOT {plan.vdot:.1f}{goal}",
-        *[f"! {warning}" for warning in plan.warnings],
-        "",
-        f"{'Wk':>3}  {'Dates':<13}  {'Phase':<6} {units.value:>6}  Days",
-    ]
-    for week in plan.weeks:
-        days = "  ".join(
-            f"{d.date:%a} {_SHORT[d.planned.type.value]}"
-            + (
-                f" {d.planned.distance_m / units.metres:g}"
-                if d.planned.type.value != "race"
-                else ""
-            )
-            for d in week.days
-            if d.planned.type.is_run
-        )
-        flag = "↓" if week.cutback else " "
-        lines.append(
-            f"{week.week_index + 1:>3}  {week.start_date:%d %b}–{week.end_date:%d %b}  "
-            f"{week.phase.value:<6} {week.target_m / units.metres:>6.1f}{flag} {days}"
-        )
-    return "\n".join(lines)
 
 
 def _predict(args: argparse.Namespace) -> int:

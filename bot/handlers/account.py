@@ -56,7 +56,8 @@ async def calendar(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     plan = await plan_of(context, athlete)
     services = context.services
-    ics = plan_calendar(plan, athlete.units, services.today(athlete), services.clock.now())
+    today, now = services.today(athlete), services.clock.now()
+    ics = plan_calendar(plan, athlete.units, today, now, services.render)
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_document(
