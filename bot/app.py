@@ -19,7 +19,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.coach_bot import CoachBot
 from bot.context import CoachApplication, CoachContext, Services
-from bot.handlers import account, activities, coaching, errors, garmin, start, views
+from bot.handlers import account, activities, coaching, errors, garmin, start, views, watch
 from bot.handlers import settings as settings_menu
 from bot.handlers.race_conversation import build_race_conversation
 from bot.jobs.garmin import GarminSync
@@ -138,6 +138,7 @@ def _add_handlers(application: Application, settings: Settings) -> None:  # type
         build_race_conversation(),
         settings_menu.build_settings_conversation(),
         *views.handlers(),
+        *watch.handlers(),
         *activities.handlers(),
         *account.handlers(),
         *coaching.handlers(),

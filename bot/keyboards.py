@@ -6,6 +6,7 @@ button proves nothing about who owns what.
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -75,11 +76,20 @@ def plan_pager(week_index: int, total: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([nav])
 
 
-def workout_buttons(day_id: int) -> InlineKeyboardMarkup:
-    return rows(
-        [button("Done ✓ — log it", f"dw:done:{day_id}"), button("Skip today", f"dw:skip:{day_id}")],
-        2,
+def workout_buttons(day_id: int, on: date) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button("Done ✓ — log it", f"dw:done:{day_id}"),
+                button("Skip today", f"dw:skip:{day_id}"),
+            ],
+            [watch_button(on)],
+        ]
     )
+
+
+def watch_button(on: date) -> InlineKeyboardButton:
+    return button("⌚ Workout for my watch", f"wk:fit:{on.isoformat()}")
 
 
 def goal_choices() -> InlineKeyboardMarkup:

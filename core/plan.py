@@ -143,7 +143,7 @@ class _Context:
     step_m: float  # metres in one step
 
     def steps(self, miles: float) -> int:
-        return math.floor(miles * METRES_PER_MILE / self.step_m)
+        return self.floor(miles * METRES_PER_MILE)
 
     def floor(self, metres: float) -> int:
         """Whole steps in ``metres`` (a hair of float noise never costs a step)."""

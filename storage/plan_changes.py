@@ -187,16 +187,23 @@ class PlanChanges(_Base):
 
     async def run_dates(self, athlete_id: int, first: date, last: date) -> list[date]:
         """Local days with a run stored (linked or not): what "missed" is measured against."""
+        return sorted({day for day, _ in await self._runs(athlete_id, first, last)})
+
+    async def longest_run_m(self, athlete_id: int, first: date, last: date) -> float | None:
+        """The longest run stored between ``first`` and ``last`` (None: no run)."""
+        return max(
+            (metres for _, metres in await self._runs(athlete_id, first, last)), default=None
+        )
+
+    async def _runs(self, athlete_id: int, first: date, last: date) -> list[tuple[date, float]]:
         async with self.db.read() as conn:
             rows = await fetch_all(
                 conn,
-                """SELECT DISTINCT local_date, sport FROM athlete_activities
-                   WHERE athlete_id = ? AND local_date BETWEEN ? AND ? AND distance_m > 0
-                   ORDER BY local_date""",
+                """SELECT local_date, sport, distance_m FROM athlete_activities
+                   WHERE athlete_id = ? AND local_date BETWEEN ? AND ? AND distance_m > 0""",
                 (athlete_id, first.isoformat(), last.isoformat()),
             )
-        runs = {date.fromisoformat(r[0]) for r in rows if r[1].lower() in RUNNING_SPORTS}
-        return sorted(runs)
+        return [(date.fromisoformat(r[0]), r[2]) for r in rows if r[1].lower() in RUNNING_SPORTS]
 
 
 def _revision(row: Any) -> PlanRevision:

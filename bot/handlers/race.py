@@ -6,7 +6,7 @@ loses the answer. Anything unexpected re-asks the current question with a hint.
 """
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -19,7 +19,7 @@ from bot.context import CoachContext
 from bot.keyboards import WEEKDAYS, button, rows
 from core.errors import GoFastError, InvalidInput
 from core.fitness import check_vdot_range, equivalent_time, vdot
-from core.models import STANDARD_DISTANCES, Athlete, Race, RaceType
+from core.models import STANDARD_DISTANCES, Alternative, AlternativeKind, Athlete, Race, RaceType
 from core.parsing import (
     parse_date,
     parse_distance,
@@ -30,6 +30,7 @@ from core.parsing import (
 from core.plan import PlanRequest, default_run_days, generate_plan
 from core.prediction import predict
 from core.profiles import profile_for
+from core.readiness import assess
 from core.units import FIVE_K_M
 
 REPLACE, NAME, PICK, TYPE, DISTANCE, DATE, LOCATION = (
@@ -41,10 +42,11 @@ REPLACE, NAME, PICK, TYPE, DISTANCE, DATE, LOCATION = (
     "DATE",
     "LOCATION",
 )
-GOAL, FIVE_K, WEEKLY, DAYS, LONG_DAY, CONFIRM, EDIT = (
+GOAL, FIVE_K, WEEKLY, LONGEST, DAYS, LONG_DAY, CONFIRM, EDIT = (
     "GOAL",
     "FIVE_K",
     "WEEKLY",
+    "LONGEST",
     "DAYS",
     "LONG_DAY",
     "CONFIRM",
@@ -54,7 +56,16 @@ CONVERSATION = "race"
 END = ConversationHandler.END
 UNSURE_5K_S = 30 * 60  # a typical recreational 5k when nothing else is known
 GOAL_TO_5K_MARGIN = 1.03  # goals are usually a little ambitious
-EDITABLE = {"date": DATE, "goal": GOAL, "5k": FIVE_K, "weekly": WEEKLY, "days": DAYS}
+EDITABLE = {
+    "date": DATE,
+    "goal": GOAL,
+    "5k": FIVE_K,
+    "weekly": WEEKLY,
+    "longest": LONGEST,
+    "days": DAYS,
+}
+LONGEST_RUN_MAX_M = 100_000  # longer is not a training run this coach plans around
+RECENT_DAYS = 30  # "the longest run of the last month" (Frandsen et al. 2025)
 
 
 def draft_of(context: CoachContext) -> dict[str, Any]:
@@ -75,7 +86,7 @@ async def ask(update: Update, context: CoachContext, state: str, hint: str | Non
         values["plan"] = await context.services.repo.active_plan(athlete.id)
     if state == GOAL:
         values["goal_example"] = "3:45:00" if draft.get("distance_m", 0) > 15000 else "24:30"
-    if state == WEEKLY:
+    if state in (WEEKLY, LONGEST):
         values["units_word"] = "kilometres" if athlete.units.value == "km" else "miles"
     values["known"] = state == NAME and bool(draft.get("known"))
     await say(update, context, "race/question", keyboard(state, draft), **values)
@@ -122,6 +133,8 @@ def keyboard(state: str, draft: dict[str, Any]) -> InlineKeyboardMarkup | None:
         return rows([button("🙌 Just finish", "rc:finish")], 1)
     if state == FIVE_K:
         return rows([button("🤷 Not sure", "rc:unsure")], 1)
+    if state == LONGEST:
+        return rows([button("🤷 Not sure", "rc:longest:unsure")], 1)
     if state == DAYS:
         chosen = set(draft.get("days", []))
         toggles = [
@@ -137,6 +150,7 @@ def keyboard(state: str, draft: dict[str, Any]) -> InlineKeyboardMarkup | None:
             ("Goal", "goal"),
             ("5k time", "5k"),
             ("Weekly volume", "weekly"),
+            ("Longest run", "longest"),
             ("Run days", "days"),
         ]
         return rows((button(label, f"rc:edit:{code}") for label, code in fields), 2)
@@ -339,6 +353,42 @@ async def got_weekly(update: Update, context: CoachContext) -> str:
     draft = draft_of(context)
     draft["weekly_m"] = metres
     draft.setdefault("days", list(default_run_days(4, 6)))
+    if "longest_m" not in draft and await _longest_on_record(context, athlete, draft):
+        return await _next(update, context, DAYS)
+    return await _next(update, context, LONGEST)
+
+
+async def _longest_on_record(
+    context: CoachContext, athlete: Athlete, draft: dict[str, Any]
+) -> bool:
+    """Runs of the last month on record answer "your longest run?" without asking."""
+    assert athlete.id is not None
+    today = context.services.today(athlete)
+    first = today - timedelta(days=RECENT_DAYS)
+    longest = await context.services.repo.longest_run_m(athlete.id, first, today)
+    if longest is None:
+        return False
+    draft.update(longest_m=longest, longest_inferred=True)
+    return True
+
+
+async def got_longest(update: Update, context: CoachContext) -> str:
+    draft = draft_of(context)
+    if update.callback_query is not None:
+        await drop_buttons(update)
+        draft.update(longest_m=None, longest_inferred=False)
+        return await _next(update, context, DAYS)
+    athlete = await athlete_of(update, context)
+    text = (update.effective_message.text or "").strip().lower()  # type: ignore[union-attr]
+    try:
+        metres = 0.0 if text in ("0", "none", "nothing") else parse_distance(text, athlete.units)
+    except InvalidInput as error:
+        return await ask(update, context, LONGEST, hint=error.message)
+    if metres > LONGEST_RUN_MAX_M:
+        return await ask(
+            update, context, LONGEST, hint="That's more than I plan around: under 100 km."
+        )
+    draft.update(longest_m=metres, longest_inferred=False)
     return await _next(update, context, DAYS)
 
 
@@ -405,6 +455,7 @@ def plan_request(draft: dict[str, Any], athlete: Athlete, today: date) -> PlanRe
         long_run_day=draft["long_day"],
         goal_time_s=draft.get("goal_s"),
         units=athlete.units,
+        longest_recent_m=draft.get("longest_m"),
     )
 
 
@@ -413,19 +464,24 @@ async def _summary(
 ) -> str:
     draft = draft_of(context)
     try:
-        plan = generate_plan(plan_request(draft, athlete, context.services.today(athlete)))
+        plan = assess(plan_request(draft, athlete, context.services.today(athlete)))
     except GoFastError as error:
         draft["editing"] = True
         return await ask(update, context, EDIT, hint=error.message)
     peak = max(plan.weeks, key=lambda w: w.target_m if w.phase.value != "taper" else 0)
     prediction = predict(draft["five_k_s"], draft["distance_m"], draft.get("goal_s"))
+    alternatives = plan.readiness.alternatives if plan.readiness else ()
+    draft["alternatives"] = [alt.model_dump(mode="json") for alt in alternatives]
+    await persist(update, context, CONFIRM)
+    choices = [button(_alternative_label(alt), f"rc:alt:{i}") for i, alt in enumerate(alternatives)]
     buttons = rows(
         [
+            *choices,
             button("✅ Confirm", "rc:ok"),
             button("✏️ Change", "rc:change"),
             button("✖ Cancel", "rc:cancel"),
         ],
-        3,
+        1 if choices else 3,
     )
     await say(
         update,
@@ -438,9 +494,39 @@ async def _summary(
         prediction=prediction,
         units=athlete.units,
         estimated=draft.get("five_k_estimated"),
+        longest_inferred=draft.get("longest_inferred"),
         hint=hint,
     )
     return CONFIRM
+
+
+def _alternative_label(alt: Alternative) -> str:
+    when = f"{alt.race_date:%-d %b %Y}"
+    if alt.kind is AlternativeKind.SHORTER_RACE:
+        return f"🏃 A {alt.race_type.label} on the same day instead"
+    if alt.kind is AlternativeKind.BASE_BLOCK:
+        return f"🧱 {alt.base_weeks} base weeks first: race on {when}"
+    return f"📅 A later race: {when} ({alt.weeks} weeks)"
+
+
+async def take_alternative(update: Update, context: CoachContext) -> str:
+    """One tap on an alternative the summary offered: the draft takes its date or distance."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    draft = draft_of(context)
+    offered = draft.get("alternatives") or []
+    index = query.data.split(":")[2]
+    if not index.isdigit() or int(index) >= len(offered):
+        await query.answer("That choice is no longer on offer.")
+        return await ask(update, context, CONFIRM)
+    alt = Alternative.model_validate(offered[int(index)])
+    await drop_buttons(update)
+    draft.update(
+        date=alt.race_date.isoformat(), type=alt.race_type.value, distance_m=alt.distance_m
+    )
+    if alt.kind is AlternativeKind.SHORTER_RACE:
+        draft["goal_s"] = None  # a goal for another distance means nothing here
+    return await ask(update, context, CONFIRM)
 
 
 async def confirm(update: Update, context: CoachContext) -> int:

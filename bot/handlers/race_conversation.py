@@ -61,6 +61,10 @@ def build_race_conversation() -> ConversationHandler:  # type: ignore[type-arg]
                 CallbackQueryHandler(race.got_five_k, pattern=r"^rc:unsure$"),
             ],
             race.WEEKLY: [MessageHandler(text, race.got_weekly)],
+            race.LONGEST: [
+                MessageHandler(text, race.got_longest),
+                CallbackQueryHandler(race.got_longest, pattern=r"^rc:longest:unsure$"),
+            ],
             race.DAYS: [
                 CallbackQueryHandler(race.toggle_day, pattern=r"^rc:day:\d$"),
                 CallbackQueryHandler(race.days_done, pattern=r"^rc:days:done$"),
@@ -69,6 +73,7 @@ def build_race_conversation() -> ConversationHandler:  # type: ignore[type-arg]
             race.CONFIRM: [
                 CallbackQueryHandler(race.confirm, pattern=r"^rc:ok$"),
                 CallbackQueryHandler(race.change, pattern=r"^rc:change$"),
+                CallbackQueryHandler(race.take_alternative, pattern=r"^rc:alt:\d+$"),
             ],
             race.EDIT: [CallbackQueryHandler(race.edit_field, pattern=r"^rc:edit:\w+$")],
             MODIFY: [

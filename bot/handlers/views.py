@@ -1,11 +1,11 @@
 """/today, /week, /plan (◀ ▶), /status and /predict: read-only views of the plan."""
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.common import athlete_of, edit, plan_of, say
 from bot.context import CoachContext
-from bot.keyboards import plan_pager
+from bot.keyboards import plan_pager, watch_button
 from core.errors import NotFound
 from core.models import STANDARD_DISTANCES, ExecutedDay, TrainingPlan
 from core.prediction import predict
@@ -26,7 +26,9 @@ async def today(update: Update, context: CoachContext) -> None:
     view = await context.services.repo.day_view(athlete.id, on)
     if view is None:
         raise NotFound("You have no plan yet. Send /race to set your race goal.")
-    await say(update, context, "plan/today", view=view, today=on, units=athlete.units)
+    runs = view.day is not None and bool(view.day.planned.steps) and view.analysis is None
+    markup = InlineKeyboardMarkup([[watch_button(on)]]) if runs else None
+    await say(update, context, "plan/today", markup, view=view, today=on, units=athlete.units)
 
 
 async def week(update: Update, context: CoachContext) -> None:

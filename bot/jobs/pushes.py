@@ -332,8 +332,8 @@ class Pushes:
         if compose is not None:
             return await compose(bot, item)
         text, markup = item.text, item.markup
-        if item.workout_day_id is not None:
-            markup = workout_buttons(item.workout_day_id)
+        if item.workout_day_id is not None and item.local_date is not None:
+            markup = workout_buttons(item.workout_day_id, item.local_date)
         if item.check_missed:
             text, markup = await self._adapted(item, text, markup)
         if not text:
@@ -354,7 +354,9 @@ class Pushes:
         explained, goal = await explain(self.services, athlete, change)
         [day] = await repo.planned_days(athlete.id, today, today)
         workout = self.services.render(_template(day), day=day, units=athlete.units)
-        buttons = list(workout_buttons(day.id).inline_keyboard) if day.planned.type.is_run else []
+        buttons = (
+            list(workout_buttons(day.id, today).inline_keyboard) if day.planned.type.is_run else []
+        )
         buttons += list(goal.inline_keyboard) if goal else []
         return f"{explained}\n\n{workout}", InlineKeyboardMarkup(buttons) if buttons else None
 

@@ -90,6 +90,7 @@ RACE_ANSWERS = [
     ("send", "3:45:00"),
     ("send", "24:00"),
     ("send", "20"),
+    ("send", "10"),
     ("press", "rc:days:done"),
     ("press", "rc:long:6"),
 ]

@@ -116,7 +116,9 @@ async def test_bad_answers_get_friendly_hints(
     estimate = await user.press("rc:unsure")
     assert "per week" in texts(estimate)
     assert "⚠️" in texts(await user.send("-3k"))
-    await user.send("10")
+    assert "longest run" in texts(await user.send("10"))
+    assert "⚠️" in texts(await user.send("500 km"))
+    await user.press("rc:longest:unsure")
     for day in (1, 3):  # leave only 2 days
         await user.press(f"rc:day:{day}")
     refused = await user.press("rc:days:done")

@@ -67,7 +67,7 @@ hostile_text = st.one_of(
 ONBOARDING_STEPS = {"UNITS": [("send", "/start")]}
 ONBOARDING_STEPS["ZONE"] = [*ONBOARDING_STEPS["UNITS"], ("press", "on:u:mi")]
 ONBOARDING_STEPS["PUSH_TIME"] = [*ONBOARDING_STEPS["ZONE"], ("send", "Berlin")]
-RACE_STEPS = ("NAME", "TYPE", "DATE", "LOCATION", "GOAL", "FIVE_K", "WEEKLY", "DAYS")
+RACE_STEPS = ("NAME", "TYPE", "DATE", "LOCATION", "GOAL", "FIVE_K", "WEEKLY", "LONGEST", "DAYS")
 RACE_STEPS += ("LONG_DAY", "CONFIRM")
 EDIT_STEPS = {
     "MODIFY": None,

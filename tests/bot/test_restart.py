@@ -61,6 +61,7 @@ async def test_kill_mid_conversation_resumes_at_the_same_question(
         assert "recent 5k" in texts(again)  # the same question, not the start of the race
         assert "per week" in texts(await user.send("25:30"))
         await user.send("15")
+        await user.send("7")
         await user.press("rc:days:done")
         summary = texts(await user.press("rc:long:6"))
         assert "Kill Test Half" in summary and "Leipzig" in summary and "1:55:00" in summary
