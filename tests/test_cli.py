@@ -58,7 +58,38 @@ def test_plan_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) 
             }
             if day["type"] == "rest":
                 assert day["mileage"] == 0 and day["paceSecPerMile"] is None
+                assert day["steps"] == []
+                continue
+            miles = 0.0
+            for step in day["steps"]:
+                assert set(step) >= {"kind", "distanceMiles", "paceSecPerMile", "repeat"}
+                pace = step["paceSecPerMile"]
+                assert pace["low"] <= pace["high"]
+                recovery = step.get("recovery", {}).get("distanceMiles", 0)
+                miles += (step["distanceMiles"] + recovery) * step["repeat"]
+            assert miles == pytest.approx(day["mileage"], abs=0.01)
+            assert "•" in day["description"] or day["type"] == "race"
     assert data["weeks"][-1]["days"][-1]["type"] == "race"
+    readiness = data["readiness"]
+    assert readiness["ready"] is True and readiness["reasons"] == readiness["alternatives"] == []
+    assert readiness["longestLongRunMiles"] >= readiness["neededLongRunMiles"] == 16
+    assert data["predictionSec"] > data["goalTimeSec"]  # 24:00 and 20 mi/week: 3:45 is a stretch
+
+
+def test_an_unready_plan_says_why_and_what_works(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["plan", "--race", "marathon", "--date", "2027-03-01", "--start", "2026-12-01"]
+    args += ["--baseline-5k", "30:00", "--weekly", "10", "--days", "4", "--longest", "4"]
+    code, out, _ = run_cli([*args, "--json"], capsys)
+    readiness = json.loads(out)["readiness"]
+    assert code == 0 and readiness["ready"] is False
+    [reason] = readiness["reasons"]
+    assert reason["reason"] == "long-run-short" and reason["reachedMiles"] < reason["neededMiles"]
+    kinds = {alt["kind"]: alt for alt in readiness["alternatives"]}
+    assert kinds["shorter-race"]["raceDate"] == "2027-03-01"
+    later = kinds.get("later-date") or kinds["base-block"]
+    assert later["raceDate"] > "2027-03-01" and later["raceType"] == "marathon"
+    code, table, _ = run_cli(args, capsys)
+    assert "Not ready" in table and "shorter-race" in table
 
 
 def test_plan_table_and_options(capsys: pytest.CaptureFixture[str]) -> None:

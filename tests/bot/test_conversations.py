@@ -233,4 +233,6 @@ async def test_calendar_export_has_stable_uids(
     assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in second.walk("VEVENT")]
     assert len({str(e["uid"]) for e in events}) == len(events)
     assert events[-1].decoded("dtstart") == plan.race.race_date  # all-day: a date
+    first_run = str(events[0]["description"])
+    assert "• " in first_run and " mi" in first_run and "<" not in first_run  # steps, plain
     assert "Race" in str(events[-1]["summary"])

@@ -14,7 +14,7 @@ from core.models import (
     TrainingWeek,
     WorkoutType,
 )
-from core.plan import PlanRequest, default_run_days
+from core.plan import PlanRequest, default_run_days, estimated_longest_m
 from core.profiles import profile_for
 from core.units import METRES_PER_MILE, Units
 
@@ -99,3 +99,26 @@ def assert_rebuilt_weeks_follow_the_rules(plan: TrainingPlan, start: date) -> No
         assert run <= 4
     taper = [training_m(w) for w in rebuilt if w.phase is Phase.TAPER]
     assert taper == sorted(taper, reverse=True)
+    assert_no_spike(plan, start)
+
+
+def assert_no_spike(plan: TrainingPlan, since: date) -> None:
+    """No run from ``since`` on (the race aside) is more than ~10 % longer than the longest
+    run of the 30 days before it (Frandsen et al. 2025); the plan's first 30 days count the
+    runner's own longest run."""
+    step = plan.units.metres / 2
+    runs = {d.date: d.planned.distance_m for d in plan.days() if d.planned.type.is_run}
+    said = plan.longest_recent_m
+    if said is None:
+        said = estimated_longest_m(plan.baseline_weekly_m, len(plan.run_days))
+    floor_m = profile_for(plan.race.race_type, plan.race.distance_m).run_floor_miles
+    start_longest = max(int(said / step + 1e-9), int(floor_m * METRES_PER_MILE / step + 1e-9))
+    for day in plan.days():
+        if day.date < since or day.planned.type in (WorkoutType.REST, WorkoutType.RACE):
+            continue
+        window = [m for d, m in runs.items() if timedelta(0) < day.date - d <= timedelta(30)]
+        if (day.date - plan.start_date).days < 30:
+            window.append(start_longest * step)
+        longest = max(window)
+        allowed = max(longest * norms.SPIKE_LIMIT + step / 2, longest + step)
+        assert day.planned.distance_m <= allowed + EPS, f"{day.date}: spike over {longest}"

@@ -18,7 +18,6 @@ from core.models import (
 )
 from core.plan import (
     PlanRequest,
-    estimated_longest_m,
     generate_plan,
     long_run_cap_m,
     long_run_needed_m,
@@ -27,7 +26,7 @@ from core.profiles import profile_for
 from core.readiness import assess
 from core.units import METRES_PER_MILE, Units
 from core.workouts import total_m
-from tests.core.plans import request
+from tests.core.plans import assert_no_spike, request
 
 EPS = 1e-6
 STANDARD_TYPES = [RaceType.FIVE_K, RaceType.TEN_K, RaceType.HALF, RaceType.MARATHON]
@@ -54,17 +53,6 @@ def plans(draw: st.DrawFn) -> TrainingPlan:
     return generate_plan(req)
 
 
-def _start_longest(plan: TrainingPlan) -> float:
-    """The runner's longest recent run as the plan reads it (said or estimated, ≥ the floor)."""
-    step = plan.units.metres / 2
-    said = plan.longest_recent_m
-    if said is None:
-        said = estimated_longest_m(plan.baseline_weekly_m, len(plan.run_days))
-    floor_m = profile_for(plan.race.race_type, plan.race.distance_m).run_floor_miles
-    floor_steps = int(floor_m * METRES_PER_MILE // step)
-    return max(int(said / step + 1e-9), floor_steps) * step
-
-
 @settings(max_examples=300, deadline=None)
 @given(plans())
 def test_no_run_is_more_than_ten_percent_over_the_longest_of_the_last_30_days(
@@ -72,18 +60,7 @@ def test_no_run_is_more_than_ten_percent_over_the_longest_of_the_last_30_days(
 ) -> None:
     """Frandsen et al. 2025: every run (the race aside) ≤ +10 % (to the nearest half unit; one
     half unit at least) over the longest run of the 30 days before it."""
-    step = plan.units.metres / 2
-    runs = {d.date: d.planned.distance_m for d in plan.days() if d.planned.type.is_run}
-    start_longest = _start_longest(plan)
-    for day in plan.days():
-        if not day.planned.type.is_run or day.planned.type is WorkoutType.RACE:
-            continue
-        window = [m for d, m in runs.items() if timedelta(0) < day.date - d <= timedelta(30)]
-        if (day.date - plan.start_date).days < 30:
-            window.append(start_longest)
-        longest = max(window)
-        allowed = max(longest * norms.SPIKE_LIMIT + step / 2, longest + step)
-        assert day.planned.distance_m <= allowed + EPS, f"{day.date}: spike over {longest}"
+    assert_no_spike(plan, plan.start_date)
 
 
 @settings(max_examples=300, deadline=None)
