@@ -28,8 +28,10 @@ EFFORT: dict[WorkoutType, tuple[float, float]] = {
     WorkoutType.RECOVERY: (0.66, 0.5),
     WorkoutType.EASY: (0.70, 1.0),
     WorkoutType.LONG: (0.70, 2.0),
+    WorkoutType.MEDIUM_LONG: (0.70, 1.5),
     WorkoutType.MARATHON_PACE: (0.79, 3.0),
     WorkoutType.INTERVALS: (0.79, 3.0),
+    WorkoutType.REPETITION: (0.79, 3.0),  # like intervals: fast reps, long jogs between
     WorkoutType.TEMPO: (0.80, 3.0),
 }
 RACE_WEIGHT = 4.0

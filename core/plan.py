@@ -563,9 +563,6 @@ class _Volumes:
         self.rate = _growth_rate(slots[: self.training], start, peak)
         self.level = start
 
-    def __len__(self) -> int:
-        return len(self.slots)
-
     def shape(self, week: int) -> _Shape:
         slot = self.slots[week]
         if week >= self.training:
@@ -777,21 +774,21 @@ def _easy_steps(
     """The easy runs, none longer than the spike rule allows (the excess is dropped); a
     marathoner's big week turns the middle easy run into a medium-long run (its
     index is returned)."""
-    longest = week.recent.allowed
-    shares = [min(s, longest) for s in _split(total, weights)]
+    most = week.recent.allowed
+    shares = [min(s, most) for s in _split(total, weights)]
     medium = _medium_long_index(weights, week.target, week.shape.phase, long_steps, ctx)
     if medium is None:
         return shares, None
     wanted = min(
         math.floor(long_steps * norms.MEDIUM_LONG_SHARE),
         ctx.steps(norms.MEDIUM_LONG_MAX_MILES),
-        longest,
+        most,
     )
     others = _split(total - wanted, [w for i, w in enumerate(weights) if i != medium])
     if wanted <= max(shares) or min(others, default=0) < ctx.steps(ctx.profile.run_floor_miles):
         return shares, None
     others.insert(medium, wanted)
-    return [min(s, longest) for s in others], medium
+    return [min(s, most) for s in others], medium
 
 
 def _medium_long_index(

@@ -50,18 +50,23 @@ def _ready(request: PlanRequest) -> TrainingPlan | None:
 
 
 def _later_date(request: PlanRequest, weeks: int) -> Alternative | None:
-    """The earliest later race day whose plan is ready (more weeks never make a plan less
-    ready, so a binary search finds it)."""
-    low, high = 1, MAX_WEEKS - weeks
-    if high < low or _ready(_later(request, high)) is None:
+    """The earliest later race day whose plan is ready. More weeks never make a plan less
+    ready: gallop (+1, +2, +4… weeks) to a ready date, then bisect back to the earliest."""
+    most = MAX_WEEKS - weeks
+    if most < 1:
         return None
-    while low < high:
+    low, high = 0, 1  # not ready at +low weeks; +high is the next probe
+    while _ready(_later(request, high)) is None:
+        if high == most:
+            return None
+        low, high = high, min(high * 2, most)
+    while high - low > 1:
         middle = (low + high) // 2
         if _ready(_later(request, middle)) is None:
-            low = middle + 1
+            low = middle
         else:
             high = middle
-    moved = _later(request, low)
+    moved = _later(request, high)
     plan = _ready(moved)
     assert plan is not None
     base_weeks = sum(1 for w in plan.weeks if w.lead_in)

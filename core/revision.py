@@ -225,16 +225,23 @@ def easy_block(plan: TrainingPlan, missed: int, from_day: date) -> Revised | Non
     )
 
 
+_LONG_TYPES = frozenset({WorkoutType.LONG, WorkoutType.MEDIUM_LONG})
 _EASED_TYPES = frozenset(
-    {WorkoutType.TEMPO, WorkoutType.INTERVALS, WorkoutType.MARATHON_PACE, WorkoutType.LONG}
+    {
+        WorkoutType.TEMPO,
+        WorkoutType.INTERVALS,
+        WorkoutType.REPETITION,
+        WorkoutType.MARATHON_PACE,
+        *_LONG_TYPES,
+    }
 )
 
 
 def _eased(workout: PlannedWorkout, plan: TrainingPlan) -> PlannedWorkout:
     step = plan.units.metres / 2
-    if workout.type is WorkoutType.LONG:
+    if workout.type in _LONG_TYPES:
         distance = max(step, math.floor(workout.distance_m * EASY_LONG_SHARE / step) * step)
-        return workout_of(WorkoutType.LONG, distance, plan.paces, plan.units)
+        return workout_of(workout.type, distance, plan.paces, plan.units)
     return workout_of(WorkoutType.EASY, workout.distance_m, plan.paces, plan.units)
 
 

@@ -64,6 +64,7 @@ EDITABLE = {
     "longest": LONGEST,
     "days": DAYS,
 }
+WEEKLY_MAX_M = 250_000
 LONGEST_RUN_MAX_M = 100_000  # longer is not a training run this coach plans around
 RECENT_DAYS = 30  # "the longest run of the last month" (Frandsen et al. 2025)
 
@@ -341,15 +342,22 @@ def _estimated_5k(draft: dict[str, Any]) -> int:
     return round(equivalent_time(vdot(draft["distance_m"], goal), FIVE_K_M) * GOAL_TO_5K_MARGIN)
 
 
+def _distance_answer(text: str, athlete: Athlete, most_m: float, too_far: str) -> float:
+    """A distance typed as an answer ("0" or "none" is nothing), at most ``most_m``."""
+    text = text.strip().lower()
+    metres = 0.0 if text in ("0", "none", "nothing") else parse_distance(text, athlete.units)
+    if metres > most_m:
+        raise InvalidInput(f"{too_far}: under {most_m / 1000:.0f} km.")
+    return metres
+
+
 async def got_weekly(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
-    text = (update.effective_message.text or "").strip().lower()  # type: ignore[union-attr]
+    text = update.effective_message.text or ""  # type: ignore[union-attr]
     try:
-        metres = 0.0 if text in ("0", "none", "nothing") else parse_distance(text, athlete.units)
+        metres = _distance_answer(text, athlete, WEEKLY_MAX_M, "That's more than I coach")
     except InvalidInput as error:
         return await ask(update, context, WEEKLY, hint=error.message)
-    if metres > 250_000:
-        return await ask(update, context, WEEKLY, hint="That's more than I coach: under 250 km.")
     draft = draft_of(context)
     draft["weekly_m"] = metres
     draft.setdefault("days", list(default_run_days(4, 6)))
@@ -379,15 +387,13 @@ async def got_longest(update: Update, context: CoachContext) -> str:
         draft.update(longest_m=None, longest_inferred=False)
         return await _next(update, context, DAYS)
     athlete = await athlete_of(update, context)
-    text = (update.effective_message.text or "").strip().lower()  # type: ignore[union-attr]
+    text = update.effective_message.text or ""  # type: ignore[union-attr]
     try:
-        metres = 0.0 if text in ("0", "none", "nothing") else parse_distance(text, athlete.units)
+        metres = _distance_answer(
+            text, athlete, LONGEST_RUN_MAX_M, "That's more than I plan around"
+        )
     except InvalidInput as error:
         return await ask(update, context, LONGEST, hint=error.message)
-    if metres > LONGEST_RUN_MAX_M:
-        return await ask(
-            update, context, LONGEST, hint="That's more than I plan around: under 100 km."
-        )
     draft.update(longest_m=metres, longest_inferred=False)
     return await _next(update, context, DAYS)
 

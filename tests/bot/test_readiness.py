@@ -1,6 +1,8 @@
 """Readiness end to end: a plan that can't safely get the runner there says so and offers
 alternatives one tap away; the longest run comes from the runner or from runs on record."""
 
+import pytest
+
 from bot.context import CoachApplication
 from core.clock import FrozenClock
 from tests.bot.conftest import onboard, set_race
@@ -8,20 +10,29 @@ from tests.bot.test_conversations import datas, texts
 from tests.fake_telegram import FakeTelegram
 
 
-async def _novice_marathon(user, longest: str = "4") -> list:  # type: ignore[no-untyped-def]
-    """A 10-mile-a-week runner asking for a marathon twelve weeks out."""
-    await user.press("rc:start")
-    await user.send("Tiny Base Marathon")
+async def _race(user, name: str, day: str, five_k: str, weekly: str, longest: str | None) -> list:  # type: ignore[no-untyped-def]
+    """A marathon goal, from the race's name on; ``longest`` None: no "longest run?" question."""
+    await user.send(name)
     await user.press("rc:type:marathon")
-    await user.send("2027-02-21")
+    await user.send(day)
     await user.press("rc:skip")
     await user.press("rc:finish")
-    await user.send("30:00")
-    asked = await user.send("10")
-    assert "longest run" in texts(asked)
-    await user.send(longest)
+    await user.send(five_k)
+    asked = texts(await user.send(weekly))
+    if longest is None:
+        assert "Which days can you run" in asked
+    else:
+        assert "longest run" in asked
+        await user.send(longest)
     await user.press("rc:days:done")
     return await user.press("rc:long:6")
+
+
+async def _novice_marathon(user) -> list:  # type: ignore[no-untyped-def]
+    """A 10-mile-a-week runner with a 4-mile longest run asking for a marathon 12 weeks out."""
+    user.quiet = 1.0  # finding the alternatives plans several races: give the summary time
+    await user.press("rc:start")
+    return await _race(user, "Tiny Base Marathon", "2027-02-21", "30:00", "10", "4")
 
 
 async def test_an_unready_plan_says_why_and_offers_what_works(
@@ -72,14 +83,8 @@ async def test_runs_on_record_answer_the_longest_run_question(
     await user.send("/log 11mi 1:45:00 today")
     await user.press("rc:start")
     await user.press("rc:replace:yes")
-    await user.send("Second Marathon")
-    await user.press("rc:type:marathon")
-    await user.send("2027-05-30")
-    await user.press("rc:skip")
-    await user.press("rc:finish")
-    await user.send("24:00")
-    skipped = await user.send("25")
-    assert "Which days can you run" in texts(skipped)  # no "longest run?" question
-    await user.press("rc:days:done")
-    summary = texts(await user.press("rc:long:6"))
+    summary = texts(await _race(user, "Second Marathon", "2027-05-30", "24:00", "25", None))
     assert "Second Marathon" in summary and "Long run up to" in summary
+    await user.press("rc:ok")
+    plan = await bot.services.repo.active_plan(1)
+    assert plan is not None and plan.longest_recent_m == pytest.approx(11 * 1609.344, rel=0.01)

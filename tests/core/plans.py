@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import strategies as st
 
 from core import profiles as norms
 from core.models import (
@@ -54,6 +55,25 @@ def request(
         long_run_day=long_day,
         goal_time_s=goal_time_s,
         units=units,
+    )
+
+
+STANDARD_TYPES = [RaceType.FIVE_K, RaceType.TEN_K, RaceType.HALF, RaceType.MARATHON]
+
+
+@st.composite
+def plan_requests(draw: st.DrawFn) -> PlanRequest:
+    """Requests over wide ranges (some too short to plan: the generator refuses those)."""
+    return request(
+        draw(st.sampled_from(STANDARD_TYPES)),
+        draw(st.integers(4, 30)),
+        offset=draw(st.integers(0, 6)),
+        baseline_5k_s=draw(st.integers(15 * 60, 45 * 60)),
+        weekly_miles=draw(st.floats(0, 70)),
+        days=draw(st.integers(3, 7)),
+        long_day=draw(st.integers(0, 6)),
+        units=draw(st.sampled_from(list(Units))),
+        goal_time_s=draw(st.none() | st.integers(15 * 60, 6 * 3600)),
     )
 
 

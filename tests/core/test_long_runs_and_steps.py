@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from core import profiles as norms
@@ -24,29 +24,19 @@ from core.plan import (
 )
 from core.profiles import profile_for
 from core.readiness import assess
-from core.units import METRES_PER_MILE, Units
+from core.units import METRES_PER_MILE
 from core.workouts import total_m
-from tests.core.plans import assert_no_spike, request
+from tests.core.plans import assert_no_spike, plan_requests, request
 
 EPS = 1e-6
-STANDARD_TYPES = [RaceType.FIVE_K, RaceType.TEN_K, RaceType.HALF, RaceType.MARATHON]
 
 
 @st.composite
 def plans(draw: st.DrawFn) -> TrainingPlan:
-    race_type = draw(st.sampled_from(STANDARD_TYPES))
-    profile = profile_for(race_type, 0)
-    req = request(
-        race_type,
-        draw(st.integers(profile.hard_min_weeks, 30)),
-        offset=draw(st.integers(0, 6)),
-        baseline_5k_s=draw(st.integers(15 * 60, 45 * 60)),
-        weekly_miles=draw(st.floats(0, 70)),
-        days=draw(st.integers(3, 7)),
-        long_day=draw(st.integers(0, 6)),
-        units=draw(st.sampled_from(list(Units))),
-        goal_time_s=draw(st.none() | st.integers(15 * 60, 6 * 3600)),
-    )
+    """Plans over wide ranges, with or without the runner's longest recent run."""
+    req = draw(plan_requests())
+    weeks = -(-((req.race.race_date - req.start_date).days + 1) // 7)
+    assume(weeks >= profile_for(req.race.race_type, 0).hard_min_weeks)
     longest = draw(st.none() | st.floats(0, 22))
     if longest is not None:
         req = req.model_copy(update={"longest_recent_m": longest * METRES_PER_MILE})

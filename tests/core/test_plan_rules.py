@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from core import profiles as norms
 from core.errors import InvalidInput, PlanError
@@ -12,25 +11,9 @@ from core.models import Phase, RaceType, TrainingPlan, TrainingWeek, WorkoutType
 from core.plan import PlanRequest, generate_plan
 from core.profiles import profile_for
 from core.units import METRES_PER_MILE, Units
-from tests.core.plans import request
+from tests.core.plans import plan_requests, request
 
 EPS = 1e-6
-STANDARD_TYPES = [RaceType.FIVE_K, RaceType.TEN_K, RaceType.HALF, RaceType.MARATHON]
-
-
-@st.composite
-def plan_requests(draw: st.DrawFn) -> PlanRequest:
-    return request(
-        draw(st.sampled_from(STANDARD_TYPES)),
-        draw(st.integers(4, 30)),
-        offset=draw(st.integers(0, 6)),
-        baseline_5k_s=draw(st.integers(15 * 60, 45 * 60)),
-        weekly_miles=draw(st.floats(0, 70)),
-        days=draw(st.integers(3, 7)),
-        long_day=draw(st.integers(0, 6)),
-        units=draw(st.sampled_from(list(Units))),
-        goal_time_s=draw(st.none() | st.integers(15 * 60, 6 * 3600)),
-    )
 
 
 def _plan_or_refusal(req: PlanRequest) -> TrainingPlan | None:
