@@ -1,11 +1,15 @@
 """⌚ Today's workout as a FIT file, end to end; forged days get a friendly no."""
 
+from datetime import UTC, datetime, time
+
 import pytest
 
 from bot.context import CoachApplication
+from core.clock import FrozenClock
 from sources.workout_file import read_workout
 from tests.bot.conftest import onboard, set_race
 from tests.bot.test_conversations import datas, texts
+from tests.bot.test_pushes import runner, travel
 from tests.fake_telegram import FakeTelegram
 
 
@@ -49,3 +53,23 @@ async def test_forged_watch_buttons_get_a_friendly_no(
     calls = await user.press(data)
     assert not any(c.method == "sendDocument" for c in calls)
     assert answer in texts(calls)
+
+
+async def test_the_morning_push_carries_the_steps_and_the_watch_button(
+    telegram: FakeTelegram, bot: CoachApplication, clock: FrozenClock
+) -> None:
+    athlete = await runner(bot, 8103, "UTC")
+    assert athlete.id is not None
+    plan = await bot.services.repo.active_plan(athlete.id)
+    assert plan is not None
+    run_day = next(d for d in plan.days() if d.planned.steps and d.date >= plan.start_date)
+    clock.set(datetime.combine(run_day.date, time(6, 50), UTC))
+    await travel(bot, clock, telegram, datetime.combine(run_day.date, time(7, 10), UTC))
+    push = next(c for c in telegram.calls if c.chat_id == 8103 and "☀️" in c.text)
+    assert "• " in push.text and " km" in push.text
+    watch = f"wk:fit:{run_day.date.isoformat()}"
+    assert watch in [data for _, data in push.buttons]
+    sent = await telegram.user(8103).press(watch, push.params.get("message_id"))
+    document = next(c for c in sent if c.method == "sendDocument")
+    _, steps = read_workout(document.params["document"]["content"])
+    assert steps[0].distance_m is not None
