@@ -390,6 +390,15 @@ class DayAnalysis(Model):
     status: DayStatus
 
 
+class RacePrediction(Model):
+    """The coach's race prediction: a point and an 80 % range."""
+
+    predicted_s: float
+    low_s: float
+    high_s: float
+    method: str
+
+
 class Prediction(Model):
     baseline_5k_s: float
     distance_m: float
@@ -397,8 +406,9 @@ class Prediction(Model):
     vdot: float
     vdot_prediction_s: float
     riegel_prediction_s: float
+    race: RacePrediction  # the coach's prediction: the one that judges the goal
     goal_time_s: float | None = None
-    delta_s: float | None = None  # seed prediction minus goal: negative means faster than goal
+    delta_s: float | None = None  # prediction minus goal: negative means faster than goal
 
 
 class Trend(StrEnum):
@@ -476,7 +486,10 @@ class OnTrack(Model):
     """The answer to "Are you on track?"."""
 
     current_5k_s: float
-    predicted_s: float  # VDOT equivalent of today's 5k fitness
+    predicted_s: float  # the coach's prediction from today's 5k fitness and volume
+    low_s: float  # its 80 % range
+    high_s: float
+    vdot_predicted_s: float  # comparisons: Daniels' VDOT equivalent
     seed_predicted_s: float  # the product's seed predictor from today's 5k
     goal_time_s: float | None
     delta_s: float | None  # predicted minus goal: negative is faster than goal

@@ -1,6 +1,7 @@
 """Weekly adherence and the answer to "Are you on track?"."""
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 from core.fitness import equivalent_time, vdot
 from core.models import (
@@ -14,11 +15,12 @@ from core.models import (
     WeekProgress,
     WorkoutType,
 )
-from core.prediction import seed_prediction
+from core.prediction import predict_race, seed_prediction
 from core.units import FIVE_K_M
 
 AHEAD_SHARE, ON_TRACK_SHARE, BEHIND_SHARE = -0.02, 0.02, 0.05
 LOW_ADHERENCE = 0.7
+RECENT_WEEKS = 4
 
 
 def planned_training(week: TrainingWeek) -> list[PlannedWorkout]:
@@ -55,20 +57,42 @@ def week_progress(
     )
 
 
-def on_track(plan: TrainingPlan, current_5k_s: float, adherence: float | None) -> OnTrack:
+def on_track(
+    plan: TrainingPlan, current_5k_s: float, adherence: float | None, weekly_m: float | None = None
+) -> OnTrack:
+    """Today's prediction (the coach's model, from today's 5k fitness and weekly volume) against
+    the goal."""
     distance = plan.race.distance_m
-    predicted = equivalent_time(vdot(FIVE_K_M, current_5k_s), distance)
+    race = predict_race([(FIVE_K_M, current_5k_s)], distance, weekly_m or plan.baseline_weekly_m)
     goal = plan.goal_time_s
-    delta = None if goal is None else predicted - goal
+    delta = None if goal is None else race.predicted_s - goal
     return OnTrack(
         current_5k_s=current_5k_s,
-        predicted_s=predicted,
+        predicted_s=race.predicted_s,
+        low_s=race.low_s,
+        high_s=race.high_s,
+        vdot_predicted_s=equivalent_time(vdot(FIVE_K_M, current_5k_s), distance),
         seed_predicted_s=seed_prediction(current_5k_s, distance),
         goal_time_s=goal,
         delta_s=delta,
         adherence=adherence,
-        verdict=verdict(predicted, goal, adherence),
+        verdict=verdict(race.predicted_s, goal, adherence),
     )
+
+
+def recent_weekly_m(
+    plan: TrainingPlan, executed: Iterable[ExecutedDay], today: date
+) -> float | None:
+    """What the runner actually ran a week over the last four weeks, once the plan has run that
+    long and runs were logged in at least three of them; None: go by what they told us."""
+    first = today - timedelta(days=RECENT_WEEKS * 7)
+    if plan.start_date > first:
+        return None
+    recent = [e for e in executed if first <= e.date < today]
+    weeks = {(e.date - first).days // 7 for e in recent}
+    if len(weeks) < RECENT_WEEKS - 1:
+        return None
+    return sum(e.analysis.actual_m for e in recent) / RECENT_WEEKS
 
 
 def verdict(predicted_s: float, goal_s: float | None, adherence: float | None) -> Verdict:

@@ -5,10 +5,10 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from core.errors import GoFastError
-from core.models import Race, RaceType
+from core.models import Prediction, Race, RaceType
 from core.parsing import (
     format_duration,
     parse_date,
@@ -17,9 +17,9 @@ from core.parsing import (
     parse_weekday,
 )
 from core.plan import PlanRequest, default_run_days
-from core.prediction import predict
+from core.prediction import DEFAULT_WEEKLY_MILES, equivalent_5k_s, predict
 from core.readiness import assess
-from core.units import Units, metres_to_miles
+from core.units import FIVE_K_M, Units, metres_to_miles, miles_to_metres
 from gofast.config import ConfigError, load_settings
 from gofast.plan_view import plan_json, plan_table
 
@@ -53,8 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--name", help="race name")
     plan.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    pred = commands.add_parser("predict", help="predict a race time from a 5k")
-    pred.add_argument("--baseline-5k", required=True, help="a recent 5k time, e.g. 24:00")
+    pred = commands.add_parser("predict", help="predict a race time from recent races")
+    pred.add_argument("--baseline-5k", help="a recent 5k time, e.g. 24:00")
+    pred.add_argument(
+        "--recent",
+        action="append",
+        default=[],
+        help="another recent race, DISTANCE=TIME (10k=50:00, half=1:52:00); repeatable",
+    )
+    pred.add_argument("--weekly", type=float, help="weekly mileage in miles (default 25)")
     pred.add_argument("--distance", required=True, help="5k, 10k, half, marathon, 15k, 30 mi…")
     pred.add_argument("--goal", help="goal time, e.g. 3:45:00")
     pred.add_argument("--json", action="store_true")
@@ -141,38 +148,71 @@ def plan_request_from_args(args: argparse.Namespace, today: date | None = None) 
 def _predict(args: argparse.Namespace) -> int:
     distance = parse_distance(args.distance)
     goal = parse_duration(args.goal, hours_first=distance > 15000) if args.goal else None
-    prediction = predict(parse_duration(args.baseline_5k), distance, goal)
-    data = {
-        "baseline5kSec": prediction.baseline_5k_s,
+    recent = [_recent_race(text) for text in args.recent]
+    if args.baseline_5k:
+        recent.insert(0, (FIVE_K_M, parse_duration(args.baseline_5k)))
+    if not recent:
+        raise GoFastError("Give a recent race: --baseline-5k 24:00 or --recent half=1:52:00.")
+    if args.weekly is not None and args.weekly < 0:
+        raise GoFastError("Weekly mileage can't be negative.")
+    weekly_m = miles_to_metres(args.weekly if args.weekly is not None else DEFAULT_WEEKLY_MILES)
+    prediction = predict(equivalent_5k_s(recent), distance, goal, weekly_m, recent)
+    data = _prediction_json(prediction, distance)
+    if goal is not None and prediction.delta_s is not None:
+        data |= {"goalTimeSec": goal, "deltaSec": round(prediction.delta_s)}
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print(_prediction_table(prediction, data, goal))
+    return 0
+
+
+def _recent_race(text: str) -> tuple[float, float]:
+    """``half=1:52:00`` → (metres, seconds)."""
+    distance_text, _, time_text = text.partition("=")
+    if not time_text:
+        raise GoFastError(f"--recent takes DISTANCE=TIME, e.g. 10k=50:00 (not {text!r}).")
+    distance = parse_distance(distance_text)
+    return distance, parse_duration(time_text, hours_first=distance > 15000)
+
+
+def _prediction_json(prediction: Prediction, distance: float) -> dict[str, Any]:
+    race = prediction.race
+    return {
+        "baseline5kSec": round(prediction.baseline_5k_s),
         "distanceMiles": round(metres_to_miles(distance), 3),
+        "predictionSec": round(race.predicted_s),
+        "rangeLowSec": round(race.low_s),
+        "rangeHighSec": round(race.high_s),
+        "method": race.method,
         "seedPredictionSec": round(prediction.seed_prediction_s),
         "vdot": round(prediction.vdot, 2),
         "vdotPredictionSec": round(prediction.vdot_prediction_s),
         "riegelPredictionSec": round(prediction.riegel_prediction_s),
     }
-    if goal is not None and prediction.delta_s is not None:
-        data |= {"goalTimeSec": goal, "deltaSec": round(prediction.delta_s)}
-    if args.json:
-        print(json.dumps(data, indent=2))
-        return 0
+
+
+def _prediction_table(prediction: Prediction, data: dict[str, Any], goal: int | None) -> str:
+    race = prediction.race
     rows = [
-        ("Baseline 5k", format_duration(prediction.baseline_5k_s)),
+        (
+            "Prediction",
+            f"{format_duration(race.predicted_s)} "
+            f"(80 %: {format_duration(race.low_s)}–{format_duration(race.high_s)})",
+        ),
+        ("5k used", format_duration(prediction.baseline_5k_s)),
         ("Distance", f"{data['distanceMiles']} mi"),
         ("Seed prediction", format_duration(prediction.seed_prediction_s)),
         (f"VDOT {prediction.vdot:.1f}", format_duration(prediction.vdot_prediction_s)),
         ("Riegel", format_duration(prediction.riegel_prediction_s)),
     ]
     if goal is not None and prediction.delta_s is not None:
+        sign = "+" if prediction.delta_s >= 0 else "-"
         rows += [
             ("Goal", format_duration(goal)),
-            (
-                "Seed vs goal",
-                f"{'+' if prediction.delta_s >= 0 else '-'}"
-                f"{format_duration(abs(prediction.delta_s))}",
-            ),
+            ("Prediction − goal", f"{sign}{format_duration(abs(prediction.delta_s))}"),
         ]
-    print("\n".join(f"{label:<16} {value}" for label, value in rows))
-    return 0
+    return "\n".join(f"{label:<18} {value}" for label, value in rows)
 
 
 COMMANDS = {"run": _run, "migrate": _migrate, "plan": _plan, "predict": _predict}

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from core.fitness import equivalent_time, vdot
 from core.parsing import parse_duration
 from gofast.cli import main
 
@@ -140,8 +141,41 @@ def test_predict_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["baseline5kSec"] == 1440
     assert data["distanceMiles"] == pytest.approx(26.219, abs=0.001)
     assert data["seedPredictionSec"] == parse_duration("3:38:50")
-    assert data["deltaSec"] == data["seedPredictionSec"] - data["goalTimeSec"]
-    assert data["vdotPredictionSec"] < data["riegelPredictionSec"]
+    assert data["deltaSec"] == data["predictionSec"] - data["goalTimeSec"]  # the coach's judges
+    assert data["vdotPredictionSec"] < data["riegelPredictionSec"] < data["predictionSec"]
+    assert data["rangeLowSec"] < data["predictionSec"] < data["rangeHighSec"]
+    assert data["method"] == "gofast-recreational-v1"
+
+
+def test_predict_from_several_recent_races_and_volume(capsys: pytest.CaptureFixture[str]) -> None:
+    def prediction(*args: str) -> dict:  # type: ignore[type-arg]
+        code, out, _ = run_cli(["predict", "--distance", "marathon", *args, "--json"], capsys)
+        assert code == 0
+        return json.loads(out)
+
+    five_k = prediction("--recent", "5k=24:00", "--weekly", "25")
+    assert (
+        five_k["predictionSec"]
+        == prediction("--baseline-5k", "24:00", "--weekly", "25")["predictionSec"]
+    )
+    more_miles = prediction("--recent", "5k=24:00", "--weekly", "50")
+    assert more_miles["predictionSec"] < five_k["predictionSec"]  # volume makes marathoners
+    both = prediction("--recent", "5k=24:00", "--recent", "half=1:52:00", "--weekly", "25")
+    half = prediction("--recent", "half=1:52:00", "--weekly", "25")
+    # the half is closer to the marathon: it weighs most, and narrows the range
+    assert abs(both["predictionSec"] - half["predictionSec"]) < abs(
+        both["predictionSec"] - five_k["predictionSec"]
+    )
+    assert (
+        half["rangeHighSec"] - half["rangeLowSec"] < five_k["rangeHighSec"] - five_k["rangeLowSec"]
+    )
+    # the comparisons need a 5k: the VDOT equivalent of the half
+    assert half["baseline5kSec"] == round(equivalent_time(vdot(21097.5, 6720), 5000))
+    code, out, _ = run_cli(
+        ["predict", "--distance", "10k", "--recent", "15k=1:12:00", "--recent", "10mi=1:20:00"],
+        capsys,
+    )
+    assert code == 0 and "80 %" in out
 
 
 def test_predict_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -154,6 +188,9 @@ def test_predict_table(capsys: pytest.CaptureFixture[str]) -> None:
     [
         ["predict", "--baseline-5k", "25:61", "--distance", "marathon"],
         ["predict", "--baseline-5k", "24:00", "--distance", "-3k"],
+        ["predict", "--distance", "marathon"],
+        ["predict", "--distance", "marathon", "--recent", "half"],
+        ["predict", "--distance", "marathon", "--recent", "5k=24:00", "--weekly", "-5"],
         [*PLAN_ARGS[:4], "2020-01-01", *PLAN_ARGS[5:]],
         [
             "plan",

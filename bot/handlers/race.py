@@ -475,7 +475,9 @@ async def _summary(
         draft["editing"] = True
         return await ask(update, context, EDIT, hint=error.message)
     peak = max(plan.weeks, key=lambda w: w.target_m if w.phase.value != "taper" else 0)
-    prediction = predict(draft["five_k_s"], draft["distance_m"], draft.get("goal_s"))
+    prediction = predict(
+        draft["five_k_s"], draft["distance_m"], draft.get("goal_s"), weekly_m=draft["weekly_m"]
+    )
     alternatives = plan.readiness.alternatives if plan.readiness else ()
     draft["alternatives"] = [alt.model_dump(mode="json") for alt in alternatives]
     await persist(update, context, CONFIRM)

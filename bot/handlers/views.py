@@ -6,6 +6,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.common import athlete_of, edit, plan_of, say
 from bot.context import CoachContext
 from bot.keyboards import plan_pager, watch_button
+from core import progress
 from core.errors import NotFound
 from core.models import STANDARD_DISTANCES, ExecutedDay, TrainingPlan
 from core.prediction import predict
@@ -110,18 +111,23 @@ async def predictions(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     plan = await plan_of(context, athlete)
     five_k = plan.adaptive_5k_s or plan.baseline_5k_s
+    assert athlete.id is not None and plan.id is not None
+    executed = await context.services.repo.executed_days(athlete.id, plan.id)
+    today = context.services.today(athlete)
+    weekly = progress.recent_weekly_m(plan, executed, today) or plan.baseline_weekly_m
     rows = []
     for race_type, distance in STANDARD_DISTANCES.items():
-        guess = predict(five_k, distance)
+        guess = predict(five_k, distance, weekly_m=weekly)
         rows.append(
             {
                 "label": race_type.label,
+                "race": guess.race,
                 "vdot": guess.vdot_prediction_s,
                 "seed": guess.seed_prediction_s,
                 "riegel": guess.riegel_prediction_s,
             }
         )
-    prediction = predict(five_k, plan.race.distance_m, plan.goal_time_s)
+    prediction = predict(five_k, plan.race.distance_m, plan.goal_time_s, weekly_m=weekly)
     await say(
         update,
         context,
@@ -130,6 +136,8 @@ async def predictions(update: Update, context: CoachContext) -> None:
         rows=rows,
         plan=plan,
         adaptive=plan.adaptive_5k_s is not None,
+        weekly_m=weekly,
+        units=athlete.units,
     )
 
 

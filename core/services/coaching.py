@@ -132,7 +132,8 @@ async def fitness(
     if week_progress is None:
         week_progress = await _this_week(repo, athlete_id, plan, today)
     adherence = week_progress.adherence if week_progress else None
-    return Fitness(snap, progress.on_track(plan, snap.seconds, adherence))
+    weekly = progress.recent_weekly_m(plan, executed, today)
+    return Fitness(snap, progress.on_track(plan, snap.seconds, adherence, weekly))
 
 
 @dataclass(frozen=True)

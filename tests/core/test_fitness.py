@@ -70,9 +70,10 @@ def test_seed_predictor_is_the_products_formula() -> None:
     assert seed_prediction(baseline, 3.1 * METRES_PER_MILE) == pytest.approx(pace * 3.1)
 
 
-def test_prediction_carries_all_three_and_the_goal_delta() -> None:
+def test_prediction_carries_the_comparisons_and_judges_the_goal_by_the_coachs() -> None:
     result = predict(parse_duration("20:00"), MARATHON_M, goal_time_s=parse_duration("3:00:00"))
     assert result.vdot_prediction_s == pytest.approx(parse_duration("3:11:17"), abs=30)
     assert result.riegel_prediction_s == pytest.approx(parse_duration("3:11:49"), abs=2)
-    assert result.delta_s == pytest.approx(result.seed_prediction_s - 3 * 3600)
+    assert result.delta_s == pytest.approx(result.race.predicted_s - 3 * 3600)
+    assert result.race.predicted_s > result.riegel_prediction_s  # less optimistic
     assert predict(1200, MARATHON_M).delta_s is None
