@@ -366,6 +366,22 @@ class AthleteActivity(Model):
     def pace_s_per_km(self) -> float | None:
         return self.time_s / (self.distance_m / 1000) if self.distance_m > 0 else None
 
+    @property
+    def laps(self) -> list[tuple[float, float]]:
+        """(metres, seconds) of the laps the watch recorded, in order."""
+        return [(float(m), float(t)) for m, t in self.summary.get("laps") or []]
+
+    @property
+    def track(self) -> list[tuple[float, float]]:
+        """(metres, seconds since the start), sampled every ~50 m."""
+        return [(float(m), float(t)) for m, t in self.summary.get("track") or []]
+
+    @property
+    def indoors(self) -> bool:
+        """A treadmill or indoor run: its pace is the belt's or a guess, not a measure."""
+        sport = self.sport.lower()
+        return "treadmill" in sport or "indoor" in sport or "virtual" in sport
+
 
 class DayStatus(StrEnum):
     COMPLETED = "completed"
@@ -388,6 +404,53 @@ class DayAnalysis(Model):
     pace_hit: bool
     quality_score: int = Field(ge=0, le=100)
     status: DayStatus
+    compliance: float | None = None  # actual ÷ planned distance
+    band: "ComplianceBand | None" = None
+    steps: tuple["StepResult", ...] = ()  # the work steps, planned against run
+    split_by: "SplitSource | None" = None  # where the steps' times came from
+    notes: tuple["AnalysisNote", ...] = ()
+
+    @property
+    def reps_hit(self) -> int:
+        return sum(1 for step in self.steps if step.hit)
+
+
+class ComplianceBand(StrEnum):
+    """TrainingPeaks' colours: within ±20 % green, 50–79 % or 121–150 % yellow, else red."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+
+
+class SplitSource(StrEnum):
+    LAPS = "laps"  # the runner's laps matched the workout's steps
+    TRACK = "track"  # the track split at the planned step distances
+
+
+class StepResult(Model):
+    """One work step (one rep) as planned and as run."""
+
+    number: int  # 1-based among the work steps
+    planned_m: float
+    actual_m: float
+    pace: PaceRange
+    actual_pace_s_per_km: float
+    off_s_per_km: float  # beyond the range: + slower, − faster, 0 inside (with tolerance)
+    hit: bool
+
+
+class AnalysisNote(StrEnum):
+    """What went well or what to change: codes the templates turn into words."""
+
+    WORK_ON_TARGET = "work-on-target"
+    REPS_SLOW = "reps-slow"
+    REPS_FAST = "reps-fast"
+    WORK_NOT_RUN = "work-not-run"
+    TOO_FAST_EASY = "too-fast-easy"
+    EASY_WELL_DONE = "easy-well-done"
+    TOO_SHORT = "too-short"
+    TOO_LONG = "too-long"
 
 
 class RacePrediction(Model):
@@ -578,6 +641,7 @@ class PlanRevision(Model):
 
 
 TrainingPlan.model_rebuild()
+DayAnalysis.model_rebuild()
 
 
 class DayView(Model):

@@ -9,6 +9,7 @@ import hashlib
 import io
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,6 +136,8 @@ def _no_activity() -> InvalidInput:
 
 def _fit(payload: bytes) -> ParsedActivity:
     sessions: list[dict[str, Any]] = []
+    laps: list[dict[str, Any]] = []
+    track: list[tuple[float, datetime]] = []
     with fitdecode.FitReader(
         io.BytesIO(payload),
         check_crc=fitdecode.CrcCheck.RAISE,
@@ -143,8 +146,13 @@ def _fit(payload: bytes) -> ParsedActivity:
         for count, frame in enumerate(reader):
             if count > MAX_FIT_FRAMES:
                 raise _too_long()
-            if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "session":
-                sessions.append({f.name: f.value for f in frame.fields})
+            if not isinstance(frame, fitdecode.FitDataMessage):
+                continue
+            if frame.name == "record":
+                _fit_point(frame, track)
+            elif frame.name in ("session", "lap"):
+                values = {f.name: f.value for f in frame.fields}
+                (sessions if frame.name == "session" else laps).append(values)
     if not sessions or sessions[0].get("start_time") is None:
         raise _no_activity()
     first = sessions[0]
@@ -165,8 +173,20 @@ def _fit(payload: bytes) -> ParsedActivity:
         avg_hr=_number(main.get("avg_heart_rate")),
         max_hr=_number(main.get("max_heart_rate")),
         elevation_gain_m=_number(main.get("total_ascent")),
-        summary={"format": "fit", "sessions": len(sessions)},
+        summary={
+            "format": "fit",
+            "sessions": len(sessions),
+            "laps": _laps((lap.get("total_distance"), lap.get("total_timer_time")) for lap in laps),
+            "track": _sampled(track),
+        },
     )
+
+
+def _fit_point(frame: fitdecode.FitDataMessage, track: list[tuple[float, datetime]]) -> None:
+    if frame.has_field("distance") and frame.has_field("timestamp"):
+        distance, moment = frame.get_value("distance"), frame.get_value("timestamp")
+        if isinstance(distance, int | float) and isinstance(moment, datetime):
+            track.append((float(distance), moment))
 
 
 def _fit_sport(session: dict[str, Any]) -> str:
@@ -210,8 +230,23 @@ def _gpx(payload: bytes) -> ParsedActivity:
         avg_hr=sum(rates) / len(rates) if rates else None,
         max_hr=float(max(rates)) if rates else None,
         elevation_gain_m=float(uphill) if uphill else None,
-        summary={"format": "gpx", "name": gpx.tracks[0].name if gpx.tracks else None},
+        summary={
+            "format": "gpx",
+            "name": gpx.tracks[0].name if gpx.tracks else None,
+            "track": _sampled(_gpx_track(gpx)),
+        },
     )
+
+
+def _gpx_track(gpx: gpxpy.gpx.GPX) -> list[tuple[float, datetime]]:
+    track, covered, previous = [], 0.0, None
+    for point in _points(gpx):
+        if previous is not None:
+            covered += point.distance_2d(previous) or 0.0
+        previous = point
+        if point.time is not None:
+            track.append((covered, point.time))
+    return track
 
 
 def _points(gpx: gpxpy.gpx.GPX) -> list[gpxpy.gpx.GPXTrackPoint]:
@@ -257,5 +292,46 @@ def _tcx(payload: bytes) -> ParsedActivity:
         avg_hr=_number(exercise.hr_avg),
         max_hr=_number(exercise.hr_max),
         elevation_gain_m=_number(exercise.ascent),
-        summary={"format": "tcx", "laps": len(laps)},
+        summary={
+            "format": "tcx",
+            "laps": _laps(
+                (lap.findtext(f"{_TCX}DistanceMeters"), lap.findtext(f"{_TCX}TotalTimeSeconds"))
+                for lap in laps
+            ),
+            "track": _sampled(
+                (float(p.distance), p.time)
+                for p in exercise.trackpoints
+                if p.distance is not None and p.time is not None
+            ),
+        },
     )
+
+
+# ---- laps and a compact track: what the analysis splits a run by ---------------------------
+
+TRACK_STEP_M = 50.0  # one point per 50 m keeps a marathon's track under 1,000 points
+
+
+def _laps(pairs: Iterable[tuple[Any, Any]]) -> list[list[float]]:
+    """[[metres, seconds], …] of the laps that have both."""
+    laps = []
+    for distance, seconds in pairs:
+        try:
+            metres, time = float(distance), float(seconds)
+        except (TypeError, ValueError):
+            continue
+        if metres > 0 and time > 0:
+            laps.append([round(metres, 1), round(time, 1)])
+    return laps
+
+
+def _sampled(points: Iterable[tuple[float, datetime]]) -> list[list[float]]:
+    """[[metres, seconds since start], …], one point per TRACK_STEP_M, in order."""
+    sampled: list[list[float]] = []
+    start: datetime | None = None
+    for metres, moment in points:
+        start = start or moment
+        seconds = (moment - start).total_seconds()
+        if not sampled or (metres >= sampled[-1][0] + TRACK_STEP_M and seconds > sampled[-1][1]):
+            sampled.append([round(metres, 1), round(seconds, 1)])
+    return sampled

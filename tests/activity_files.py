@@ -126,3 +126,104 @@ def tcx_file(
 
 
 MORNING = datetime(2026, 12, 2, 6, 30, tzinfo=UTC)
+
+
+def _lap_points(start: datetime, laps: list[tuple[float, float]], every_s: float = 5.0):
+    """(cumulative metres, moment, lap index) every ``every_s`` seconds, constant speed per lap."""
+    covered, clock = 0.0, 0.0
+    for index, (metres, seconds) in enumerate(laps):
+        ticks = max(1, int(seconds // every_s))
+        for i in range(ticks):
+            yield (
+                covered + metres * i / ticks,
+                start + timedelta(seconds=clock + seconds * i / ticks),
+                index,
+            )
+        covered, clock = covered + metres, clock + seconds
+    yield covered, start + timedelta(seconds=clock), len(laps) - 1
+
+
+def fit_with_laps(
+    start: datetime, laps: list[tuple[float, float]], sub_sport: str = "generic"
+) -> bytes:
+    """A FIT run whose watch recorded one lap per (metres, seconds), records every 5 s."""
+    encoder = Encoder()
+    encoder.write_mesg(
+        {
+            "mesg_num": MESG["FILE_ID"],
+            "type": "activity",
+            "manufacturer": "garmin",
+            "product": 1,
+            "time_created": start,
+            "serial_number": 1234,
+        }
+    )
+    for metres, moment, _ in _lap_points(start, laps):
+        encoder.write_mesg({"mesg_num": MESG["RECORD"], "timestamp": moment, "distance": metres})
+    clock = start
+    for metres, seconds in laps:
+        end = clock + timedelta(seconds=seconds)
+        encoder.write_mesg(
+            {
+                "mesg_num": MESG["LAP"],
+                "timestamp": end,
+                "start_time": clock,
+                "total_elapsed_time": seconds,
+                "total_timer_time": seconds,
+                "total_distance": metres,
+            }
+        )
+        clock = end
+    total_m, total_s = sum(m for m, _ in laps), sum(s for _, s in laps)
+    encoder.write_mesg(
+        {
+            "mesg_num": MESG["SESSION"],
+            "timestamp": clock,
+            "start_time": start,
+            "total_elapsed_time": total_s,
+            "total_timer_time": total_s,
+            "total_distance": total_m,
+            "sport": "running",
+            "sub_sport": sub_sport,
+            "first_lap_index": 0,
+            "num_laps": len(laps),
+        }
+    )
+    encoder.write_mesg(
+        {
+            "mesg_num": MESG["ACTIVITY"],
+            "timestamp": clock,
+            "num_sessions": 1,
+            "total_timer_time": total_s,
+            "type": "manual",
+        }
+    )
+    return encoder.close()
+
+
+def tcx_with_laps(start: datetime, laps: list[tuple[float, float]]) -> bytes:
+    """A TCX run with one <Lap> per (metres, seconds), trackpoints every 5 s."""
+    points: dict[int, list[str]] = {}
+    for metres, moment, index in _lap_points(start, laps):
+        lat = 52.5 + metres / 111_195
+        points.setdefault(index, []).append(
+            f"<Trackpoint><Time>{moment:%Y-%m-%dT%H:%M:%S.%f}Z</Time>"
+            f"<Position><LatitudeDegrees>{lat:.7f}</LatitudeDegrees>"
+            "<LongitudeDegrees>13.4</LongitudeDegrees></Position>"
+            f"<DistanceMeters>{metres:.1f}</DistanceMeters></Trackpoint>"
+        )
+    clock, body = start, []
+    for index, (metres, seconds) in enumerate(laps):
+        body.append(
+            f'<Lap StartTime="{clock:%Y-%m-%dT%H:%M:%SZ}">'
+            f"<TotalTimeSeconds>{seconds}</TotalTimeSeconds><DistanceMeters>{metres}</DistanceMeters>"
+            "<Calories>50</Calories><Intensity>Active</Intensity><TriggerMethod>Manual</TriggerMethod>"
+            f"<Track>{''.join(points.get(index, []))}</Track></Lap>"
+        )
+        clock += timedelta(seconds=seconds)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f'<Activities><Activity Sport="Running"><Id>{start:%Y-%m-%dT%H:%M:%SZ}</Id>'
+        f"{''.join(body)}</Activity></Activities></TrainingCenterDatabase>"
+    ).encode()

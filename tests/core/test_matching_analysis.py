@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.analysis import analyse, missed, quality_score
+from core.analysis import analyse, distance_part, missed
 from core.matching import match
 from core.models import (
     ActivitySource,
@@ -29,7 +29,6 @@ def planned(offset: int, miles: float, kind: WorkoutType = WorkoutType.EASY, pac
             type=kind,
             distance_m=miles * METRES_PER_MILE,
             pace_s_per_km=None if kind is WorkoutType.REST else pace_per_mile_to_per_km(pace_mi),
-            description="",
         ),
     )
 
@@ -117,12 +116,15 @@ def test_analysis_of_a_run_on_target() -> None:
 
 
 def test_analysis_of_a_short_slow_run() -> None:
+    """An unsplit run (no steps, no track): distance by ratio, pace by the seed's targets."""
     day = planned(6, 12, WorkoutType.LONG, 570)
     result = analyse(day.planned, run(day.date, 7, 630))
     assert not result.distance_hit and not result.pace_hit
     assert result.status is DayStatus.PARTIAL
-    # 4.5 mi beyond tolerance of 12 → distance part 50·(1−4.5/12); 45 s/mi beyond → 50·(1−45/60)
-    assert result.quality_score == round(50 * (1 - 4.5 / 12) + 50 * (1 - 45 / 60))
+    # 7 of 12 mi: 42 % short, 22 points past green of a 50-point fall-off; 45 s/mi past 15
+    ratio = 7 / 12
+    assert result.compliance == pytest.approx(ratio) and result.band.value == "yellow"
+    assert result.quality_score == round(50 * (1 - (1 - ratio - 0.2) / 0.5) + 50 * (1 - 45 / 60))
 
 
 def test_missed_day() -> None:
@@ -130,13 +132,9 @@ def test_missed_day() -> None:
     assert result.status is DayStatus.MISSED and result.quality_score == 0
 
 
-@given(st.floats(0, 20), st.floats(0, 20), st.floats(0, 200), st.floats(0, 200))
-def test_quality_score_falls_as_errors_grow(d1: float, d2: float, p1: float, p2: float) -> None:
-    planned_m = 8 * METRES_PER_MILE
-    small_d, big_d = sorted((d1, d2))
-    small_p, big_p = sorted((p1, p2))
-    best = quality_score(planned_m, small_d, small_p)
-    worst = quality_score(planned_m, big_d, big_p)
-    assert 0 <= worst <= best <= 100
-    if small_d <= 0.5 and small_p <= 15:
-        assert best == 100
+@given(st.floats(0, 3), st.floats(0, 3))
+def test_distance_part_falls_as_the_ratio_strays(r1: float, r2: float) -> None:
+    near, far = sorted((r1, r2), key=lambda r: abs(r - 1))
+    assert 0 <= distance_part(far) <= distance_part(near) <= 1
+    if abs(near - 1) <= 0.2:
+        assert distance_part(near) == 1

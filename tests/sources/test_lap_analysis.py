@@ -1,0 +1,162 @@
+"""Analysis by laps and steps, on FIT and TCX files built with laps."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from core.analysis import analyse, unrolled
+from core.fitness import training_paces
+from core.models import (
+    ActivitySource,
+    AnalysisNote,
+    AthleteActivity,
+    DayStatus,
+    PlannedWorkout,
+    SplitSource,
+    WorkoutType,
+)
+from core.units import METRES_PER_KM, Units, pace_per_mile_to_per_km
+from core.workouts import workout
+from sources.files import parse_activity_file
+from tests.activity_files import fit_with_laps, tcx_with_laps
+
+START = datetime(2026, 12, 2, 6, 30, tzinfo=UTC)
+PACES = training_paces(45.0)
+INTERVALS = workout(WorkoutType.INTERVALS, 8000, PACES, Units.KM, week_m=50_000)  # 5 × 800
+THRESHOLD = workout(WorkoutType.TEMPO, 10000, PACES, Units.KM, week_m=60_000)
+EASY = workout(WorkoutType.EASY, 8000, PACES, Units.KM)
+THIRTY_S_PER_MILE = pace_per_mile_to_per_km(30)
+
+
+def as_planned(
+    planned: PlannedWorkout, work_slower_s_per_km: float = 0.0
+) -> list[tuple[float, float]]:
+    """(metres, seconds) per step, each at the middle of its range (work slowed if asked)."""
+    laps = []
+    for part in unrolled(planned.steps):
+        assert part.pace is not None
+        pace = part.pace.middle + (work_slower_s_per_km if part.kind.value == "work" else 0)
+        laps.append((part.metres, round(part.metres / METRES_PER_KM * pace, 1)))
+    return laps
+
+
+def activity(data: bytes, name: str) -> AthleteActivity:
+    parsed = parse_activity_file(name, data)
+    return AthleteActivity(
+        source=ActivitySource.FILE,
+        external_id=parsed.fingerprint,
+        start_utc=parsed.start_utc,
+        local_date=parsed.start_utc.date(),
+        distance_m=parsed.distance_m,
+        duration_s=parsed.duration_s,
+        moving_s=parsed.moving_s,
+        sport=parsed.sport,
+        summary=parsed.summary,
+    )
+
+
+def from_fit(laps: list[tuple[float, float]], sub_sport: str = "generic") -> AthleteActivity:
+    return activity(fit_with_laps(START, laps, sub_sport), "run.fit")
+
+
+@pytest.mark.parametrize("kind", ["fit", "tcx"])
+@pytest.mark.parametrize("planned", [INTERVALS, THRESHOLD], ids=["4x800", "threshold"])
+def test_a_session_run_as_planned_scores_90_or_more(kind: str, planned: PlannedWorkout) -> None:
+    laps = as_planned(planned)
+    run = from_fit(laps) if kind == "fit" else activity(tcx_with_laps(START, laps), "run.tcx")
+    result = analyse(planned, run)
+    assert result.split_by is SplitSource.LAPS
+    assert result.quality_score >= 90 and result.status is DayStatus.COMPLETED
+    assert result.steps and all(step.hit for step in result.steps)
+    assert AnalysisNote.WORK_ON_TARGET in result.notes
+
+
+def test_reps_30_s_per_mile_slow_score_70_or_less_and_are_named() -> None:
+    laps = as_planned(INTERVALS, work_slower_s_per_km=THIRTY_S_PER_MILE)
+    result = analyse(INTERVALS, from_fit(laps))
+    assert result.quality_score <= 70
+    assert [s.number for s in result.steps if not s.hit] == [1, 2, 3, 4, 5]
+    assert all(s.off_s_per_km > 10 for s in result.steps)
+    assert result.status is DayStatus.PARTIAL  # the work wasn't run
+    assert AnalysisNote.WORK_NOT_RUN in result.notes
+
+
+def test_one_slow_rep_costs_a_little_and_is_named() -> None:
+    laps = as_planned(INTERVALS)
+    warm, rep = laps[0], laps[1]
+    laps[1] = (rep[0], rep[1] + 10)  # the first 800 m ten seconds slow
+    result = analyse(INTERVALS, from_fit(laps))
+    assert [s.number for s in result.steps if not s.hit] == [1]
+    assert 70 < result.quality_score < 100 and result.status is DayStatus.COMPLETED
+    assert warm == laps[0]
+
+
+def test_auto_laps_fall_back_to_the_track_cut_at_the_planned_steps() -> None:
+    total = sum(m for m, _ in as_planned(THRESHOLD))
+    result = analyse(THRESHOLD, from_fit(_every_km(as_planned(THRESHOLD))))
+    assert result.split_by is SplitSource.TRACK
+    assert result.quality_score >= 90 and all(s.hit for s in result.steps)
+    assert sum(s.actual_m for s in result.steps) == pytest.approx(
+        THRESHOLD.steps[1].distance_m, rel=0.02
+    )
+    assert total == pytest.approx(THRESHOLD.distance_m)
+
+
+def _every_km(laps: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Re-lap a run at every kilometre (constant speed within each original lap)."""
+    out, lap_m, lap_s = [], 0.0, 0.0
+    for metres, seconds in laps:
+        left_m, speed = metres, metres / seconds
+        while lap_m + left_m >= 1000:
+            take = 1000 - lap_m
+            out.append((1000.0, round(lap_s + take / speed, 2)))
+            left_m -= take
+            lap_m, lap_s = 0.0, 0.0
+        lap_m += left_m
+        lap_s += left_m / speed
+    if lap_m > 0:
+        out.append((round(lap_m, 1), round(lap_s, 2)))
+    return out
+
+
+def test_jogging_the_interval_day_is_not_a_completed_session() -> None:
+    easy_pace = PACES.easy
+    laps = [(m, round(m / METRES_PER_KM * easy_pace, 1)) for m, _ in as_planned(INTERVALS)]
+    result = analyse(INTERVALS, from_fit(laps))
+    assert result.status is DayStatus.PARTIAL and result.quality_score < 50
+
+
+def test_easy_runs_are_marked_down_for_too_fast_never_too_slow() -> None:
+    def easy_at(pace: float) -> int:
+        run = from_fit([(EASY.distance_m, EASY.distance_m / METRES_PER_KM * pace)])
+        return analyse(EASY, run).quality_score
+
+    target = EASY.steps[0].pace
+    assert target is not None
+    assert easy_at(target.high + pace_per_mile_to_per_km(20)) == 100
+    assert easy_at(target.middle) == 100
+    assert easy_at(target.low - pace_per_mile_to_per_km(30)) < 90
+
+
+def test_a_manual_log_of_a_session_is_judged_by_its_average_planned_pace() -> None:
+    laps = as_planned(INTERVALS)
+    metres, seconds = sum(m for m, _ in laps), sum(s for _, s in laps)
+    logged = AthleteActivity(
+        source=ActivitySource.MANUAL,
+        external_id="log",
+        start_utc=START,
+        local_date=START.date(),
+        distance_m=metres,
+        duration_s=seconds,
+    )
+    result = analyse(INTERVALS, logged)
+    assert result.split_by is None and result.steps == ()
+    assert result.quality_score == 100 and result.status is DayStatus.COMPLETED
+
+
+def test_compliance_bands() -> None:
+    for ratio, colour in ((1.0, "green"), (0.81, "green"), (1.35, "yellow"), (0.45, "red")):
+        run = from_fit([(EASY.distance_m * ratio, EASY.distance_m * ratio / 1000 * PACES.easy)])
+        result = analyse(EASY, run)
+        assert result.band is not None and result.band.value == colour
+        assert result.compliance == pytest.approx(ratio, rel=1e-3)
