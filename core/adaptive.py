@@ -1,97 +1,176 @@
-"""Adaptive 5k: today's 5k fitness from the last weeks of linked runs.
+"""Adaptive 5k: today's 5k fitness from what shows it, anchored on the last race.
 
-Each run implies a VDOT: the oxygen cost of its average pace divided by the share of VDOT its
-workout type is run at (a whole quality session, warm-up and jogs included, averages ~0.8). Runs
-are weighted by effort (races and quality sessions count most, then long runs) and by recency
-(half-life 14 days), outliers beyond ±15 % of the previous value are clipped (GPS glitches,
-treadmills), and the current value acts as a prior worth one quality session, so a single run
-never swings the estimate.
+Evidence, strongest first:
+- races and time trials (a linked race day, or a run the runner noted as a race / time trial):
+  their VDOT (Daniels–Gilbert), hills folded in as equivalent flat distance (Scarf 2007: one
+  metre of climb costs about eight metres of flat running);
+- the work steps of quality sessions, split from the run's laps or track: a rep at its target
+  pace shows exactly the fitness its target came from (the plan's VDOT); faster or slower moves
+  it by the oxygen cost of the difference (Daniels: VO2 ∝ pace's oxygen cost);
+- easy and long runs only *bound* it: a steady run can't average more than ~84 % of VDOT (about
+  marathon pace), so a fast one proves a floor; slow ones never pull the estimate down.
+
+The anchor is the last race (or the plan's baseline 5k), not last week's estimate, so an estimate
+never drifts on its own: a runner who runs every session as prescribed stays where they were.
+Treadmill and indoor runs are left out (their pace is the belt's), and so is evidence more than
+15 % away from the anchor (a GPS glitch, a mislabelled run). Recent evidence weighs more
+(half-life 14 days, six weeks back); the anchor counts as much as two quality sessions.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from core.fitness import equivalent_time, oxygen_cost, vdot
+from core.fitness import equivalent_time, oxygen_cost, training_paces, vdot
 from core.models import Adaptive5kSnapshot, ExecutedDay, Trend, WorkoutType
 from core.units import FIVE_K_M, METRES_PER_KM
 
 WINDOW_DAYS = 42
 HALF_LIFE_DAYS = 14.0
-PRIOR_WEIGHT = 3.0
-CLIP = 0.15
+ANCHOR_WEIGHT = 6.0
+RACE_WEIGHT = 6.0
+WORK_WEIGHT = 3.0  # a whole session's work, shared among its reps
+GLITCH = 0.15
 TREND_THRESHOLD = 0.01
 MIN_RUN_M = 1500.0
-
-# (share of VDOT the whole run averages, weight)
-EFFORT: dict[WorkoutType, tuple[float, float]] = {
-    WorkoutType.RECOVERY: (0.66, 0.5),
-    WorkoutType.EASY: (0.70, 1.0),
-    WorkoutType.LONG: (0.70, 2.0),
-    WorkoutType.MEDIUM_LONG: (0.70, 1.5),
-    WorkoutType.MARATHON_PACE: (0.79, 3.0),
-    WorkoutType.INTERVALS: (0.79, 3.0),
-    WorkoutType.REPETITION: (0.79, 3.0),  # like intervals: fast reps, long jogs between
-    WorkoutType.TEMPO: (0.80, 3.0),
-}
-RACE_WEIGHT = 4.0
+CLIMB_EQUIVALENT = 8.0  # metres of flat running per metre climbed (Scarf 2007)
+STEADY_MAX_SHARE = 0.84  # the highest share of VDOT a steady run of 5 km+ averages
+VDOT_RANGE, BISECTIONS = (15.0, 90.0), 30
+STEADY = frozenset(
+    {WorkoutType.EASY, WorkoutType.RECOVERY, WorkoutType.LONG, WorkoutType.MEDIUM_LONG}
+)
 
 
 @dataclass(frozen=True)
-class _Evidence:
+class Evidence:
     vdot: float
     weight: float
+    why: str  # "race", "work" — for the CLI and the curious
 
 
-def implied_vdot(kind: WorkoutType, distance_m: float, seconds: float) -> float | None:
-    if distance_m < MIN_RUN_M or seconds <= 0:
-        return None
-    if kind is WorkoutType.RACE:
-        return vdot(distance_m, seconds)
-    share = EFFORT.get(kind)
-    if share is None:
-        return None
-    velocity = distance_m / (seconds / 60)
-    return oxygen_cost(velocity) / share[0]
-
-
-def _evidence(day: ExecutedDay, today: date, prior: float) -> _Evidence | None:
+def race_vdot(day: ExecutedDay) -> float | None:
+    """A race's or time trial's VDOT, hills folded in."""
     analysis = day.analysis
-    age = (today - day.date).days
     pace = analysis.actual_pace_s_per_km
-    if not 0 <= age <= WINDOW_DAYS or pace is None:
+    if pace is None or analysis.actual_m < MIN_RUN_M:
         return None
     seconds = pace * analysis.actual_m / METRES_PER_KM
-    implied = implied_vdot(day.planned.type, analysis.actual_m, seconds)
-    if implied is None:
+    flat_m = analysis.actual_m + CLIMB_EQUIVALENT * (analysis.climb_m or 0.0)
+    return vdot(flat_m, seconds)
+
+
+def work_vdot(day: ExecutedDay, plan_vdot: float) -> list[float]:
+    """One VDOT per work rep: the VDOT its target came from, scaled by the rep's oxygen cost
+    against the target's."""
+    found = []
+    for step in day.analysis.steps:
+        source = target_vdot(day.planned.type, step.pace.middle) or plan_vdot
+        target = oxygen_cost(METRES_PER_KM / step.pace.middle * 60)
+        actual = oxygen_cost(METRES_PER_KM / step.actual_pace_s_per_km * 60)
+        found.append(source * actual / target)
+    return found
+
+
+_PACE_OF = {
+    WorkoutType.TEMPO: "threshold",
+    WorkoutType.INTERVALS: "interval",
+    WorkoutType.REPETITION: "repetition",
+}
+
+
+def target_vdot(kind: WorkoutType, pace_s_per_km: float) -> float | None:
+    """The VDOT whose Daniels pace for ``kind`` is ``pace_s_per_km`` (None: a pace not from the
+    tables, e.g. marathon pace set by the race prediction)."""
+    field = _PACE_OF.get(kind)
+    if field is None:
         return None
-    clipped = min(max(implied, prior * (1 - CLIP)), prior * (1 + CLIP))
-    weight = RACE_WEIGHT if day.planned.type is WorkoutType.RACE else EFFORT[day.planned.type][1]
-    return _Evidence(clipped, weight * 0.5 ** (age / HALF_LIFE_DAYS))
+    low, high = VDOT_RANGE
+    for _ in range(BISECTIONS):  # paces fall as VDOT rises
+        middle = (low + high) / 2
+        if getattr(training_paces(middle), field) > pace_s_per_km:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def steady_floor(day: ExecutedDay) -> float | None:
+    """The least VDOT a steady run of this pace and length shows."""
+    analysis = day.analysis
+    pace = analysis.actual_pace_s_per_km
+    if pace is None or analysis.actual_m < FIVE_K_M:
+        return None
+    return oxygen_cost(METRES_PER_KM / pace * 60) / STEADY_MAX_SHARE
+
+
+def evidence(
+    executed: Iterable[ExecutedDay], today: date, anchor: float, plan_vdot: float
+) -> tuple[list[Evidence], float]:
+    """The weighed evidence of the last six weeks, and the floor steady runs prove."""
+    found, floor = [], 0.0
+    for day in executed:
+        age = (today - day.date).days
+        if not 0 <= age <= WINDOW_DAYS or day.analysis.indoors:
+            continue
+        recency = 0.5 ** (age / HALF_LIFE_DAYS)
+        if _is_race(day):
+            value = race_vdot(day)
+            if value is not None and _plausible(value, anchor):
+                found.append(Evidence(value, RACE_WEIGHT * recency, "race"))
+        elif day.analysis.steps:
+            reps = [v for v in work_vdot(day, plan_vdot) if _plausible(v, anchor)]
+            share = WORK_WEIGHT * recency / max(len(day.analysis.steps), 1)
+            found += [Evidence(v, share, "work") for v in reps]
+        elif day.planned.type in STEADY:
+            bound = steady_floor(day)
+            if bound is not None and _plausible(bound, anchor):
+                floor = max(floor, bound)
+    return found, floor
+
+
+def _is_race(day: ExecutedDay) -> bool:
+    return day.planned.type is WorkoutType.RACE or day.analysis.race_effort
+
+
+def _plausible(value: float, anchor: float) -> bool:
+    return abs(value / anchor - 1) <= GLITCH
+
+
+def anchor_vdot(executed: Iterable[ExecutedDay], baseline_5k_s: float) -> float:
+    """The last race's VDOT, else the baseline 5k's."""
+    races = sorted((d for d in executed if _is_race(d)), key=lambda d: d.date)
+    for day in reversed(races):
+        value = race_vdot(day)
+        if value is not None:
+            return value
+    return vdot(FIVE_K_M, baseline_5k_s)
 
 
 def estimate_vdot(
-    executed: Iterable[ExecutedDay], today: date, prior_vdot: float
+    executed: Iterable[ExecutedDay], today: date, baseline_5k_s: float, plan_vdot: float
 ) -> tuple[float, int]:
-    """(VDOT, runs used) from linked runs of the last six weeks, shrunk towards the prior."""
-    evidence = [e for day in executed if (e := _evidence(day, today, prior_vdot)) is not None]
-    total = PRIOR_WEIGHT + sum(e.weight for e in evidence)
-    value = (PRIOR_WEIGHT * prior_vdot + sum(e.vdot * e.weight for e in evidence)) / total
-    return value, len(evidence)
+    """(VDOT, pieces of evidence used): the anchor and the evidence, weighed; at least the
+    floor steady runs prove."""
+    days = list(executed)
+    anchor = anchor_vdot(days, baseline_5k_s)
+    found, floor = evidence(days, today, anchor, plan_vdot)
+    total = ANCHOR_WEIGHT + sum(e.weight for e in found)
+    value = (ANCHOR_WEIGHT * anchor + sum(e.vdot * e.weight for e in found)) / total
+    return max(value, floor), len(found)
 
 
 def snapshot(
     executed: Iterable[ExecutedDay],
     today: date,
     week_index: int,
-    prior_5k_s: float,
+    baseline_5k_s: float,
+    plan_vdot: float,
     previous: Adaptive5kSnapshot | None = None,
 ) -> Adaptive5kSnapshot:
-    """This week's adaptive 5k and its trend against the previous snapshot (or the prior)."""
-    prior_vdot = vdot(FIVE_K_M, prior_5k_s)
-    value, used = estimate_vdot(executed, today, prior_vdot)
+    """This week's adaptive 5k and its trend against the previous snapshot (or the baseline)."""
+    value, used = estimate_vdot(executed, today, baseline_5k_s, plan_vdot)
     seconds = round(equivalent_time(value, FIVE_K_M))
-    reference = previous.seconds if previous else prior_5k_s
+    reference = previous.seconds if previous else baseline_5k_s
     return Adaptive5kSnapshot(
         week_index=week_index,
         taken_on=today,

@@ -92,6 +92,9 @@ def analyse(planned: PlannedWorkout, activity: AthleteActivity) -> DayAnalysis:
         steps=steps,
         split_by=split[0] if split else None,
         notes=notes,
+        indoors=activity.indoors,
+        climb_m=activity.elevation_gain_m,
+        race_effort=activity.race_effort,
     )
 
 

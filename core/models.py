@@ -377,6 +377,12 @@ class AthleteActivity(Model):
         return [(float(m), float(t)) for m, t in self.summary.get("track") or []]
 
     @property
+    def race_effort(self) -> bool:
+        """A race or a time trial, as the runner noted it (``/log 5k 23:40 time trial``)."""
+        note = str(self.summary.get("note") or "").lower()
+        return "time trial" in note or bool({"race", "tt", "parkrun"} & set(note.split()))
+
+    @property
     def indoors(self) -> bool:
         """A treadmill or indoor run: its pace is the belt's or a guess, not a measure."""
         sport = self.sport.lower()
@@ -409,6 +415,9 @@ class DayAnalysis(Model):
     steps: tuple["StepResult", ...] = ()  # the work steps, planned against run
     split_by: "SplitSource | None" = None  # where the steps' times came from
     notes: tuple["AnalysisNote", ...] = ()
+    indoors: bool = False  # treadmill or indoor: its pace says nothing about fitness
+    climb_m: float | None = None  # elevation gain of the run
+    race_effort: bool = False  # a race or a time trial
 
     @property
     def reps_hit(self) -> int:

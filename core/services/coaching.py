@@ -124,10 +124,14 @@ async def fitness(
     executed = await repo.executed_days(athlete_id, plan.id)
     snaps = await repo.snapshots(athlete_id, plan.id)
     previous = snaps[-1] if snaps else None
-    prior = previous.seconds if previous else plan.baseline_5k_s
     week = plan.week_of(today)
     snap = adaptive.snapshot(
-        executed, today, week.week_index if week else 0, prior_5k_s=prior, previous=previous
+        executed,
+        today,
+        week.week_index if week else 0,
+        baseline_5k_s=plan.baseline_5k_s,
+        plan_vdot=plan.vdot,
+        previous=previous,
     )
     if week_progress is None:
         week_progress = await _this_week(repo, athlete_id, plan, today)

@@ -257,7 +257,7 @@ async def test_week_inputs_and_snapshots(repo: SqliteRepository) -> None:
     extra, _ = await repo.import_activity(athlete.id, a_run(3, 4, minutes=25))
     from core.adaptive import snapshot
 
-    snap = snapshot([], START, 0, 1440)
+    snap = snapshot([], START, 0, 1440, plan.vdot)
     await repo.save_snapshot(athlete.id, plan.id, snap)
     inputs = await repo.week_inputs(athlete.id, 0)
     assert inputs is not None
