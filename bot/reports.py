@@ -7,11 +7,10 @@ from datetime import date
 from bot.charts import WeekBar, progress_chart
 from bot.context import Services
 from bot.explain import explain
-from core.fitness import equivalent_time, vdot
 from core.models import Athlete, TrainingPlan, TrainingWeek
+from core.prediction import race_prediction_s
 from core.progress import planned_training_m, week_progress
 from core.services import coaching, real_life
-from core.units import FIVE_K_M
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,11 @@ async def weekly_report(
         units=athlete.units,
     )
     bars = await _bars(services, athlete, plan, week)
-    predictions = [
-        (f"W{s.week_index + 1}", equivalent_time(vdot(FIVE_K_M, s.seconds), plan.race.distance_m))
+    predictions = [  # the coach's prediction from each week's 5k (at the volume told)
+        (
+            f"W{s.week_index + 1}",
+            race_prediction_s(s.seconds, plan.race.distance_m, plan.baseline_weekly_m),
+        )
         for s in await repo.snapshots(athlete.id, plan.id)
     ]
     chart = await asyncio.to_thread(

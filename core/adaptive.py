@@ -103,29 +103,57 @@ def steady_floor(day: ExecutedDay) -> float | None:
     return oxygen_cost(METRES_PER_KM / pace * 60) / STEADY_MAX_SHARE
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What one linked run says: why it counts (or not), its evidence, the floor it proves."""
+
+    why: str
+    found: tuple[Evidence, ...] = ()
+    floor: float = 0.0
+
+
+USED = frozenset({"race", "work", "floor"})
+
+
+def _read(day: ExecutedDay, today: date, anchor: float, plan_vdot: float) -> _Reading:
+    age = (today - day.date).days
+    if not 0 <= age <= WINDOW_DAYS:
+        return _Reading("too old")
+    if day.analysis.indoors:
+        return _Reading("indoors")
+    recency = 0.5 ** (age / HALF_LIFE_DAYS)
+    if _is_race(day):
+        value = race_vdot(day)
+        if value is None or not _plausible(value, anchor):
+            return _Reading("glitch")
+        return _Reading("race", (Evidence(value, RACE_WEIGHT * recency, "race"),))
+    if day.analysis.steps:
+        share = WORK_WEIGHT * recency / len(day.analysis.steps)
+        reps = [v for v in work_vdot(day, plan_vdot) if _plausible(v, anchor)]
+        found = tuple(Evidence(v, share, "work") for v in reps)
+        return _Reading("work" if found else "glitch", found)
+    bound = steady_floor(day) if day.planned.type in STEADY else None
+    if bound is None or not _plausible(bound, anchor):
+        return _Reading("steady" if bound is None or bound < anchor else "glitch")
+    return _Reading("floor" if bound > anchor else "steady", floor=bound)
+
+
 def evidence(
     executed: Iterable[ExecutedDay], today: date, anchor: float, plan_vdot: float
 ) -> tuple[list[Evidence], float]:
     """The weighed evidence of the last six weeks, and the floor steady runs prove."""
-    found, floor = [], 0.0
-    for day in executed:
-        age = (today - day.date).days
-        if not 0 <= age <= WINDOW_DAYS or day.analysis.indoors:
-            continue
-        recency = 0.5 ** (age / HALF_LIFE_DAYS)
-        if _is_race(day):
-            value = race_vdot(day)
-            if value is not None and _plausible(value, anchor):
-                found.append(Evidence(value, RACE_WEIGHT * recency, "race"))
-        elif day.analysis.steps:
-            reps = [v for v in work_vdot(day, plan_vdot) if _plausible(v, anchor)]
-            share = WORK_WEIGHT * recency / max(len(day.analysis.steps), 1)
-            found += [Evidence(v, share, "work") for v in reps]
-        elif day.planned.type in STEADY:
-            bound = steady_floor(day)
-            if bound is not None and _plausible(bound, anchor):
-                floor = max(floor, bound)
-    return found, floor
+    readings = [_read(day, today, anchor, plan_vdot) for day in executed]
+    found = [e for reading in readings for e in reading.found]
+    return found, max((reading.floor for reading in readings), default=0.0)
+
+
+def reasons(
+    executed: Iterable[ExecutedDay], today: date, baseline_5k_s: float, plan_vdot: float
+) -> list[str]:
+    """Why each run counts or not: race, work, floor, steady, indoors, glitch, too old."""
+    days = list(executed)
+    anchor = anchor_vdot(days, baseline_5k_s)
+    return [_read(day, today, anchor, plan_vdot).why for day in days]
 
 
 def _is_race(day: ExecutedDay) -> bool:

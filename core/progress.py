@@ -21,6 +21,8 @@ from core.units import FIVE_K_M
 AHEAD_SHARE, ON_TRACK_SHARE, BEHIND_SHARE = -0.02, 0.02, 0.05
 LOW_ADHERENCE = 0.7
 RECENT_WEEKS = 4
+TIME_TRIAL_EVERY_DAYS = 5 * 7  # every 4–6 weeks of a plan with no race
+RACE_SOON_DAYS = 21  # the race itself is the next test
 
 
 def planned_training(week: TrainingWeek) -> list[PlannedWorkout]:
@@ -112,3 +114,15 @@ def verdict(predicted_s: float, goal_s: float | None, adherence: float | None) -
     if adherence is not None and adherence < LOW_ADHERENCE:
         level = min(level + 1, 3)
     return ladder[level]
+
+
+def time_trial_due(plan: TrainingPlan, executed: Iterable[ExecutedDay], today: date) -> bool:
+    """Five weeks since the last race or time trial (or the plan's start), the race itself more
+    than three weeks off: time for a 5k time trial, the estimate's best anchor."""
+    raced = [
+        e.date for e in executed if e.analysis.race_effort or e.planned.type is WorkoutType.RACE
+    ]
+    last = max([plan.start_date, *raced])
+    return (today - last).days >= TIME_TRIAL_EVERY_DAYS and (
+        plan.race.race_date - today
+    ).days > RACE_SOON_DAYS

@@ -20,6 +20,7 @@ from core.plan import PlanRequest, default_run_days
 from core.prediction import DEFAULT_WEEKLY_MILES, equivalent_5k_s, predict
 from core.readiness import assess
 from core.units import FIVE_K_M, Units, metres_to_miles, miles_to_metres
+from gofast import runs_cli
 from gofast.config import ConfigError, load_settings
 from gofast.plan_view import plan_json, plan_table
 
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     pred.add_argument("--distance", required=True, help="5k, 10k, half, marathon, 15k, 30 mi…")
     pred.add_argument("--goal", help="goal time, e.g. 3:45:00")
     pred.add_argument("--json", action="store_true")
+    runs_cli.add_commands(commands)
     return parser
 
 
@@ -215,4 +217,11 @@ def _prediction_table(prediction: Prediction, data: dict[str, Any], goal: int | 
     return "\n".join(f"{label:<18} {value}" for label, value in rows)
 
 
-COMMANDS = {"run": _run, "migrate": _migrate, "plan": _plan, "predict": _predict}
+COMMANDS = {
+    "run": _run,
+    "migrate": _migrate,
+    "plan": _plan,
+    "predict": _predict,
+    "analyse": runs_cli.analyse_command,
+    "fitness": runs_cli.fitness_command,
+}

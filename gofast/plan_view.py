@@ -1,11 +1,25 @@
 """A plan as other tools read it (JSON in miles and seconds per mile) and as a table."""
 
+from datetime import date
 from typing import Any
 
 from bot.render import Renderer, plain
-from core.models import PaceRange, Readiness, TrainingPlan, WorkoutStep
+from core.models import (
+    PaceRange,
+    PlannedWorkout,
+    Readiness,
+    StepKind,
+    TrainingPlan,
+    WorkoutStep,
+    WorkoutType,
+)
 from core.parsing import format_distance, format_duration, format_pace
-from core.units import metres_to_miles, pace_per_km_to_per_mile
+from core.units import (
+    metres_to_miles,
+    miles_to_metres,
+    pace_per_km_to_per_mile,
+    pace_per_mile_to_per_km,
+)
 
 _render = Renderer()
 
@@ -22,6 +36,40 @@ def _pace_range(pace: PaceRange | None) -> dict[str, float | None] | None:
     if pace is None:
         return None
     return {"low": _per_mile(pace.low), "high": _per_mile(pace.high)}
+
+
+def _from_per_mile(pace: float | None) -> float | None:
+    return None if pace is None else pace_per_mile_to_per_km(pace)
+
+
+def step_from_json(data: dict[str, Any]) -> WorkoutStep:
+    """The inverse of :func:`step_json`."""
+    pace = data.get("paceSecPerMile")
+    recovery = data.get("recovery")
+    return WorkoutStep(
+        kind=StepKind(data["kind"]),
+        distance_m=miles_to_metres(data["distanceMiles"]) if "distanceMiles" in data else None,
+        duration_s=data.get("durationSec"),
+        pace=PaceRange(low=_from_per_mile(pace["low"]), high=_from_per_mile(pace["high"]))
+        if pace
+        else None,
+        repeat=data.get("repeat", 1),
+        recovery=step_from_json(recovery) if recovery else None,
+    )
+
+
+def planned_days_from_json(plan: dict[str, Any]) -> dict[date, PlannedWorkout]:
+    """A ``gofast plan --json`` file's days, as the engine reads them."""
+    days = {}
+    for week in plan["weeks"]:
+        for day in week["days"]:
+            days[date.fromisoformat(day["date"])] = PlannedWorkout(
+                type=WorkoutType(day["type"]),
+                distance_m=miles_to_metres(day["mileage"]),
+                pace_s_per_km=_from_per_mile(day["paceSecPerMile"]),
+                steps=tuple(step_from_json(step) for step in day.get("steps", [])),
+            )
+    return days
 
 
 def step_json(step: WorkoutStep) -> dict[str, Any]:

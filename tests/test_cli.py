@@ -3,12 +3,17 @@
 import json
 import subprocess
 import sys
+from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 
+from core.analysis import unrolled
 from core.fitness import equivalent_time, vdot
 from core.parsing import parse_duration
 from gofast.cli import main
+from gofast.plan_view import step_from_json
+from tests.activity_files import fit_with_laps
 
 PLAN_ARGS = [
     "plan",
@@ -234,3 +239,66 @@ def test_run_without_a_token_says_how_to_get_one(tmp_path, monkeypatch) -> None:
     assert result.returncode != 0
     assert "@BotFather" in result.stderr and "TELEGRAM_BOT_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _plan_file(tmp_path, capsys) -> tuple[Path, dict]:  # type: ignore[no-untyped-def, type-arg]
+    code, out, _ = run_cli([*PLAN_ARGS, "--json"], capsys)
+    assert code == 0
+    path = tmp_path / "plan.json"
+    path.write_text(out)
+    return path, json.loads(out)
+
+
+def _run_of(day: dict, factor: float = 1.0, **more) -> bytes:  # type: ignore[type-arg, no-untyped-def]
+    """A FIT file running ``day`` of a plan JSON as planned (work reps × ``factor`` time)."""
+    steps = [step_from_json(s) for s in day["steps"]]
+    laps = []
+    for part in unrolled(tuple(steps)):
+        slow = factor if part.kind.value == "work" else 1.0
+        laps.append((part.metres, part.metres / 1000 * part.pace.middle * slow))
+    start = datetime.combine(date.fromisoformat(day["date"]), time(7), UTC)
+    return fit_with_laps(start, laps, **more)
+
+
+def _days(plan: dict, kind: str) -> list[dict]:  # type: ignore[type-arg]
+    return [d for w in plan["weeks"] for d in w["days"] if d["type"] == kind]
+
+
+def test_analyse_scores_a_file_against_its_plan_day(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    plan_path, plan = _plan_file(tmp_path, capsys)
+    tempo = _days(plan, "tempo")[0]
+    run = tmp_path / "tempo.fit"
+    run.write_bytes(_run_of(tempo))
+    code, out, _ = run_cli(["analyse", str(run), "--plan", str(plan_path), "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["date"] == tempo["date"] and data["type"] == "tempo"
+    assert data["qualityScore"] >= 90 and data["status"] == "completed"
+    assert data["splitBy"] == "laps" and all(step["hit"] for step in data["steps"])
+    slow = tmp_path / "slow.fit"
+    slow.write_bytes(_run_of(tempo, 1.06))
+    code, out, _ = run_cli(["analyse", str(slow), "--plan", str(plan_path)], capsys)
+    assert code == 0 and "rep 1" in out and "✗" in out
+    rest = next(d for d in plan["weeks"][0]["days"] if d["type"] == "rest")
+    code, _, err = run_cli(
+        ["analyse", str(run), "--plan", str(plan_path), "--date", rest["date"]], capsys
+    )
+    assert code == 2 and "No run is planned" in err
+
+
+def test_fitness_reads_files_and_says_why(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    plan_path, plan = _plan_file(tmp_path, capsys)
+    names = []
+    for i, day in enumerate(_days(plan, "tempo")[:4]):
+        path = tmp_path / f"t{i}.fit"
+        path.write_bytes(_run_of(day, 0.97))
+        names.append(str(path))
+    belt = tmp_path / "belt.fit"
+    belt.write_bytes(_run_of(_days(plan, "tempo")[4], 0.9, sub_sport="treadmill"))
+    args = ["fitness", "--baseline-5k", "24:00", "--plan", str(plan_path), *names, str(belt)]
+    code, out, _ = run_cli([*args, "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["adaptive5kSec"] < 24 * 60
+    assert [run["why"] for run in data["runs"]] == ["work"] * 4 + ["indoors"]
+    assert [run["used"] for run in data["runs"]] == [True] * 4 + [False]
+    code, out, _ = run_cli(["fitness", "--baseline-5k", "24:00", str(belt)], capsys)
+    assert code == 0 and "indoors" in out

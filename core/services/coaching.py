@@ -29,6 +29,7 @@ NEARBY_DAYS = 7
 class Fitness:
     adaptive: Adaptive5kSnapshot
     on_track: OnTrack
+    time_trial_due: bool = False  # weeks without a race: a time trial keeps the anchor honest
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,8 @@ async def fitness(
         week_progress = await _this_week(repo, athlete_id, plan, today)
     adherence = week_progress.adherence if week_progress else None
     weekly = progress.recent_weekly_m(plan, executed, today)
-    return Fitness(snap, progress.on_track(plan, snap.seconds, adherence, weekly))
+    due = progress.time_trial_due(plan, executed, today)
+    return Fitness(snap, progress.on_track(plan, snap.seconds, adherence, weekly), due)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import adaptive
+from core import adaptive, progress
 from core.analysis import analyse, unrolled
 from core.fitness import equivalent_time, vdot
 from core.models import (
@@ -163,3 +163,15 @@ def test_hills_count_as_flat_distance() -> None:
     )
     hilly = flat.model_copy(update={"elevation_gain_m": 200.0})
     assert adaptive.race_vdot(linked(day, hilly)) > adaptive.race_vdot(linked(day, flat))
+
+
+def test_a_time_trial_is_due_after_five_weeks_without_a_race() -> None:
+    plan = generate_plan(request(RaceType.MARATHON, 18, baseline_5k_s=24 * 60, weekly_miles=30))
+    start = plan.start_date
+    assert not progress.time_trial_due(plan, [], start + timedelta(weeks=4))
+    assert progress.time_trial_due(plan, [], start + timedelta(weeks=5))
+    day = next(d for d in plan.days() if d.date >= start + timedelta(weeks=4) and d.planned.steps)
+    trial = as_run(day, note="time trial")
+    done = [linked(day, trial)]
+    assert not progress.time_trial_due(plan, done, start + timedelta(weeks=6))
+    assert not progress.time_trial_due(plan, [], plan.race.race_date - timedelta(days=14))

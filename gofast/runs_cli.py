@@ -1,0 +1,164 @@
+"""``gofast analyse`` and ``gofast fitness``: the engine on activity files, offline."""
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from core import adaptive
+from core.analysis import analyse
+from core.errors import InvalidInput
+from core.fitness import vdot
+from core.models import (
+    ActivitySource,
+    AthleteActivity,
+    DayAnalysis,
+    ExecutedDay,
+    PlannedWorkout,
+    StepKind,
+    WorkoutStep,
+    WorkoutType,
+)
+from core.parsing import format_duration, parse_date, parse_duration
+from core.units import FIVE_K_M, metres_to_miles, pace_per_km_to_per_mile
+from gofast.plan_view import planned_days_from_json
+from sources.files import parse_activity_file
+
+
+def add_commands(commands: Any) -> None:
+    analysis = commands.add_parser("analyse", help="a run against its planned day")
+    analysis.add_argument("file", help="a .fit, .gpx or .tcx file")
+    analysis.add_argument("--plan", required=True, help="a plan from `gofast plan --json`")
+    analysis.add_argument("--date", help="the plan day (default: the run's date)")
+    analysis.add_argument("--json", action="store_true")
+
+    fit = commands.add_parser("fitness", help="today's 5k fitness from runs")
+    fit.add_argument("files", nargs="+", help=".fit, .gpx or .tcx files")
+    fit.add_argument("--baseline-5k", required=True, help="the last race's 5k, e.g. 24:00")
+    fit.add_argument("--plan", help="a plan from `gofast plan --json`: runs count by their day")
+    fit.add_argument("--json", action="store_true")
+
+
+def analyse_command(args: argparse.Namespace) -> int:
+    activity = _activity(Path(args.file))
+    days = _plan_days(args.plan)
+    on = parse_date(args.date, activity.local_date) if args.date else activity.local_date
+    planned = days.get(on)
+    if planned is None or not planned.type.is_run:
+        raise InvalidInput(f"No run is planned on {on.isoformat()} in that plan.")
+    result = analyse(planned, activity)
+    data = {"date": on.isoformat(), "type": planned.type.value, **analysis_json(result)}
+    print(json.dumps(data, indent=2) if args.json else _analysis_table(data))
+    return 0
+
+
+def fitness_command(args: argparse.Namespace) -> int:
+    baseline = parse_duration(args.baseline_5k)
+    days = _plan_days(args.plan) if args.plan else {}
+    executed = [_executed(_activity(Path(name)), days) for name in args.files]
+    today = max(e.date for e in executed)
+    plan_vdot = vdot(FIVE_K_M, baseline)
+    snap = adaptive.snapshot(executed, today, 0, baseline, plan_vdot)
+    reasons = adaptive.reasons(executed, today, baseline, plan_vdot)
+    data = {
+        "adaptive5kSec": snap.seconds,
+        "vdot": snap.vdot,
+        "asOf": today.isoformat(),
+        "runs": [
+            {"file": name, "date": e.date.isoformat(), "used": why in adaptive.USED, "why": why}
+            for name, e, why in zip(args.files, executed, reasons, strict=True)
+        ],
+    }
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        lines = [f"Adaptive 5k {format_duration(snap.seconds)} (VDOT {snap.vdot:.1f})"]
+        lines += [f"  {run['date']}  {run['why']:<12} {run['file']}" for run in data["runs"]]
+        print("\n".join(lines))
+    return 0
+
+
+def analysis_json(result: DayAnalysis) -> dict[str, Any]:
+    return {
+        "qualityScore": result.quality_score,
+        "status": result.status.value,
+        "compliance": None if result.compliance is None else round(result.compliance, 3),
+        "band": result.band.value if result.band else None,
+        "splitBy": result.split_by.value if result.split_by else None,
+        "notes": [note.value for note in result.notes],
+        "steps": [
+            {
+                "number": step.number,
+                "plannedMiles": round(metres_to_miles(step.planned_m), 3),
+                "actualMiles": round(metres_to_miles(step.actual_m), 3),
+                "paceSecPerMile": {
+                    "low": round(pace_per_km_to_per_mile(step.pace.low), 1),
+                    "high": round(pace_per_km_to_per_mile(step.pace.high), 1),
+                },
+                "actualPaceSecPerMile": round(
+                    pace_per_km_to_per_mile(step.actual_pace_s_per_km), 1
+                ),
+                "offSecPerMile": round(pace_per_km_to_per_mile(step.off_s_per_km), 1),
+                "hit": step.hit,
+            }
+            for step in result.steps
+        ],
+    }
+
+
+def _analysis_table(data: dict[str, Any]) -> str:
+    lines = [
+        f"{data['date']} {data['type']}: {data['qualityScore']}/100, {data['status']}, "
+        f"distance {data['compliance']:.0%} ({data['band']})",
+    ]
+    for step in data["steps"]:
+        mark = "✓" if step["hit"] else f"✗ {step['offSecPerMile']:+.0f} s/mi"
+        lines.append(f"  rep {step['number']}: {step['actualPaceSecPerMile']:.0f} s/mi {mark}")
+    return "\n".join(lines)
+
+
+def _activity(path: Path) -> AthleteActivity:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"Can't read {path}: {error.strerror}.") from None
+    parsed = parse_activity_file(path.name, data)
+    return AthleteActivity(
+        source=ActivitySource.FILE,
+        external_id=parsed.fingerprint,
+        start_utc=parsed.start_utc,
+        local_date=parsed.start_utc.date(),  # no time zone offline: the UTC date
+        distance_m=parsed.distance_m,
+        duration_s=parsed.duration_s,
+        moving_s=parsed.moving_s,
+        sport=parsed.sport,
+        avg_hr=parsed.avg_hr,
+        max_hr=parsed.max_hr,
+        elevation_gain_m=parsed.elevation_gain_m,
+        summary=parsed.summary,
+    )
+
+
+def _plan_days(name: str) -> dict[date, PlannedWorkout]:
+    try:
+        return planned_days_from_json(json.loads(Path(name).read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
+        raise InvalidInput(f"{name} isn't a plan from `gofast plan --json`.") from None
+
+
+def _executed(activity: AthleteActivity, days: dict[date, PlannedWorkout]) -> ExecutedDay:
+    """The run against its plan day, or (no plan) as an easy run: it can only set a floor."""
+    planned = days.get(activity.local_date) or _easy(activity.distance_m)
+    return ExecutedDay(
+        week_index=0,
+        day_index=0,
+        date=activity.local_date,
+        planned=planned,
+        analysis=analyse(planned, activity),
+    )
+
+
+def _easy(metres: float) -> PlannedWorkout:
+    step = WorkoutStep(kind=StepKind.STEADY, distance_m=max(metres, 1.0))
+    return PlannedWorkout(type=WorkoutType.EASY, distance_m=max(metres, 1.0), steps=(step,))
