@@ -15,9 +15,10 @@ on every shorter → longer pair of the shared data (``tests/core/prediction_fit
 targets weigh 3×); the 80 % range is the 10th–90th percentile of ln(actual/predicted) / L^0.25.
 Cross-validated by runner, 10 folds, on runners the fold never saw (5k → marathon, 197 runners;
 half → marathon, 319): median bias −0.6 % / +0.4 %, mean absolute error 13.3 / 10.0 min, range
-coverage 84 % / 84 %. On the same runners VDOT is +8 % optimistic (21 min), Riegel +7 % (20 min)
-and Vickers–Vertosick model 1 13.4 / 10.2 min (fitted on them). Several recent races combine by inverse
-variance (the closest distance weighs most); a shorter target than the race inverts the model.
+coverage 84 % / 84 %. On the same runners VDOT is +8 % optimistic (21 min), Riegel +7 %
+(20 min) and Vickers–Vertosick model 1 13.4 / 10.2 min (fitted on them). Several recent races
+combine by inverse variance (the closest distance weighs most); a shorter target than the race
+inverts the model.
 """
 
 import math

@@ -11,7 +11,6 @@ from core.analysis import analyse
 from core.errors import InvalidInput
 from core.fitness import vdot
 from core.models import (
-    ActivitySource,
     AthleteActivity,
     DayAnalysis,
     ExecutedDay,
@@ -124,20 +123,7 @@ def _activity(path: Path) -> AthleteActivity:
     except OSError as error:
         raise InvalidInput(f"Can't read {path}: {error.strerror}.") from None
     parsed = parse_activity_file(path.name, data)
-    return AthleteActivity(
-        source=ActivitySource.FILE,
-        external_id=parsed.fingerprint,
-        start_utc=parsed.start_utc,
-        local_date=parsed.start_utc.date(),  # no time zone offline: the UTC date
-        distance_m=parsed.distance_m,
-        duration_s=parsed.duration_s,
-        moving_s=parsed.moving_s,
-        sport=parsed.sport,
-        avg_hr=parsed.avg_hr,
-        max_hr=parsed.max_hr,
-        elevation_gain_m=parsed.elevation_gain_m,
-        summary=parsed.summary,
-    )
+    return parsed.activity(parsed.start_utc.date())  # no time zone offline: the UTC date
 
 
 def _plan_days(name: str) -> dict[date, PlannedWorkout]:

@@ -11,7 +11,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import gpxpy.gpx
 from tcxreader.tcxreader import TCXReader
 
 from core.errors import InvalidInput
+from core.models import ActivitySource, AthleteActivity
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what a Telegram bot may download
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a gzip bomb stops here
@@ -46,6 +47,23 @@ class ParsedActivity:
     max_hr: float | None = None
     elevation_gain_m: float | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+
+    def activity(self, local_date: date, **summary: Any) -> AthleteActivity:
+        """The run as the engine stores it, on the runner's ``local_date``."""
+        return AthleteActivity(
+            source=ActivitySource.FILE,
+            external_id=self.fingerprint,
+            start_utc=self.start_utc,
+            local_date=local_date,
+            distance_m=self.distance_m,
+            duration_s=self.duration_s,
+            moving_s=self.moving_s,
+            avg_hr=self.avg_hr,
+            max_hr=self.max_hr,
+            elevation_gain_m=self.elevation_gain_m,
+            sport=self.sport,
+            summary=self.summary | summary,
+        )
 
 
 def file_kind(name: str) -> str | None:

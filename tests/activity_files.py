@@ -7,16 +7,7 @@ from garmin_fit_sdk import Encoder, Profile
 MESG = Profile["mesg_num"]
 
 
-def fit_file(
-    start: datetime,
-    distance_m: float,
-    moving_s: float,
-    *,
-    sport: str = "running",
-    sub_sport: str = "generic",
-    elapsed_s: float | None = None,
-    avg_hr: int = 150,
-) -> bytes:
+def _activity_encoder(start: datetime) -> Encoder:
     encoder = Encoder()
     encoder.write_mesg(
         {
@@ -28,6 +19,20 @@ def fit_file(
             "serial_number": 1234,
         }
     )
+    return encoder
+
+
+def fit_file(
+    start: datetime,
+    distance_m: float,
+    moving_s: float,
+    *,
+    sport: str = "running",
+    sub_sport: str = "generic",
+    elapsed_s: float | None = None,
+    avg_hr: int = 150,
+) -> bytes:
+    encoder = _activity_encoder(start)
     end = start + timedelta(seconds=elapsed_s or moving_s)
     for second in range(0, int(moving_s), 60):
         encoder.write_mesg(
@@ -147,17 +152,7 @@ def fit_with_laps(
     start: datetime, laps: list[tuple[float, float]], sub_sport: str = "generic"
 ) -> bytes:
     """A FIT run whose watch recorded one lap per (metres, seconds), records every 5 s."""
-    encoder = Encoder()
-    encoder.write_mesg(
-        {
-            "mesg_num": MESG["FILE_ID"],
-            "type": "activity",
-            "manufacturer": "garmin",
-            "product": 1,
-            "time_created": start,
-            "serial_number": 1234,
-        }
-    )
+    encoder = _activity_encoder(start)
     for metres, moment, _ in _lap_points(start, laps):
         encoder.write_mesg({"mesg_num": MESG["RECORD"], "timestamp": moment, "distance": metres})
     clock = start

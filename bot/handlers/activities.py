@@ -31,21 +31,8 @@ async def on_document(update: Update, context: CoachContext) -> None:
     check_file(name, document.file_size or 0)
     data = await _download(document)
     parsed = await context.services.files.parse(name, data)
-    zone = ZoneInfo(athlete.time_zone)
-    activity = AthleteActivity(
-        source=ActivitySource.FILE,
-        external_id=parsed.fingerprint,
-        start_utc=parsed.start_utc,
-        local_date=parsed.start_utc.astimezone(zone).date(),
-        distance_m=parsed.distance_m,
-        duration_s=parsed.duration_s,
-        moving_s=parsed.moving_s,
-        avg_hr=parsed.avg_hr,
-        max_hr=parsed.max_hr,
-        elevation_gain_m=parsed.elevation_gain_m,
-        sport=parsed.sport,
-        summary=parsed.summary | {"file_name": name[:100]},
-    )
+    local = parsed.start_utc.astimezone(ZoneInfo(athlete.time_zone)).date()
+    activity = parsed.activity(local, file_name=name[:100])
     await _import(update, context, athlete, activity)
 
 

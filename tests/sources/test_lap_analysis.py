@@ -42,17 +42,7 @@ def as_planned(
 
 def activity(data: bytes, name: str) -> AthleteActivity:
     parsed = parse_activity_file(name, data)
-    return AthleteActivity(
-        source=ActivitySource.FILE,
-        external_id=parsed.fingerprint,
-        start_utc=parsed.start_utc,
-        local_date=parsed.start_utc.date(),
-        distance_m=parsed.distance_m,
-        duration_s=parsed.duration_s,
-        moving_s=parsed.moving_s,
-        sport=parsed.sport,
-        summary=parsed.summary,
-    )
+    return parsed.activity(parsed.start_utc.date())
 
 
 def from_fit(laps: list[tuple[float, float]], sub_sport: str = "generic") -> AthleteActivity:
