@@ -17,8 +17,9 @@ Quality score (0–100):
 Distance is judged by ratio (TrainingPeaks' compliance: 80–120 % green, 50–79 % and 121–150 %
 yellow, else red): full inside green, falling linearly to 0 at ±70 %.
 
-A key session is *completed* only when its work was run: at least half its reps on pace (or,
-unsplit, an average pace within 15 s/mi of the session's average). Otherwise it is *partial*.
+A key session is *completed* only when its work was run: at least half its reps on pace or
+faster (or, unsplit, an average pace within 15 s/mi of the session's average or faster).
+Otherwise it is *partial*.
 """
 
 import bisect
@@ -313,6 +314,7 @@ def _status(
 
 
 def _work_was_run(steps: tuple[StepResult, ...], pace_delta: float | None) -> bool:
+    """At least half the reps at their pace or faster (too fast costs score, not the day)."""
     if steps:
-        return sum(1 for s in steps if s.hit) >= WORK_RUN_SHARE * len(steps)
+        return sum(1 for s in steps if s.off_s_per_km <= 0) >= WORK_RUN_SHARE * len(steps)
     return pace_delta is None or pace_delta <= PACE_TOLERANCE_S_PER_MI

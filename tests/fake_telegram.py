@@ -133,6 +133,10 @@ class Call:
         ]
 
 
+PRELUDES = frozenset({"answerCallbackQuery", "editMessageReplyMarkup"})
+PRELUDE_GRACE_S = 0.5
+
+
 class FakeTelegram:
     def __init__(self, token: str = "123456:TEST-token") -> None:
         self.token = token
@@ -235,12 +239,16 @@ class FakeTelegram:
     async def settle(
         self, chat_id: int, since: int, quiet: float = 0.15, timeout: float = 8.0
     ) -> list[Call]:
-        """Calls to ``chat_id`` after ``since``, once at least one came and none for ``quiet`` s."""
+        """Calls to ``chat_id`` after ``since``, once at least one came and none for ``quiet`` s
+        (longer after a bare answer or button change: the reply itself is usually on its way,
+        and a busy test machine can take more than ``quiet`` to compute it)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             calls = self.calls_to(chat_id, since)
-            if calls and time.monotonic() - calls[-1].at >= quiet:
-                return calls
+            if calls:
+                wait = quiet + (PRELUDE_GRACE_S if calls[-1].method in PRELUDES else 0)
+                if time.monotonic() - calls[-1].at >= wait:
+                    return calls
             await asyncio.sleep(0.02)
         raise TimeoutError(f"no answer in chat {chat_id}")
 

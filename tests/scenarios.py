@@ -8,12 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from core.analysis import unrolled
 from core.clock import FrozenClock
 from core.models import (
     ActivitySource,
     Athlete,
     AthleteActivity,
     ExecutedDay,
+    PlannedWorkout,
     PlanRevision,
     RevisionKind,
     TrainingPlan,
@@ -30,6 +32,16 @@ Habit = Callable[[date, int], tuple[float, float] | None]
 
 def faithful(day: date, week_index: int) -> tuple[float, float] | None:
     return 1.0, 1.0
+
+
+def _laps(workout: PlannedWorkout, distance_factor: float, pace_factor: float) -> list[list[float]]:
+    """Every step of the day, each ``distance_factor`` as long at ``pace_factor`` × its pace."""
+    laps = []
+    for part in unrolled(workout.steps):
+        pace = (part.pace.middle if part.pace else workout.pace_s_per_km or 360) * pace_factor
+        metres = part.metres * distance_factor
+        laps.append([metres, metres / 1000 * pace])
+    return laps or [[workout.distance_m * distance_factor, 0.0]]
 
 
 @dataclass
@@ -71,18 +83,17 @@ class Simulation:
         if how is None:
             return
         distance_factor, pace_factor = how
-        workout = planned.planned
-        distance = workout.distance_m * distance_factor
-        pace = (workout.pace_s_per_km or 360) * pace_factor
-        seconds = distance / 1000 * pace
+        laps = _laps(planned.planned, distance_factor, pace_factor)
+        distance, seconds = sum(m for m, _ in laps), sum(t for _, t in laps)
         activity = AthleteActivity(
-            source=ActivitySource.MANUAL,
+            source=ActivitySource.FILE,
             external_id=f"sim-{day}",
             start_utc=datetime.combine(day, time(7), UTC),
             local_date=day,
             distance_m=distance,
             duration_s=seconds,
             moving_s=seconds,
+            summary={"laps": laps},  # a watch that laps each step, as a watch workout does
         )
         outcome = await coaching.import_run(self.repo, self.athlete, activity, day)
         if outcome.linked is None and outcome.activity.id is not None:
