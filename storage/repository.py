@@ -35,7 +35,7 @@ from core.ports import Clock
 from storage.bot_state import conversation_key
 from storage.codec import json_text, phase_json, settings_json, weeks_json
 from storage.plan_changes import PlanChanges
-from storage.sqlite import Database, fetch_all, fetch_one
+from storage.sqlite import Database, batches, fetch_all, fetch_one
 
 DUPLICATE_WINDOW_S = 120  # the same run from two sources starts within ±2 min …
 DUPLICATE_DISTANCE_SHARE = 0.03  # … and measures within ±3 %
@@ -655,25 +655,26 @@ class SqliteRepository(PlanChanges):
 
     async def due_pushes(self, due: Sequence[tuple[str, str, date]]) -> list[DuePush]:
         """Active runners whose (zone, local HH:MM) is due, with that local day's workout."""
-        if not due:
-            return []
-        values = ", ".join("(?, ?, ?)" for _ in due)
-        args = [v for zone, hhmm, day in due for v in (zone, hhmm, day.isoformat())]
+        found: list[DuePush] = []
         async with self.db.read() as conn:
-            rows = await fetch_all(
-                conn,
-                f"""WITH due(zone, hhmm, day) AS (VALUES {values})
-                SELECT a.*, due.day AS due_day, p.id AS plan_id, d.id AS d_id,
-                       d.week_index AS d_week, d.day_index AS d_day, d.planned_data AS d_data
-                FROM due
-                JOIN athletes a ON a.time_zone = due.zone AND a.push_time = due.hhmm
-                                AND a.active = 1
-                LEFT JOIN training_plans p ON p.athlete_id = a.id AND p.status = 'training'
-                LEFT JOIN training_days_planned d ON d.training_plan_id = p.id
-                                                  AND d.date = due.day""",
-                args,
-            )
-        return [_due(r) for r in rows]
+            for batch in batches(due, 3):
+                values = ", ".join("(?, ?, ?)" for _ in batch)
+                args = [v for zone, hhmm, day in batch for v in (zone, hhmm, day.isoformat())]
+                rows = await fetch_all(
+                    conn,
+                    f"""WITH due(zone, hhmm, day) AS (VALUES {values})
+                    SELECT a.*, due.day AS due_day, p.id AS plan_id, d.id AS d_id,
+                           d.week_index AS d_week, d.day_index AS d_day, d.planned_data AS d_data
+                    FROM due
+                    JOIN athletes a ON a.time_zone = due.zone AND a.push_time = due.hhmm
+                                    AND a.active = 1
+                    LEFT JOIN training_plans p ON p.athlete_id = a.id AND p.status = 'training'
+                    LEFT JOIN training_days_planned d ON d.training_plan_id = p.id
+                                                      AND d.date = due.day""",
+                    args,
+                )
+                found += [_due(r) for r in rows]
+        return found
 
     async def zones_in_use(self) -> list[str]:
         async with self.db.read() as conn:
@@ -683,43 +684,46 @@ class SqliteRepository(PlanChanges):
         return [row[0] for row in rows]
 
     async def athletes_in_zones(self, zones: Sequence[str]) -> list[Athlete]:
-        if not zones:
-            return []
-        marks = ", ".join("?" for _ in zones)
+        found: list[Athlete] = []
         async with self.db.read() as conn:
-            rows = await fetch_all(
-                conn,
-                f"SELECT * FROM athletes WHERE active = 1 AND time_zone IN ({marks}) ORDER BY id",
-                list(zones),
-            )
-        return [_athlete(r) for r in rows]
+            for batch in batches(zones):
+                marks = ", ".join("?" for _ in batch)
+                rows = await fetch_all(
+                    conn,
+                    f"SELECT * FROM athletes WHERE active = 1 AND time_zone IN ({marks})",
+                    list(batch),
+                )
+                found += [_athlete(r) for r in rows]
+        return sorted(found, key=lambda athlete: athlete.id or 0)
 
     async def missed_days(self, asked: Sequence[tuple[int, date]]) -> dict[int, TrainingDayPlanned]:
         """For each (athlete, day): that day's planned workout of the active plan when no run
         is linked to it and the runner did not skip it."""
-        if not asked:
-            return {}
-        values = ", ".join("(?, ?)" for _ in asked)
-        args = [v for athlete_id, day in asked for v in (athlete_id, day.isoformat())]
+        found: dict[int, TrainingDayPlanned] = {}
         async with self.db.read() as conn:
-            rows = await fetch_all(
-                conn,
-                f"""WITH asked(athlete_id, day) AS (VALUES {values})
-                SELECT asked.athlete_id AS owner, d.* FROM asked
-                JOIN training_plans p ON p.athlete_id = asked.athlete_id
-                                      AND p.status = 'training'
-                JOIN training_days_planned d ON d.training_plan_id = p.id AND d.date = asked.day
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM training_days_executed x
-                    JOIN training_plan_executions e ON e.id = x.execution_id
-                    WHERE e.training_plan_id = p.id AND x.week_index = d.week_index
-                      AND x.day_index = d.day_index)
-                  AND NOT EXISTS (
-                    SELECT 1 FROM push_log l WHERE l.athlete_id = asked.athlete_id
-                      AND l.kind = 'skip' AND l.slot = asked.day)""",
-                args,
-            )
-        return {r["owner"]: _day(r) for r in rows}
+            for batch in batches(asked, 2):
+                values = ", ".join("(?, ?)" for _ in batch)
+                args = [v for athlete_id, day in batch for v in (athlete_id, day.isoformat())]
+                rows = await fetch_all(
+                    conn,
+                    f"""WITH asked(athlete_id, day) AS (VALUES {values})
+                    SELECT asked.athlete_id AS owner, d.* FROM asked
+                    JOIN training_plans p ON p.athlete_id = asked.athlete_id
+                                          AND p.status = 'training'
+                    JOIN training_days_planned d ON d.training_plan_id = p.id
+                                                 AND d.date = asked.day
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM training_days_executed x
+                        JOIN training_plan_executions e ON e.id = x.execution_id
+                        WHERE e.training_plan_id = p.id AND x.week_index = d.week_index
+                          AND x.day_index = d.day_index)
+                      AND NOT EXISTS (
+                        SELECT 1 FROM push_log l WHERE l.athlete_id = asked.athlete_id
+                          AND l.kind = 'skip' AND l.slot = asked.day)""",
+                    args,
+                )
+                found |= {r["owner"]: _day(r) for r in rows}
+        return found
 
     async def set_match_state(self, athlete_id: int, activity_id: int, state: str | None) -> None:
         """'pending' while "Is this activity for your plan?" waits, 'extra' once decided."""
@@ -730,21 +734,20 @@ class SqliteRepository(PlanChanges):
             )
 
     async def pending_matches(self, athlete_ids: Sequence[int]) -> dict[int, list[AthleteActivity]]:
-        if not athlete_ids:
-            return {}
-        marks = ", ".join("?" for _ in athlete_ids)
-        async with self.db.read() as conn:
-            rows = await fetch_all(
-                conn,
-                f"""SELECT a.* FROM athlete_activities a
-                    LEFT JOIN training_days_executed x ON x.activity_id = a.id
-                    WHERE a.athlete_id IN ({marks}) AND a.match_state = 'pending'
-                      AND x.id IS NULL ORDER BY a.start_epoch""",
-                list(athlete_ids),
-            )
         found: dict[int, list[AthleteActivity]] = {}
-        for row in rows:
-            found.setdefault(row["athlete_id"], []).append(_activity(row))
+        async with self.db.read() as conn:
+            for batch in batches(athlete_ids):
+                marks = ", ".join("?" for _ in batch)
+                rows = await fetch_all(
+                    conn,
+                    f"""SELECT a.* FROM athlete_activities a
+                        LEFT JOIN training_days_executed x ON x.activity_id = a.id
+                        WHERE a.athlete_id IN ({marks}) AND a.match_state = 'pending'
+                          AND x.id IS NULL ORDER BY a.start_epoch""",
+                    list(batch),
+                )
+                for row in rows:
+                    found.setdefault(row["athlete_id"], []).append(_activity(row))
         return found
 
     async def move_workout(self, athlete_id: int, from_day_id: int, to_day_id: int) -> None:

@@ -9,15 +9,18 @@ see a consistent WAL snapshot, so they neither wait for writes nor for each othe
 import asyncio
 import os
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
+T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
+# Stock SQLite (and PostgreSQL's protocol) take at most 32,766 parameters per statement.
+MAX_PARAMETERS = 32_766
 READERS = 4
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -166,3 +169,10 @@ async def fetch_one(
 ) -> aiosqlite.Row | None:
     rows = await fetch_all(conn, sql, args)
     return rows[0] if rows else None
+
+
+def batches(items: Sequence[T], parameters_each: int = 1) -> Iterator[Sequence[T]]:
+    """``items`` in slices small enough that no statement exceeds MAX_PARAMETERS."""
+    size = max(1, MAX_PARAMETERS // parameters_each - 8)  # room for a few fixed parameters
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
