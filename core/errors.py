@@ -23,3 +23,7 @@ class NotFound(GoFastError):
 
 class AlreadyDone(GoFastError):
     """That change was already made (a week judged twice), or can no longer be made."""
+
+
+class AlreadyLinked(GoFastError):
+    """The activity or the planned day is already linked."""

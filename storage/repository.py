@@ -11,7 +11,7 @@ from typing import Any
 import aiosqlite
 
 from core.clock import SystemClock
-from core.errors import GoFastError, NotFound
+from core.errors import AlreadyLinked, GoFastError, NotFound
 from core.models import (
     Adaptive5kSnapshot,
     Athlete,
@@ -58,14 +58,6 @@ ATHLETE_FIELDS = frozenset(
 
 
 CHUNK = 2000  # rows per VALUES / IN list: SQLite allows 32766 parameters a statement
-
-
-def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-class AlreadyLinked(GoFastError):
-    """The activity or the planned day is already linked."""
 
 
 def race_key(name: str) -> str:

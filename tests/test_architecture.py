@@ -6,7 +6,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FORBIDDEN_IN_CORE = {"telegram", "aiosqlite", "sqlite3", "jinja2", "matplotlib", "bot", "storage"}
+FORBIDDEN_IN_CORE = {
+    "telegram",
+    "aiosqlite",
+    "sqlite3",
+    "jinja2",
+    "matplotlib",
+    "httpx",
+    "numpy",
+    "bot",
+    "storage",
+    "sources",
+    "gofast",
+}
 
 
 def _imports(path: Path) -> set[str]:
@@ -23,6 +35,12 @@ def _imports(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", sorted((ROOT / "core").rglob("*.py")), ids=lambda p: p.name)
 def test_core_imports_no_outer_layer(path: Path) -> None:
     assert not _imports(path) & FORBIDDEN_IN_CORE
+
+
+def test_handlers_reach_storage_only_through_core() -> None:
+    """Handlers and presenters catch core's errors and call core's use cases, never storage."""
+    for path in sorted((ROOT / "bot" / "handlers").rglob("*.py")):
+        assert "storage" not in _imports(path), path
 
 
 def test_sql_lives_only_in_storage() -> None:

@@ -12,12 +12,11 @@ from bot.common import athlete_of, edit, pressed, say
 from bot.context import CoachContext
 from bot.keyboards import button, confirm_activity, other_days, rows, undo_link
 from bot.render import Renderer
-from core.errors import GoFastError, InvalidInput, NotFound
+from core.errors import AlreadyLinked, GoFastError, InvalidInput, NotFound
 from core.models import ActivitySource, Athlete, AthleteActivity, MatchDecision
 from core.parsing import parse_date, parse_distance, parse_duration
 from core.services import coaching
 from sources.files import MAX_FILE_BYTES, TOO_BIG, check_file
-from storage.repository import AlreadyLinked
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 
 from core.analysis import analyse
-from core.errors import AlreadyDone, NotFound
+from core.errors import AlreadyDone, AlreadyLinked, NotFound
 from core.models import ActivitySource, Athlete, PlanStatus, Race, RaceResult, RaceType, Units
 from core.plan import generate_plan
 from core.progress import week_progress
 from core.revision import after_break, easy_block, weekly_adjustment
-from storage.repository import AlreadyLinked, SqliteRepository
+from storage.repository import SqliteRepository
 from storage.sqlite import Database, migrations
 from tests.core.plans import START, request
 from tests.storage.conftest import NOW, a_plan, a_run, new_athlete
