@@ -20,6 +20,7 @@ Treadmill and indoor runs are left out (their pace is the belt's), and so is evi
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from core.fitness import equivalent_time, oxygen_cost, training_paces, vdot
 from core.models import Adaptive5kSnapshot, ExecutedDay, Trend, WorkoutType
@@ -35,7 +36,7 @@ TREND_THRESHOLD = 0.01
 MIN_RUN_M = 1500.0
 CLIMB_EQUIVALENT = 8.0  # metres of flat running per metre climbed (Scarf 2007)
 STEADY_MAX_SHARE = 0.84  # the highest share of VDOT a steady run of 5 km+ averages
-VDOT_RANGE, BISECTIONS = (15.0, 90.0), 30
+VDOT_RANGE, BISECTIONS = (15.0, 90.0), 20  # to 0.0001 VDOT
 STEADY = frozenset(
     {WorkoutType.EASY, WorkoutType.RECOVERY, WorkoutType.LONG, WorkoutType.MEDIUM_LONG}
 )
@@ -78,6 +79,7 @@ _PACE_OF = {
 }
 
 
+@lru_cache(maxsize=1024)  # a plan's reps share a handful of target paces
 def target_vdot(kind: WorkoutType, pace_s_per_km: float) -> float | None:
     """The VDOT whose Daniels pace for ``kind`` is ``pace_s_per_km`` (None: a pace not from the
     tables, e.g. marathon pace set by the race prediction)."""
