@@ -3,6 +3,7 @@
 import json
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -70,10 +71,16 @@ def fingerprint(activity: AthleteActivity) -> str:
     return f"{int(activity.start_utc.timestamp()) // 60}:{round(activity.distance_m / 100)}"
 
 
+DAYS_CACHE_PLANS = 512  # plans whose days a process keeps (~0.3 MB each)
+
+
 class SqliteRepository(PlanChanges):
     def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self.db = db
         self.clock = clock or SystemClock()
+        # (plan id, created at, days version) → the plan's days: the database bumps the
+        # version on any change to them, so an entry is never stale, whoever wrote
+        self._days: OrderedDict[tuple[int, str, int], list[TrainingDayPlanned]] = OrderedDict()
 
     def _stamp(self) -> str:
         return self.clock.now().astimezone(UTC).isoformat()
@@ -312,15 +319,28 @@ class SqliteRepository(PlanChanges):
         )
         if row is None:
             raise NotFound("That plan no longer exists.")
+        return _plan(row, await self._plan_days(conn, row))
+
+    async def _plan_days(
+        self, conn: aiosqlite.Connection, row: aiosqlite.Row
+    ) -> list[TrainingDayPlanned]:
+        key = (row["id"], row["created_at"], row["days_version"])
+        days = self._days.get(key)
+        if days is not None:
+            self._days.move_to_end(key)
+            return days
         days = [
             _day(r)
             for r in await fetch_all(
                 conn,
                 "SELECT * FROM training_days_planned WHERE training_plan_id = ? ORDER BY date",
-                (plan_id,),
+                (row["id"],),
             )
         ]
-        return _plan(row, days)
+        self._days[key] = days
+        if len(self._days) > DAYS_CACHE_PLANS:
+            self._days.popitem(last=False)
+        return days
 
     async def day_view(self, athlete_id: int, on: date) -> DayView | None:
         """The active plan's day ``on`` with its linked run's analysis, in one query."""

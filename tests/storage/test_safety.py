@@ -88,6 +88,9 @@ async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: P
         conn.execute("DROP TABLE inbox")
         conn.execute("DROP INDEX training_plans_request")
         conn.execute("ALTER TABLE training_plans DROP COLUMN request_key")
+        for trigger in ("inserted", "updated", "deleted"):  # and what 0005 added
+            conn.execute(f"DROP TRIGGER training_days_{trigger}")
+        conn.execute("ALTER TABLE training_plans DROP COLUMN days_version")
     async with Database(db_path) as db:
         repo = SqliteRepository(db)
         assert (await repo.athlete_by_telegram(55)).chat_id == 55
