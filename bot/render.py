@@ -33,7 +33,7 @@ def _step_distance(metres: float | None, units: Units, rep: bool = False) -> str
         return "—"
     if rep and metres < 1600:
         return f"{metres:.0f} m"
-    return format_distance(metres, units, digits=2)
+    return format_distance(metres, units)
 
 
 def _day(value: date) -> str:
