@@ -349,8 +349,13 @@ def _merge(kept: list[TrainingWeek], rebuilt: list[TrainingWeek]) -> tuple[Train
     return (*kept, *rebuilt)
 
 
+def weeks_until(start: date, race_day: date) -> int:
+    """The plan's 7-day blocks from ``start`` to race day, both included (a partial first)."""
+    return -(-((race_day - start).days + 1) // 7)
+
+
 def _frames(start: date, race_day: date) -> list[_Frame]:
-    total = math.ceil(((race_day - start).days + 1) / 7)
+    total = weeks_until(start, race_day)
     frames = []
     for index in range(total):
         end = race_day - timedelta(days=7 * (total - 1 - index))

@@ -25,7 +25,7 @@ from core.models import (
     WeekProgress,
     WorkoutType,
 )
-from core.plan import Continuation, continue_plan, request_of
+from core.plan import Continuation, continue_plan, request_of, weeks_until
 from core.profiles import GROWTH, profile_for
 from core.progress import planned_training_m, verdict
 from core.units import FIVE_K_M
@@ -307,7 +307,7 @@ def _rebuild_revision(
 
 def _too_close(plan: TrainingPlan, from_day: date) -> bool:
     """Fewer weeks left than the distance's shortest safe build."""
-    weeks_left = -(-((plan.race.race_date - from_day).days + 1) // 7)
+    weeks_left = weeks_until(from_day, plan.race.race_date)
     return weeks_left < profile_for(plan.race.race_type, plan.race.distance_m).hard_min_weeks
 
 

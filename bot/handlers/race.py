@@ -27,7 +27,7 @@ from core.parsing import (
     parse_place,
     parse_race_name,
 )
-from core.plan import PlanRequest, default_run_days, generate_plan
+from core.plan import PlanRequest, default_run_days, generate_plan, weeks_until
 from core.prediction import predict
 from core.profiles import profile_for
 from core.readiness import assess
@@ -261,7 +261,7 @@ def _set_date(draft: dict[str, Any], athlete: Athlete, context: CoachContext, te
         raise InvalidInput("That date isn't in the future. When is the race?")
     if (race_day - today).days > 2 * 365:
         raise InvalidInput("That's more than two years away: pick a race within two years.")
-    weeks = -(-((race_day - today).days + 1) // 7)
+    weeks = weeks_until(today, race_day)
     profile = profile_for(RaceType(draft["type"]), draft["distance_m"])
     if weeks < profile.hard_min_weeks:
         raise InvalidInput(
