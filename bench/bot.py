@@ -1,10 +1,11 @@
 """Bot benchmark: updates/s and reply latency through the full stack, against a bare PTB echo bot.
 
-    python bench/bot.py [--users 20] [--messages 25] [--rounds 3]
+    python bench/bot.py [--users 20] [--messages 25] [--rounds 3] [--command /status]
 
 Both run in this process against the same fake Bot API server on 127.0.0.1, with the same
 closed loop: each simulated runner sends a message, waits for the reply, sends the next. Ours
-answers /today (database read, plan lookup, template render); the echo bot echoes. The ratio
+answers ``--command`` (/today: one day's row and a template; /status: the plan, its linked
+runs, fitness and the verdict); the echo bot echoes. The ratio
 ours/echo is the goal (≥ 0.7): what our stack costs over PTB's own overhead.
 """
 
@@ -27,6 +28,7 @@ from core.clock import FrozenClock
 from core.models import Athlete
 from core.plan import generate_plan
 from gofast.config import load_settings
+from storage import repository
 from tests.core.plans import request
 from tests.fake_telegram import FakeTelegram
 
@@ -74,7 +76,7 @@ async def populate(telegram: FakeTelegram, users: int, workdir: Path) -> None:
 
 
 async def drive(
-    telegram: FakeTelegram, app, users: int, messages: int
+    telegram: FakeTelegram, app, users: int, messages: int, command: str = "/today"
 ) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
     await app.initialize()
     await app.updater.start_polling(poll_interval=0, timeout=1)
@@ -90,8 +92,8 @@ async def drive(
                     "message": {
                         "message_id": n + 1,
                         "date": int(time.time()),
-                        "text": "/today",
-                        "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                        "text": command,
+                        "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
                         "chat": {"id": user_id, "type": "private"},
                         "from": {"id": user_id, "is_bot": False, "first_name": "R"},
                     }
@@ -124,7 +126,13 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--messages", type=int, default=25)
     parser.add_argument("--rounds", type=int, default=3, help="alternating echo / GoFast runs")
+    parser.add_argument("--command", default="/today", help="what runners send: /today, /status")
+    parser.add_argument(
+        "--no-plan-cache", action="store_true", help="load every plan's days from the database"
+    )
     args = parser.parse_args()
+    if args.no_plan_cache:
+        repository.DAYS_CACHE_PLANS = 0
     workdir = Path(tempfile.mkdtemp())
     telegram = await FakeTelegram().start()
     rates: dict[str, list[float]] = {"echo bot": [], "GoFast": []}
@@ -134,7 +142,8 @@ async def main() -> None:
         # Alternate, so that machine noise and warm-up hit both bots alike; report medians.
         for _ in range(args.rounds):
             for name, make in (("echo bot", echo_app), ("GoFast", lambda t: coach_app(t, workdir))):
-                rate, lat = await drive(telegram, make(telegram), args.users, args.messages)
+                app = make(telegram)
+                rate, lat = await drive(telegram, app, args.users, args.messages, args.command)
                 rates[name].append(rate)
                 latencies[name].extend(lat)
     finally:
@@ -145,7 +154,8 @@ async def main() -> None:
     ours = latencies["GoFast"]
     ratio = statistics.median(rates["GoFast"]) / statistics.median(rates["echo bot"])
     print(
-        f"ratio GoFast/echo (medians of {args.rounds} rounds): {ratio:.2f} (goal ≥ 0.7); "
+        f"{args.command}: ratio GoFast/echo (medians of {args.rounds} rounds): {ratio:.2f} "
+        "(goal ≥ 0.7); "
         f"replies within 1 s: {sum(x <= 1 for x in ours) / len(ours):.1%}"
     )
 
