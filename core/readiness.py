@@ -55,26 +55,26 @@ def _later_date(request: PlanRequest, weeks: int) -> Alternative | None:
     most = MAX_WEEKS - weeks
     if most < 1:
         return None
-    low, high = 0, 1  # not ready at +low weeks; +high is the next probe
-    while _ready(_later(request, high)) is None:
+    low, high = 0, 1  # not ready at +low weeks; ready (or the next probe) at +high
+    plan = _ready(_later(request, high))
+    while plan is None:
         if high == most:
             return None
         low, high = high, min(high * 2, most)
-    while high - low > 1:
+        plan = _ready(_later(request, high))
+    while high - low > 1:  # the ready plan at +high is kept: no plan is built twice
         middle = (low + high) // 2
-        if _ready(_later(request, middle)) is None:
+        probe = _ready(_later(request, middle))
+        if probe is None:
             low = middle
         else:
-            high = middle
-    moved = _later(request, high)
-    plan = _ready(moved)
-    assert plan is not None
+            high, plan = middle, probe
     base_weeks = sum(1 for w in plan.weeks if w.lead_in)
     return Alternative(
         kind=AlternativeKind.BASE_BLOCK if base_weeks else AlternativeKind.LATER_DATE,
         race_type=request.race.race_type,
         distance_m=request.race.distance_m,
-        race_date=moved.race.race_date,
+        race_date=plan.race.race_date,
         weeks=plan.total_weeks,
         base_weeks=base_weeks,
     )
