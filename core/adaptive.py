@@ -124,7 +124,7 @@ def _read(day: ExecutedDay, today: date, anchor: float, plan_vdot: float) -> _Re
     if day.analysis.indoors:
         return _Reading("indoors")
     recency = 0.5 ** (age / HALF_LIFE_DAYS)
-    if _is_race(day):
+    if day.raced:
         value = race_vdot(day)
         if value is None or not _plausible(value, anchor):
             return _Reading("glitch")
@@ -158,17 +158,13 @@ def reasons(
     return [_read(day, today, anchor, plan_vdot).why for day in days]
 
 
-def _is_race(day: ExecutedDay) -> bool:
-    return day.planned.type is WorkoutType.RACE or day.analysis.race_effort
-
-
 def _plausible(value: float, anchor: float) -> bool:
     return abs(value / anchor - 1) <= GLITCH
 
 
 def anchor_vdot(executed: Iterable[ExecutedDay], baseline_5k_s: float) -> float:
     """The last race's VDOT, else the baseline 5k's."""
-    races = sorted((d for d in executed if _is_race(d)), key=lambda d: d.date)
+    races = sorted((d for d in executed if d.raced), key=lambda d: d.date)
     for day in reversed(races):
         value = race_vdot(day)
         if value is not None:

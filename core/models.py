@@ -532,6 +532,11 @@ class ExecutedDay(Model):
     planned: PlannedWorkout
     analysis: DayAnalysis
 
+    @property
+    def raced(self) -> bool:
+        """Race day, or a run the runner noted as a race or time trial."""
+        return self.planned.type is WorkoutType.RACE or self.analysis.race_effort
+
 
 class WeekProgress(Model):
     """One week's planned vs done, for the weekly message and /status."""

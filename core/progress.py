@@ -119,9 +119,7 @@ def verdict(predicted_s: float, goal_s: float | None, adherence: float | None) -
 def time_trial_due(plan: TrainingPlan, executed: Iterable[ExecutedDay], today: date) -> bool:
     """Five weeks since the last race or time trial (or the plan's start), the race itself more
     than three weeks off: time for a 5k time trial, the estimate's best anchor."""
-    raced = [
-        e.date for e in executed if e.analysis.race_effort or e.planned.type is WorkoutType.RACE
-    ]
+    raced = [e.date for e in executed if e.raced]
     last = max([plan.start_date, *raced])
     return (today - last).days >= TIME_TRIAL_EVERY_DAYS and (
         plan.race.race_date - today
