@@ -1,22 +1,32 @@
 """Bot benchmark: updates/s and reply latency through the full stack, against a bare PTB echo bot.
 
-    python bench/bot.py [--users 20] [--messages 25] [--rounds 3] [--command /status]
+    python bench/bot.py [--users 200] [--messages 10] [--rounds 3] [--scripts /today,/status,log]
+                        [--offered 50]
 
-Both run in this process against the same fake Bot API server on 127.0.0.1, with the same
-closed loop: each simulated runner sends a message, waits for the reply, sends the next. Ours
-answers ``--command`` (/today: one day's row and a template; /status: the plan, its linked
-runs, fitness and the verdict); the echo bot echoes. The ratio
-ours/echo is the goal (≥ 0.7): what our stack costs over PTB's own overhead.
+The fake Bot API server and the simulated runners run in their own process
+(bench/load_server.py); this process runs only the bot being measured. Closed loop: each
+runner sends, waits for the answer, sends again. Scripts: ``/today`` (one day's row and a
+template), ``/status`` (the plan, its runs, fitness and the verdict), ``log`` (``/log`` a run,
+then press the plan button when the coach asks). The echo bot answers the same number of
+updates (``log`` → two texts). Rounds alternate echo / GoFast so machine noise hits both alike;
+the ratio of medians is the figure (goals: ≥ 0.7 for /today and /status, ≥ 0.5 for log).
+
+``--offered N``: then the same scripts open-loop at N updates/s, GoFast only, for p99 latency
+(goal ≤ 50 ms at 50/s). For GoFast it also prints, per update: SQL statements, thread hops to
+the database and CPU ms of this process (PTB, HTTP client, our code).
 """
 
 import argparse
 import asyncio
+import json
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -28,23 +38,23 @@ from core.clock import FrozenClock
 from core.models import Athlete
 from core.plan import generate_plan
 from gofast.config import load_settings
-from storage import repository
 from tests.core.plans import request
-from tests.fake_telegram import FakeTelegram
+from tests.units import stored
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+ECHO_SCRIPT = {"log": "echo2"}
 
 
 async def echo(update: Update, context: object) -> None:
     assert update.effective_message is not None
-    await update.effective_message.reply_text(update.effective_message.text or "")
+    await update.effective_message.reply_text(update.effective_message.text or "…")
 
 
-def echo_app(telegram: FakeTelegram):  # type: ignore[no-untyped-def]
+def echo_app(server: dict[str, str]):  # type: ignore[no-untyped-def]
     app = (
         ApplicationBuilder()
-        .token(telegram.token)
-        .base_url(telegram.base_url)
+        .token(server["token"])
+        .base_url(server["base_url"])
         .concurrent_updates(64)
         .build()
     )
@@ -52,10 +62,10 @@ def echo_app(telegram: FakeTelegram):  # type: ignore[no-untyped-def]
     return app
 
 
-def coach_app(telegram: FakeTelegram, workdir: Path):  # type: ignore[no-untyped-def]
+def coach_app(server: dict[str, str], workdir: Path):  # type: ignore[no-untyped-def]
     settings = load_settings(
-        telegram_bot_token=telegram.token,
-        telegram_base_url=telegram.base_url,
+        telegram_bot_token=server["token"],
+        telegram_base_url=server["base_url"],
         database_url=f"sqlite:///{workdir / 'bench.db'}",
         flood_limit=100000,
         telegram_rate_limit=0,  # the echo bot has no limiter either; ours caps at 30/s in use
@@ -63,101 +73,164 @@ def coach_app(telegram: FakeTelegram, workdir: Path):  # type: ignore[no-untyped
     return build_application(settings, clock=FrozenClock(NOW))
 
 
-async def populate(telegram: FakeTelegram, users: int, workdir: Path) -> None:
-    app = coach_app(telegram, workdir)
-    await app.services.db.open()
-    plan = generate_plan(request(weeks=18))
+async def populate(server: dict[str, str], users: int, workdir: Path) -> None:
+    """Runners with full plans (18 weeks, every day's workout)."""
+    app = coach_app(server, workdir)
+    await app.storage.open()
+    plan = generate_plan(request(weeks=18, start=NOW.date()))
     for user_id in range(1, users + 1):
-        athlete = await app.services.repo.upsert_athlete(
+        athlete = await stored(app).upsert_athlete(
             Athlete(telegram_user_id=user_id, chat_id=user_id, onboarded=True)
         )
-        await app.services.repo.save_plan(athlete.id, plan, NOW)
-    await app.services.db.close()
+        await stored(app).save_plan(athlete.id, plan, NOW)
+    await app.storage.close()
 
 
-async def drive(
-    telegram: FakeTelegram, app, users: int, messages: int, command: str = "/today"
-) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
+class LoadServer:
+    """bench/load_server.py in its own process."""
+
+    async def start(self) -> dict[str, str]:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(Path(__file__).with_name("load_server.py")),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        return await self._read()
+
+    async def run(self, **ask: Any) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(ask).encode() + b"\n")
+        await self.process.stdin.drain()
+        return await self._read()
+
+    async def _read(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = await self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the load server stopped")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    async def stop(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        await self.process.wait()
+
+
+@dataclass
+class Costs:
+    updates: int = 0
+    statements: int = 0
+    hops: int = 0
+    cpu_s: float = 0.0
+
+    def per_update(self) -> str:
+        n = max(self.updates, 1)
+        return (
+            f"{self.statements / n:.1f} SQL statements, {self.hops / n:.1f} thread hops, "
+            f"{self.cpu_s / n * 1e3:.2f} CPU ms per update"
+        )
+
+
+@dataclass
+class Tally:
+    rates: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    costs: Costs = field(default_factory=Costs)
+
+
+async def round_with(app, load: LoadServer, costs: Costs | None, **ask: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     await app.initialize()
     await app.updater.start_polling(poll_interval=0, timeout=1)
     await app.start()
-    latencies: list[float] = []
-
-    async def runner(user_id: int) -> None:
-        inbox = telegram.subscribe(user_id)
-        for n in range(messages):
-            sent = time.monotonic()
-            await telegram.push_update(
-                {
-                    "message": {
-                        "message_id": n + 1,
-                        "date": int(time.time()),
-                        "text": command,
-                        "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
-                        "chat": {"id": user_id, "type": "private"},
-                        "from": {"id": user_id, "is_bot": False, "first_name": "R"},
-                    }
-                }
-            )
-            while (await inbox.get()).method != "sendMessage":
-                pass
-            latencies.append(time.monotonic() - sent)
-
-    began = time.monotonic()
-    await asyncio.gather(*(runner(u) for u in range(1, users + 1)))
-    elapsed = time.monotonic() - began
+    if costs is not None:
+        statements = await app.storage.count_statements()
+        hops, cpu = app.storage.trips, time.process_time()
+    result = await load.run(**ask)
+    if costs is not None:
+        costs.updates += result["updates"]
+        costs.statements += statements()
+        costs.hops += app.storage.trips - hops
+        costs.cpu_s += time.process_time() - cpu
     await app.updater.stop()
     await app.stop()
     await app.shutdown()
-    return users * messages / elapsed, latencies
+    return result
 
 
-def describe(name: str, rate: float, latencies: list[float]) -> str:
-    ordered = sorted(latencies)
+def describe(name: str, tally: Tally) -> str:
+    ordered = sorted(tally.latencies)
     p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)]
+    rounds = ", ".join(f"{r:.0f}" for r in tally.rates)
     return (
-        f"{name:<12} {rate:8.1f} updates/s   p50 {statistics.median(ordered) * 1e3:6.1f} ms"
-        f"   p99 {p99 * 1e3:6.1f} ms"
+        f"  {name:<9} {statistics.median(tally.rates):7.1f} updates/s   "
+        f"p50 {statistics.median(ordered) * 1e3:6.1f} ms   p99 {p99 * 1e3:6.1f} ms   ({rounds})"
     )
+
+
+async def compare(load: LoadServer, server: dict[str, str], workdir: Path, args: Any) -> None:
+    for script in args.scripts.split(","):
+        tallies = {"echo bot": Tally(), "GoFast": Tally()}
+        for _ in range(args.rounds):
+            for name in tallies:
+                tally = tallies[name]
+                if name == "GoFast":
+                    app, costs, run = coach_app(server, workdir), tally.costs, script
+                else:
+                    app, costs, run = echo_app(server), None, ECHO_SCRIPT.get(script, script)
+                result = await round_with(
+                    app, load, costs, script=run, users=args.users, messages=args.messages
+                )
+                tally.rates.append(result["updates"] / result["seconds"])
+                tally.latencies.extend(result["latencies"])
+        ratio = statistics.median(tallies["GoFast"].rates) / statistics.median(
+            tallies["echo bot"].rates
+        )
+        print(f"{script}: GoFast / echo = {ratio:.2f} (medians of {args.rounds} rounds)")
+        for name, tally in tallies.items():
+            print(describe(name, tally))
+        print(f"  GoFast: {tallies['GoFast'].costs.per_update()}")
+
+
+async def offered(load: LoadServer, server: dict[str, str], workdir: Path, args: Any) -> None:
+    for script in args.scripts.split(","):
+        tally = Tally()
+        result = await round_with(
+            coach_app(server, workdir),
+            load,
+            tally.costs,
+            script=script,
+            users=args.users,
+            messages=args.messages,
+            offered=args.offered,
+        )
+        tally.rates.append(result["updates"] / result["seconds"])
+        tally.latencies.extend(result["latencies"])
+        print(f"{script} at {args.offered:.0f} turns/s offered:")
+        print(describe("GoFast", tally))
+        print(f"  GoFast: {tally.costs.per_update()}")
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--messages", type=int, default=25)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--messages", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3, help="alternating echo / GoFast runs")
-    parser.add_argument("--command", default="/today", help="what runners send: /today, /status")
-    parser.add_argument(
-        "--no-plan-cache", action="store_true", help="load every plan's days from the database"
-    )
+    parser.add_argument("--scripts", default="/today,/status,log")
+    parser.add_argument("--offered", type=float, default=0, help="open loop at this rate")
     args = parser.parse_args()
-    if args.no_plan_cache:
-        repository.DAYS_CACHE_PLANS = 0
     workdir = Path(tempfile.mkdtemp())
-    telegram = await FakeTelegram().start()
-    rates: dict[str, list[float]] = {"echo bot": [], "GoFast": []}
-    latencies: dict[str, list[float]] = {"echo bot": [], "GoFast": []}
+    load = LoadServer()
+    server = await load.start()
     try:
-        await populate(telegram, args.users, workdir)
-        # Alternate, so that machine noise and warm-up hit both bots alike; report medians.
-        for _ in range(args.rounds):
-            for name, make in (("echo bot", echo_app), ("GoFast", lambda t: coach_app(t, workdir))):
-                app = make(telegram)
-                rate, lat = await drive(telegram, app, args.users, args.messages, args.command)
-                rates[name].append(rate)
-                latencies[name].extend(lat)
+        await populate(server, args.users, workdir)
+        if args.offered:
+            await offered(load, server, workdir, args)
+        else:
+            await compare(load, server, workdir, args)
     finally:
-        await telegram.stop()
-    for name in rates:
-        rounds = ", ".join(f"{r:.0f}" for r in rates[name])
-        print(f"{describe(name, statistics.median(rates[name]), latencies[name])}   ({rounds})")
-    ours = latencies["GoFast"]
-    ratio = statistics.median(rates["GoFast"]) / statistics.median(rates["echo bot"])
-    print(
-        f"{args.command}: ratio GoFast/echo (medians of {args.rounds} rounds): {ratio:.2f} "
-        "(goal ≥ 0.7); "
-        f"replies within 1 s: {sum(x <= 1 for x in ours) / len(ours):.1%}"
-    )
+        await load.stop()
 
 
 if __name__ == "__main__":

@@ -37,32 +37,34 @@ async def populate(app, runners: int) -> None:  # type: ignore[no-untyped-def]
     plan = generate_plan(request(weeks=18, start=NOW.date()))
     today = plan.days()[0]
     stamp = NOW.isoformat()
-    db = app.services.db
-    async with db.transaction() as conn:
-        await insert_race(conn, plan)
+    db = app.storage
+    await db.write(lambda conn: insert_race(conn, plan))
+
+    def insert(conn, batch) -> None:  # type: ignore[no-untyped-def]
+        conn.executemany(
+            "INSERT INTO athletes (id, telegram_user_id, chat_id, time_zone, push_time, "
+            "onboarded, created_at, updated_at) VALUES (?, ?, ?, 'UTC', '07:00', 1, ?, ?)",
+            [(i, i, i, stamp, stamp) for i in batch],
+        )
+        insert_plans(conn, batch, plan, plan.start_date, stamp)
+        conn.executemany(
+            "INSERT INTO training_days_planned (training_plan_id, week_index, day_index, "
+            "date, planned_data) VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    i,
+                    today.week_index,
+                    today.day_index,
+                    today.date.isoformat(),
+                    today.planned.model_dump_json(),
+                )
+                for i in batch
+            ],
+        )
+
     for first in range(0, runners, 5000):
         batch = range(first + 1, min(first + 5000, runners) + 1)
-        async with db.transaction() as conn:
-            await conn.executemany(
-                "INSERT INTO athletes (id, telegram_user_id, chat_id, time_zone, push_time, "
-                "onboarded, created_at, updated_at) VALUES (?, ?, ?, 'UTC', '07:00', 1, ?, ?)",
-                [(i, i, i, stamp, stamp) for i in batch],
-            )
-            await insert_plans(conn, batch, plan, plan.start_date, stamp)
-            await conn.executemany(
-                "INSERT INTO training_days_planned (training_plan_id, week_index, day_index, "
-                "date, planned_data) VALUES (?, ?, ?, ?, ?)",
-                [
-                    (
-                        i,
-                        today.week_index,
-                        today.day_index,
-                        today.date.isoformat(),
-                        today.planned.model_dump_json(),
-                    )
-                    for i in batch
-                ],
-            )
+        await db.write(lambda conn, batch=batch: insert(conn, batch))
 
 
 async def main() -> None:

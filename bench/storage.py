@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.synthetic import insert_plans, insert_race
 from core.models import ActivitySource, AthleteActivity, Race, RaceType
 from core.plan import PlanRequest, default_run_days, generate_plan
-from storage.repository import SqliteRepository
 from storage.sqlite import Database
+from tests.units import sqlite_calls
 
 ZONES = [
     "UTC",
@@ -75,43 +75,45 @@ async def build(db: Database, athletes: int, runs_each: int) -> tuple[int, float
     rng = random.Random(1)
     rows = 0
     began = time.perf_counter()
-    async with db.transaction() as conn:
-        await insert_race(conn, plan)
+    await db.write(lambda conn: insert_race(conn, plan))
+
+    def insert(conn, batch) -> None:  # type: ignore[no-untyped-def]
+        conn.executemany(
+            "INSERT INTO athletes (id, telegram_user_id, chat_id, time_zone, push_time, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    i + 1,
+                    i + 1,
+                    i + 1,
+                    ZONES[i % len(ZONES)],
+                    PUSH_TIMES[i % len(PUSH_TIMES)],
+                    stamp,
+                    stamp,
+                )
+                for i in batch
+            ],
+        )
+        insert_plans(conn, (i + 1 for i in batch), plan, START, stamp)
+        conn.executemany(
+            "INSERT INTO training_plan_executions (training_plan_id, started_at) VALUES (?, ?)",
+            [(i + 1, stamp) for i in batch],
+        )
+        conn.executemany(
+            "INSERT INTO training_days_planned (training_plan_id, week_index, day_index, date, "
+            "planned_data) VALUES (?, ?, ?, ?, ?)",
+            [(i + 1, *day) for i in batch for day in days],
+        )
+        conn.executemany(
+            "INSERT INTO athlete_activities (athlete_id, source, external_id, start_utc, "
+            "start_epoch, local_date, distance_m, duration_s, sport, fingerprint, created_at) "
+            "VALUES (?, 'file', ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
+            [_activity_row(i + 1, n, rng, stamp) for i in batch for n in range(runs_each)],
+        )
+
     for first in range(0, athletes, 500):
         batch = range(first, min(first + 500, athletes))
-        async with db.transaction() as conn:
-            await conn.executemany(
-                "INSERT INTO athletes (id, telegram_user_id, chat_id, time_zone, push_time, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        i + 1,
-                        i + 1,
-                        i + 1,
-                        ZONES[i % len(ZONES)],
-                        PUSH_TIMES[i % len(PUSH_TIMES)],
-                        stamp,
-                        stamp,
-                    )
-                    for i in batch
-                ],
-            )
-            await insert_plans(conn, (i + 1 for i in batch), plan, START, stamp)
-            await conn.executemany(
-                "INSERT INTO training_plan_executions (training_plan_id, started_at) VALUES (?, ?)",
-                [(i + 1, stamp) for i in batch],
-            )
-            await conn.executemany(
-                "INSERT INTO training_days_planned (training_plan_id, week_index, day_index, date, "
-                "planned_data) VALUES (?, ?, ?, ?, ?)",
-                [(i + 1, *day) for i in batch for day in days],
-            )
-            await conn.executemany(
-                "INSERT INTO athlete_activities (athlete_id, source, external_id, start_utc, "
-                "start_epoch, local_date, distance_m, duration_s, sport, fingerprint, created_at) "
-                "VALUES (?, 'file', ?, ?, ?, ?, ?, ?, 'running', ?, ?)",
-                [_activity_row(i + 1, n, rng, stamp) for i in batch for n in range(runs_each)],
-            )
+        await db.write(lambda conn, batch=batch: insert(conn, batch))
         rows += len(batch) * (3 + len(days) + runs_each)
     return rows, time.perf_counter() - began
 
@@ -157,7 +159,7 @@ async def main() -> None:
     args = parser.parse_args()
     path = args.path or Path(tempfile.mkdtemp()) / "bench.db"
     async with Database(path) as db:
-        repo = SqliteRepository(db)
+        repo = sqlite_calls(db)
         rows, seconds = await build(db, args.athletes, args.runs_per_athlete)
         print(
             f"synthetic db: {args.athletes} athletes, {rows} rows in {seconds:.1f} s "
@@ -165,8 +167,7 @@ async def main() -> None:
         )
 
         async def select_one() -> None:
-            async with db.transaction(write=False) as conn, conn.execute("SELECT 1") as cursor:
-                await cursor.fetchone()
+            await db.read(lambda conn: conn.execute("SELECT 1").fetchone())
 
         floor = statistics.median(await timed(select_one, 200))
         print(f"baseline SELECT 1 round trip: {floor * 1e3:.3f} ms")
@@ -188,7 +189,7 @@ async def main() -> None:
             await repo.import_activity(rng.randint(1, args.athletes), activity)
         per_import = (time.perf_counter() - began) / len(imports)
         print(
-            f"repository import (checked, one transaction each): {1 / per_import:,.0f}/s "
+            f"repository import (checked, one unit of work each): {1 / per_import:,.0f}/s "
             f"({per_import * 1e3:.2f} ms, {per_import / floor:.0f}× baseline)"
         )
 
@@ -215,14 +216,15 @@ async def main() -> None:
             f"one athlete's on-track inputs: p50 {p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms "
             f"({p50 / floor:.0f}× baseline; goal ≤ 20 ms at 100k athletes)"
         )
-        async with (
-            db.transaction(write=False) as conn,
-            conn.execute(
-                "EXPLAIN QUERY PLAN SELECT * FROM athlete_activities WHERE athlete_id = 1 "
-                "AND local_date BETWEEN '2026-01-01' AND '2026-01-07'"
-            ) as cursor,
-        ):
-            plan_rows = [r[3] for r in await cursor.fetchall()]
+        plan_rows = await db.read(
+            lambda conn: [
+                r[3]
+                for r in conn.execute(
+                    "EXPLAIN QUERY PLAN SELECT * FROM athlete_activities WHERE athlete_id = 1 "
+                    "AND local_date BETWEEN '2026-01-01' AND '2026-01-07'"
+                )
+            ]
+        )
         print("extra-runs query plan:", json.dumps(plan_rows))
 
 

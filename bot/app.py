@@ -30,11 +30,11 @@ from bot.updates import FloodGuard, PerChatUpdateProcessor, private_only
 from core.clock import SystemClock
 from core.ports import Clock
 from gofast.config import Settings
-from sources.garmin import TokenVault
+from sources.garmin import GarminFeed, TokenVault
 from storage.bot_state import BotStateStore
 from storage.inbox import Inbox
-from storage.repository import SqliteRepository
 from storage.sqlite import Database
+from storage.unit_of_work import SqliteUnits
 
 MAX_CONCURRENT_UPDATES = 64
 PRIVATE_GROUP, FLOOD_GROUP = -3, -2  # then garmin.SECRETS_GROUP (-1), then everything else (0)
@@ -84,22 +84,24 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
     assert isinstance(application, CoachApplication)
     application.services = Services(
         settings=settings,
-        db=db,
-        repo=SqliteRepository(db, clock),
+        units=SqliteUnits(db, clock),
         clock=clock or SystemClock(),
         render=Renderer(),
     )
-    application.inbox = Inbox(db)
+    application.storage = db
+    inbox = Inbox(db)
+    application.inbox = inbox
     clock = application.services.clock
     bot = application.bot
     assert isinstance(bot, CoachBot)
-    bot.keep_updates(lambda updates: application.inbox.receive(updates, clock.now()))
+    bot.keep_updates(lambda updates: inbox.receive(updates, clock.now()))
     application.pushes = Pushes(application.services)
     key = settings.gofast_secret_key
     vault = TokenVault(key.get_secret_value()) if key and key.get_secret_value() else None
     if vault is None:
         logging.getLogger("gofast").warning("GOFAST_SECRET_KEY is not set: Garmin sync is off")
-    application.garmin = GarminSync(application.services, vault)
+    feed = GarminFeed(vault) if vault else None
+    application.garmin = GarminSync(application.services, vault, feed)
     _add_handlers(application, settings)
     return application
 
@@ -199,11 +201,10 @@ def configure_logging(settings: Settings) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    # PTB logs whole updates at DEBUG, and an update may carry a Garmin password; aiosqlite
-    # logs every statement with its parameters (tokens, runners' data): never below INFO
+    # PTB logs whole updates at DEBUG, and an update may carry a Garmin password: never below
+    # INFO (our storage logs no SQL at all)
     quietest = max(logging.INFO, logging.getLevelName(settings.log_level))
-    for chatty in ("telegram", "aiosqlite"):
-        logging.getLogger(chatty).setLevel(quietest)
+    logging.getLogger("telegram").setLevel(quietest)
     key = settings.gofast_secret_key.get_secret_value() if settings.gofast_secret_key else ""
     redact = RedactSecrets([settings.require_token(), key])
     for handler in logging.getLogger().handlers:

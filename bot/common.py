@@ -17,7 +17,11 @@ MAX_ID = 2**63 - 1  # SQLite's INTEGER; a forged button may carry any digits
 async def athlete_of(update: Update, context: CoachContext) -> Athlete:
     """The runner behind this update; a friendly NotFound when they never sent /start."""
     user = update.effective_user
-    athlete = await context.services.repo.athlete_by_telegram(user.id) if user else None
+    athlete = (
+        await context.services.units.read(lambda uow: uow.athletes.athlete_by_telegram(user.id))
+        if user
+        else None
+    )
     if athlete is None:
         raise NotFound("I don't know you yet: send /start and we'll set you up.")
     return athlete
@@ -36,7 +40,7 @@ async def pressed(update: Update, context: CoachContext) -> tuple[Athlete, list[
 
 async def plan_of(context: CoachContext, athlete: Athlete) -> TrainingPlan:
     assert athlete.id is not None
-    plan = await context.services.repo.active_plan(athlete.id)
+    plan = await context.services.units.read(lambda uow: uow.plans.active_plan(athlete.stored_id))
     if plan is None:
         raise NotFound("You have no plan yet. Send /race to set your race goal.")
     return plan

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -11,12 +11,9 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.coach_bot import CoachBot
 from bot.render import Renderer
 from core.models import Athlete
-from core.ports import Clock
+from core.ports import Clock, Units
 from gofast.config import Settings
 from sources.file_worker import FileParser
-from storage.inbox import Inbox
-from storage.repository import SqliteRepository
-from storage.sqlite import Database
 
 if TYPE_CHECKING:
     from bot.jobs.garmin import GarminSync
@@ -26,8 +23,7 @@ if TYPE_CHECKING:
 @dataclass
 class Services:
     settings: Settings
-    db: Database
-    repo: SqliteRepository
+    units: Units
     clock: Clock
     render: Renderer
     files: FileParser = field(default_factory=FileParser)
@@ -39,16 +35,32 @@ class Services:
         return self.local_now(athlete).date()
 
 
+class Storage(Protocol):
+    """What the application opens before the first update and closes after the last."""
+
+    async def open(self) -> object: ...
+    async def close(self) -> None: ...
+
+
+class UpdateLog(Protocol):
+    """Every update kept until handled (storage.inbox implements it)."""
+
+    async def replay(self) -> list[dict[str, Any]]: ...
+    async def handled(self, update_id: int, now: datetime) -> None: ...
+    async def forget_before(self, moment: datetime) -> None: ...
+
+
 class CoachApplication(Application):  # type: ignore[type-arg]
     """Opens the database before PTB loads persistence, and makes every update durable."""
 
     services: Services
-    inbox: Inbox
+    storage: "Storage"
+    inbox: "UpdateLog"
     pushes: "Pushes"
     garmin: "GarminSync"
 
     async def initialize(self) -> None:
-        await self.services.db.open()
+        await self.storage.open()
         await super().initialize()
         await self._replay_inbox()
 
@@ -63,7 +75,7 @@ class CoachApplication(Application):  # type: ignore[type-arg]
         await self.pushes.stop_workers()
         self.services.files.close()
         await super().shutdown()
-        await self.services.db.close()
+        await self.storage.close()
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):

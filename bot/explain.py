@@ -9,25 +9,20 @@ from telegram import InlineKeyboardMarkup
 from bot.context import Services
 from bot.keyboards import goal_choices
 from core.models import Athlete
-from core.revision import Revised
-from core.services import coaching, real_life
+from core.services.real_life import Change
 
 
-async def explain(
+def explain(
     services: Services,
     athlete: Athlete,
-    change: real_life.Change | Revised | None,
+    change: Change | None,
     template: str = "plan/revision",
     **values: Any,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     values.update(change=change, units=athlete.units, push_time=athlete.push_time, predicted=None)
     markup = None
     if change is not None:
-        values.update(r=change.revision, plan=change.plan)
-        at_risk = change.revision.goal_at_risk or change.revision.race_too_close
-        if at_risk and athlete.id is not None:
+        values.update(r=change.revision, plan=change.plan, predicted=change.predicted_s)
+        if change.revision.goal_at_risk or change.revision.race_too_close:
             markup = goal_choices()
-            today = services.today(athlete)
-            fitness = await coaching.fitness(services.repo, athlete.id, change.plan, today)
-            values["predicted"] = fitness.on_track.predicted_s
     return services.render(template, **values), markup

@@ -7,19 +7,27 @@ and is never stored; callback data is plain text (see keyboards), so there is no
 """
 
 import json
+from collections.abc import Sequence
 from copy import deepcopy
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from storage.bot_state import BotStateStore, conversation_key
+
+class StateStore(Protocol):
+    """Rows of (kind, key) → JSON data, written at once (storage.bot_state implements it)."""
+
+    async def load(self, kind: str) -> dict[str, Any]: ...
+    async def save(self, kind: str, key: str, data: Any) -> None: ...
+    def conversation_key(self, key: Sequence[int]) -> str: ...
+
 
 FLUSH_EVERY_S = 60.0  # a safety net; real writes happen per update
 
 
 class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str, Any]]):
-    def __init__(self, store: BotStateStore) -> None:
+    def __init__(self, store: StateStore) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, callback_data=False),
             update_interval=FLUSH_EVERY_S,
@@ -64,7 +72,7 @@ class SqlitePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[str
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        await self._save(f"conversation:{name}", conversation_key(key), new_state)
+        await self._save(f"conversation:{name}", self.store.conversation_key(key), new_state)
 
     async def update_user_data(self, user_id: int, data: dict[str, Any]) -> None:
         await self._save("user", str(user_id), deepcopy(data) or None)

@@ -1,4 +1,4 @@
-"""The weekly progress report (also /progress): numbers, chart, and the adaptive-5k snapshot."""
+"""The weekly progress report (also /progress) as a chat message: caption and chart."""
 
 import asyncio
 from dataclasses import dataclass
@@ -7,10 +7,9 @@ from datetime import date
 from bot.charts import WeekBar, progress_chart
 from bot.context import Services
 from bot.explain import explain
-from core.models import Athlete, TrainingPlan, TrainingWeek
-from core.prediction import race_prediction_s
-from core.progress import planned_training_m, week_progress
-from core.services import coaching, real_life
+from core.models import Athlete
+from core.services import real_life
+from core.services.weekly import Weekly, weekly
 
 
 @dataclass(frozen=True)
@@ -26,65 +25,32 @@ async def weekly_report(
 ) -> WeeklyReport | None:
     """The week in numbers and a chart; ``adjust`` (the weekly job) also revises the coming
     weeks from it, once per week."""
-    repo = services.repo
     assert athlete.id is not None
-    status = await coaching.status(repo, athlete.id, today)
-    if status is None:
+    found = await services.units.write(
+        lambda uow: weekly(uow, athlete.stored_id, today, adjust=adjust)
+    )
+    if found is None:
         return None
-    plan = status.plan
-    assert plan.id is not None
-    change = None
-    if adjust:
-        current_5k = status.fitness.adaptive.seconds
-        change = await real_life.adjust_after_week(repo, athlete.id, plan, today, current_5k)
-        plan = change.plan if change else plan
-    week = plan.current_week(today)
-    await coaching.snapshot_week(repo, athlete.id, plan, today, status.fitness)
-    progress = status.week or week_progress(week, ())
     caption = services.render(
         "push/weekly",
-        plan=plan,
-        week=week,
-        progress=progress,
-        fitness=status.fitness,
-        next_week=plan.weeks[week.week_index + 1]
-        if week.week_index + 1 < plan.total_weeks
-        else None,
+        plan=found.plan,
+        week=found.week,
+        progress=found.progress,
+        fitness=found.fitness,
+        next_week=found.next_week,
         units=athlete.units,
     )
-    bars = await _bars(services, athlete, plan, week)
-    predictions = [  # the coach's prediction from each week's 5k (at the volume told)
-        (
-            f"W{s.week_index + 1}",
-            race_prediction_s(s.seconds, plan.race.distance_m, plan.baseline_weekly_m),
-        )
-        for s in await repo.snapshots(athlete.id, plan.id)
-    ]
-    chart = await asyncio.to_thread(
-        progress_chart, bars, predictions, athlete.units.value, plan.goal_time_s
-    )
-    if change is None:
+    chart = await asyncio.to_thread(_chart, found, athlete)
+    if found.change is None:
         return WeeklyReport(caption, chart)
-    text, _ = await explain(services, athlete, change)
-    return WeeklyReport(caption, chart, change, text)
+    text, _ = explain(services, athlete, found.change)
+    return WeeklyReport(caption, chart, found.change, text)
 
 
-async def _bars(
-    services: Services, athlete: Athlete, plan: TrainingPlan, current: TrainingWeek
-) -> list[WeekBar]:
-    assert athlete.id is not None and plan.id is not None
-    executed = await services.repo.executed_days(athlete.id, plan.id)
-    extras = await services.repo.unlinked_activities(athlete.id, plan.start_date)
+def _chart(found: Weekly, athlete: Athlete) -> bytes:
     unit = athlete.units.metres
-    bars = []
-    for week in plan.weeks[: current.week_index + 1]:
-        done = sum(e.analysis.actual_m for e in executed if e.week_index == week.week_index)
-        done += sum(
-            a.distance_m
-            for a in extras
-            if a.is_run and week.start_date <= a.local_date <= week.end_date
-        )
-        bars.append(
-            WeekBar(f"W{week.week_index + 1}", planned_training_m(week) / unit, done / unit)
-        )
-    return bars
+    bars = [
+        WeekBar(f"W{v.week_index + 1}", v.planned_m / unit, v.done_m / unit) for v in found.volumes
+    ]
+    predictions = [(f"W{index + 1}", seconds) for index, seconds in found.predictions]
+    return progress_chart(bars, predictions, athlete.units.value, found.plan.goal_time_s)

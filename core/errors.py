@@ -27,3 +27,11 @@ class AlreadyDone(GoFastError):
 
 class AlreadyLinked(GoFastError):
     """The activity or the planned day is already linked."""
+
+
+class RateLimited(GoFastError):
+    """A service (Garmin) asked us to slow down; ``level`` counts back-offs in a row."""
+
+    def __init__(self, message: str, level: int = 0) -> None:
+        super().__init__(message)
+        self.level = level

@@ -593,6 +593,13 @@ class Athlete(Model):
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
+    @property
+    def stored_id(self) -> int:
+        """The id of a runner read from storage (one not stored yet has none)."""
+        if self.id is None:
+            raise ValueError("this athlete is not stored yet")
+        return self.id
+
 
 class PlanStatus(StrEnum):
     PLANNING = "planning"

@@ -21,13 +21,14 @@ from garminconnect import (
     GarminConnectTooManyRequestsError,
 )
 
-from core.errors import GoFastError, InvalidInput
+from core.errors import GoFastError, InvalidInput, RateLimited
 from core.models import RUNNING_SPORTS, ActivitySource, AthleteActivity
+from core.ports import FeedPage
 
 PENDING_LOGIN_S = 300  # an MFA code must arrive within five minutes
 
 
-class GarminRateLimited(GoFastError):
+class GarminRateLimited(RateLimited):
     """Garmin said 429: leave this account alone for a while."""
 
 
@@ -162,3 +163,15 @@ def to_activity(summary: dict[str, Any], zone: str) -> AthleteActivity:
         sport=(summary.get("activityType") or {}).get("typeKey") or "unknown",
         summary={"name": summary.get("activityName"), "manual": summary.get("manualActivity")},
     )
+
+
+class GarminFeed:
+    """Garmin Connect as an activity feed: tokens are opened and sealed again with the vault."""
+
+    def __init__(self, vault: TokenVault) -> None:
+        self.vault = vault
+
+    async def runs(self, sealed_tokens: bytes, first: date, last: date, zone: str) -> FeedPage:
+        fetched = await fetch(self.vault.open(sealed_tokens), first, last)
+        runs = [to_activity(s, zone) for s in fetched.summaries if is_run(s)]
+        return FeedPage(runs, len(fetched.summaries), self.vault.seal(fetched.tokens))

@@ -1,11 +1,12 @@
 """Key-value rows for python-telegram-bot's persistence (conversations, user and chat data)."""
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
 from storage.codec import json_text
-from storage.sqlite import Database
+from storage.sqlite import Database, fetch_all
 
 
 def conversation_key(key: Sequence[int]) -> str:
@@ -17,21 +18,27 @@ class BotStateStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    @staticmethod
+    def conversation_key(key: Sequence[int]) -> str:
+        return conversation_key(key)
+
     async def load(self, kind: str) -> dict[str, Any]:
-        async with (
-            self.db.transaction(write=False) as conn,
-            conn.execute("SELECT key, data FROM bot_state WHERE kind = ?", (kind,)) as cursor,
-        ):
-            return {row["key"]: json.loads(row["data"]) for row in await cursor.fetchall()}
+        rows = await self.db.read(
+            lambda conn: fetch_all(conn, "SELECT key, data FROM bot_state WHERE kind = ?", (kind,))
+        )
+        return {row["key"]: json.loads(row["data"]) for row in rows}
 
     async def save(self, kind: str, key: str, data: Any) -> None:
         """Write one row at once (None deletes it): durable when this returns."""
-        async with self.db.transaction() as conn:
+
+        def store(conn: sqlite3.Connection) -> None:
             if data is None:
-                await conn.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))
+                conn.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))
             else:
-                await conn.execute(
+                conn.execute(
                     "INSERT INTO bot_state (kind, key, data) VALUES (?, ?, ?) "
                     "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data",
                     (kind, key, json.dumps(data, default=str)),
                 )
+
+        await self.db.write(store)

@@ -1,63 +1,55 @@
 """Garmin account rows: encrypted tokens, sync bookkeeping and 429 back-off."""
 
+import sqlite3
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from core.models import GarminAccount
-from storage.sqlite import Database, fetch_all, fetch_one
+from storage.base import SqliteRepository
+from storage.sqlite import fetch_all, fetch_one
 
 
-class GarminAccounts:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
+class SqliteGarminAccounts(SqliteRepository):
     async def connect(self, athlete_id: int, sealed: bytes, now: datetime) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                """INSERT INTO garmin_accounts (athlete_id, tokens, connected_at) VALUES (?, ?, ?)
-                   ON CONFLICT (athlete_id) DO UPDATE SET tokens = excluded.tokens,
-                       connected_at = excluded.connected_at, last_sync_at = NULL,
-                       backoff_until = NULL, backoff_level = 0""",
-                (athlete_id, sealed, _iso(now)),
-            )
+        conn = self.conn
+        conn.execute(
+            """INSERT INTO garmin_accounts (athlete_id, tokens, connected_at) VALUES (?, ?, ?)
+               ON CONFLICT (athlete_id) DO UPDATE SET tokens = excluded.tokens,
+                   connected_at = excluded.connected_at, last_sync_at = NULL,
+                   backoff_until = NULL, backoff_level = 0""",
+            (athlete_id, sealed, _iso(now)),
+        )
 
     async def get(self, athlete_id: int) -> GarminAccount | None:
-        async with self.db.read() as conn:
-            row = await fetch_one(
-                conn, "SELECT * FROM garmin_accounts WHERE athlete_id = ?", (athlete_id,)
-            )
-        return None if row is None else _account(row)
+        conn = self.conn
+        row = fetch_one(conn, "SELECT * FROM garmin_accounts WHERE athlete_id = ?", (athlete_id,))
+        return None if row is None else account_row(row)
 
     async def all(self) -> list[GarminAccount]:
-        async with self.db.read() as conn:
-            rows = await fetch_all(conn, "SELECT * FROM garmin_accounts ORDER BY athlete_id")
-        return [_account(r) for r in rows]
+        conn = self.conn
+        rows = fetch_all(conn, "SELECT * FROM garmin_accounts ORDER BY athlete_id")
+        return [account_row(r) for r in rows]
 
     async def synced(self, athlete_id: int, sealed: bytes, now: datetime, imported: int) -> None:
         """Refreshed tokens saved back, the sync recorded, any back-off lifted."""
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                """UPDATE garmin_accounts SET tokens = ?, last_sync_at = ?,
-                       runs_imported = runs_imported + ?, backoff_until = NULL, backoff_level = 0
-                   WHERE athlete_id = ?""",
-                (sealed, _iso(now), imported, athlete_id),
-            )
+        conn = self.conn
+        conn.execute(
+            """UPDATE garmin_accounts SET tokens = ?, last_sync_at = ?,
+                   runs_imported = runs_imported + ?, backoff_until = NULL, backoff_level = 0
+               WHERE athlete_id = ?""",
+            (sealed, _iso(now), imported, athlete_id),
+        )
 
     async def back_off(self, athlete_id: int, until: datetime, level: int) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE garmin_accounts SET backoff_until = ?, backoff_level = ? "
-                "WHERE athlete_id = ?",
-                (_iso(until), level, athlete_id),
-            )
+        conn = self.conn
+        conn.execute(
+            "UPDATE garmin_accounts SET backoff_until = ?, backoff_level = ? WHERE athlete_id = ?",
+            (_iso(until), level, athlete_id),
+        )
 
     async def disconnect(self, athlete_id: int) -> bool:
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM garmin_accounts WHERE athlete_id = ?", (athlete_id,)
-            )
-            return cursor.rowcount == 1
+        conn = self.conn
+        cursor = conn.execute("DELETE FROM garmin_accounts WHERE athlete_id = ?", (athlete_id,))
+        return cursor.rowcount == 1
 
 
 def _iso(moment: datetime) -> str:
@@ -68,7 +60,7 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _account(row: aiosqlite.Row) -> GarminAccount:
+def account_row(row: sqlite3.Row) -> GarminAccount:
     return GarminAccount(
         athlete_id=row["athlete_id"],
         tokens=row["tokens"],

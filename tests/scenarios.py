@@ -23,8 +23,8 @@ from core.models import (
 from core.progress import planned_training_m
 from core.services import coaching, real_life
 from core.units import METRES_PER_MILE
-from storage.repository import SqliteRepository
 from tests.core.plans import assert_rebuilt_weeks_follow_the_rules
+from tests.units import OneUnitPerCall
 
 # (distance factor, pace factor) of the run a runner does on a planned day; None: no run
 Habit = Callable[[date, int], tuple[float, float] | None]
@@ -46,7 +46,7 @@ def _laps(workout: PlannedWorkout, distance_factor: float, pace_factor: float) -
 
 @dataclass
 class Simulation:
-    repo: SqliteRepository
+    repo: OneUnitPerCall
     clock: FrozenClock
     athlete: Athlete
     plan: TrainingPlan
@@ -65,7 +65,11 @@ class Simulation:
         while day <= last and day <= self.plan.race.race_date:
             self.clock.set(datetime.combine(day, time(7), UTC))
             await self.refresh_athlete()
-            await self.check(await real_life.after_missed_days(self.repo, self.athlete, day))
+            await self.check(
+                await self.repo.units.write(
+                    lambda uow, day=day: real_life.after_missed_days(uow, self.athlete, day)
+                )
+            )
             await self.run(day, habit)
             if any(w.end_date == day for w in self.plan.weeks):
                 await self.week_end(day)
@@ -95,10 +99,14 @@ class Simulation:
             moving_s=seconds,
             summary={"laps": laps},  # a watch that laps each step, as a watch workout does
         )
-        outcome = await coaching.import_run(self.repo, self.athlete, activity, day)
+        outcome = await self.repo.units.write(
+            lambda uow: coaching.import_run(uow, self.athlete, activity, day)
+        )
         if outcome.linked is None and outcome.activity.id is not None:
-            await coaching.link_run(
-                self.repo, self.athlete_id, outcome.activity.id, planned.id, day
+            await self.repo.units.write(
+                lambda uow: coaching.link_run(
+                    uow, self.athlete_id, outcome.activity.id, planned.id, day
+                )
             )
         self.runs += 1
 
@@ -109,9 +117,13 @@ class Simulation:
     async def week_end(self, day: date) -> None:
         if self.paused:
             return
-        fitness = await coaching.fitness(self.repo, self.athlete_id, self.plan, day)
-        change = await real_life.adjust_after_week(
-            self.repo, self.athlete_id, self.plan, day, fitness.adaptive.seconds
+        fitness = await self.repo.units.write(
+            lambda uow: coaching.fitness(uow, self.athlete_id, self.plan, day)
+        )
+        change = await self.repo.units.write(
+            lambda uow: real_life.adjust_after_week(
+                uow, self.athlete_id, self.plan, day, fitness.adaptive.seconds
+            )
         )
         await self.check(change)
 
@@ -145,7 +157,7 @@ def weekly_miles(plan: TrainingPlan) -> list[float]:
 
 
 async def start_simulation(
-    repo: SqliteRepository, clock: FrozenClock, plan: TrainingPlan, user_id: int = 1
+    repo: OneUnitPerCall, clock: FrozenClock, plan: TrainingPlan, user_id: int = 1
 ) -> Simulation:
     athlete = await repo.upsert_athlete(
         Athlete(telegram_user_id=user_id, chat_id=user_id, display_name="Sim")

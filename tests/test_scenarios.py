@@ -11,10 +11,10 @@ from core.models import Phase, RaceType, RevisionKind, VolumeChange, WorkoutType
 from core.plan import generate_plan
 from core.revision import PlanEdit
 from core.services import real_life
-from storage.repository import SqliteRepository
 from storage.sqlite import Database
 from tests.core.plans import START, request
 from tests.scenarios import Simulation, start_simulation, weekly_miles
+from tests.units import sqlite_calls
 
 PLAN = request(RaceType.MARATHON, 18, weekly_miles=25, goal_time_s=4 * 3600 + 15 * 60)
 
@@ -23,7 +23,7 @@ PLAN = request(RaceType.MARATHON, 18, weekly_miles=25, goal_time_s=4 * 3600 + 15
 async def sim(tmp_path: Path) -> AsyncIterator[Simulation]:
     clock = FrozenClock(datetime(START.year, START.month, START.day, 6, tzinfo=UTC))
     async with Database(tmp_path / "sim.db") as db:
-        yield await start_simulation(SqliteRepository(db, clock), clock, generate_plan(PLAN))
+        yield await start_simulation(sqlite_calls(db, clock), clock, generate_plan(PLAN))
 
 
 def week_start(sim: Simulation, index: int) -> date:
@@ -51,12 +51,12 @@ async def test_a_runner_injured_for_three_weeks_mid_build(sim: Simulation) -> No
     build = next(w for w in sim.original.weeks if w.phase is Phase.BUILD)
     hurt = build.start_date + timedelta(days=7)
     await sim.live(START, hurt - timedelta(days=1))
-    await real_life.pause(sim.repo, sim.athlete, hurt, 21, "injured")
+    await sim.repo.units.write(lambda uow: real_life.pause(uow, sim.athlete, hurt, 21, "injured"))
     await sim.refresh_athlete()
     await sim.live(hurt, hurt + timedelta(days=20))  # paused: nothing runs, nothing is missed
     assert sim.revisions == []
     back = hurt + timedelta(days=21)
-    change = await real_life.resume(sim.repo, sim.athlete, back)
+    change = await sim.repo.units.write(lambda uow: real_life.resume(uow, sim.athlete, back))
     await sim.check(change)
     assert change is not None and 21 <= change.revision.break_days <= 23  # since the last run
     assert change.revision.reason == "injured"
@@ -71,7 +71,9 @@ async def test_a_runner_whose_race_moves_four_weeks_later(sim: Simulation) -> No
     today = week_start(sim, 6) + timedelta(days=2)
     await sim.live(START, today - timedelta(days=1))
     moved = sim.plan.race.race_date + timedelta(days=28)
-    change = await real_life.apply_edit(sim.repo, sim.athlete_id, PlanEdit(race_date=moved), today)
+    change = await sim.repo.units.write(
+        lambda uow: real_life.apply_edit(uow, sim.athlete_id, PlanEdit(race_date=moved), today)
+    )
     await sim.check(change)
     assert sim.plan.race.race_date == moved and sim.plan.race.id != sim.original.race.id
     assert sim.plan.total_weeks == sim.original.total_weeks + 4

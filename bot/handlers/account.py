@@ -15,7 +15,9 @@ from core.errors import GoFastError
 async def export(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    data = await context.services.repo.export_athlete(athlete.id)
+    data = await context.services.units.read(
+        lambda uow: uow.athletes.export_athlete(athlete.stored_id)
+    )
     chat = update.effective_chat
     assert chat is not None
     caption = context.services.render(
@@ -41,7 +43,7 @@ async def delete(update: Update, context: CoachContext) -> None:
     assert athlete.id is not None
     if not context.user_data.pop("delete_asked", False):
         raise GoFastError("This button has expired: send /delete again.")
-    await context.services.repo.delete_athlete(athlete.id)
+    await context.services.units.write(lambda uow: uow.athletes.delete_athlete(athlete.stored_id))
     context.user_data.clear()
     context.chat_data.clear()
     await edit(update, context, "account/deleted")

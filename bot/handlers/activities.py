@@ -4,16 +4,16 @@ import logging
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, Document, Update
+from telegram import Document, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.common import athlete_of, edit, pressed, say
 from bot.context import CoachContext
-from bot.keyboards import button, confirm_activity, other_days, rows, undo_link
-from bot.render import Renderer
+from bot.keyboards import button, other_days, rows, undo_link
+from bot.messages import announce
 from core.errors import AlreadyLinked, GoFastError, InvalidInput, NotFound
-from core.models import ActivitySource, Athlete, AthleteActivity, MatchDecision
+from core.models import ActivitySource, Athlete, AthleteActivity
 from core.parsing import parse_date, parse_distance, parse_duration
 from core.services import coaching
 from sources.files import MAX_FILE_BYTES, TOO_BIG, check_file
@@ -87,41 +87,10 @@ async def _import(
     update: Update, context: CoachContext, athlete: Athlete, activity: AthleteActivity
 ) -> None:
     services = context.services
-    outcome = await coaching.import_run(services.repo, athlete, activity, services.today(athlete))
+    outcome = await services.units.write(
+        lambda uow: coaching.import_run(uow, athlete, activity, services.today(athlete))
+    )
     await announce(context.bot, services.render, athlete, outcome)
-
-
-def _reply(render: Renderer, athlete: Athlete, outcome: coaching.ImportOutcome):  # type: ignore[no-untyped-def]
-    """The message (text, buttons) a stored run earns, whichever way it arrived."""
-    stored, units = outcome.activity, athlete.units
-    assert stored.id is not None
-    if outcome.linked is not None:
-        text = render(
-            "activity/analysis",
-            executed=outcome.linked.executed,
-            fitness=outcome.linked.fitness,
-            units=units,
-        )
-        return text, undo_link(stored.id)
-    if not outcome.created:
-        kind, markup = "duplicate", None
-    elif not stored.is_run:
-        kind, markup = "other_sport", None
-    elif outcome.decision is None:
-        kind, markup = "no_plan", None
-    elif outcome.decision is MatchDecision.ASK:
-        kind = "ask"
-        markup = confirm_activity(stored.id, [c.day for c in outcome.candidates], units)
-    else:
-        kind, markup = "extra", rows([button("📅 Link to a day", f"ac:o:{stored.id}")], 1)
-    return render("activity/received", kind=kind, activity=stored, units=units), markup
-
-
-async def announce(
-    bot: Bot, render: Renderer, athlete: Athlete, outcome: coaching.ImportOutcome
-) -> None:
-    text, markup = _reply(render, athlete, outcome)
-    await bot.send_message(athlete.chat_id, text, reply_markup=markup)
 
 
 async def link(update: Update, context: CoachContext) -> None:
@@ -129,8 +98,10 @@ async def link(update: Update, context: CoachContext) -> None:
     assert athlete.id is not None
     services = context.services
     try:
-        outcome = await coaching.link_run(
-            services.repo, athlete.id, activity_id, day_id, services.today(athlete)
+        outcome = await services.units.write(
+            lambda uow: coaching.link_run(
+                uow, athlete.stored_id, activity_id, day_id, services.today(athlete)
+            )
         )
     except AlreadyLinked:
         raise GoFastError("Already handled: this run or that day is already linked.") from None
@@ -149,7 +120,9 @@ async def show_other_days(update: Update, context: CoachContext) -> None:
     athlete, (activity_id,) = await pressed(update, context)
     assert athlete.id is not None
     activity = await _unlinked(context, athlete, activity_id)
-    days = await coaching.nearby_open_days(context.services.repo, athlete.id, activity_id)
+    days = await context.services.units.read(
+        lambda uow: coaching.nearby_open_days(uow, athlete.stored_id, activity_id)
+    )
     if not days:
         raise GoFastError("No open planned runs within a week of this one.")
     await edit(
@@ -167,7 +140,9 @@ async def mark_extra(update: Update, context: CoachContext) -> None:
     athlete, (activity_id,) = await pressed(update, context)
     activity = await _unlinked(context, athlete, activity_id)
     assert athlete.id is not None
-    await context.services.repo.set_match_state(athlete.id, activity_id, "extra")
+    await context.services.units.write(
+        lambda uow: uow.activities.set_match_state(athlete.stored_id, activity_id, "extra")
+    )
     await edit(
         update,
         context,
@@ -181,13 +156,12 @@ async def mark_extra(update: Update, context: CoachContext) -> None:
 async def unlink(update: Update, context: CoachContext) -> None:
     athlete, (activity_id,) = await pressed(update, context)
     assert athlete.id is not None
-    repo = context.services.repo
     try:
-        await repo.unlink_activity(athlete.id, activity_id)
+        activity = await context.services.units.write(
+            lambda uow: coaching.unlink_run(uow, athlete.stored_id, activity_id)
+        )
     except NotFound:
         raise GoFastError("Already handled: that run isn't linked.") from None
-    await repo.set_match_state(athlete.id, activity_id, "extra")
-    activity = await repo.get_activity(athlete.id, activity_id)
     link = rows([button("📅 Link to a day", f"ac:o:{activity_id}")], 1)
     await edit(
         update,
@@ -203,13 +177,12 @@ async def unlink(update: Update, context: CoachContext) -> None:
 async def _unlinked(context: CoachContext, athlete: Athlete, activity_id: int) -> AthleteActivity:
     """The runner's own activity that is not linked yet (else: already handled)."""
     assert athlete.id is not None
-    repo = context.services.repo
-    activity = await repo.get_activity(athlete.id, activity_id)
-    if all(
-        a.id != activity_id for a in await repo.unlinked_activities(athlete.id, activity.local_date)
-    ):
-        raise GoFastError("Already handled: this run is linked to your plan.")
-    return activity
+    try:
+        return await context.services.units.read(
+            lambda uow: coaching.unlinked_run(uow, athlete.stored_id, activity_id)
+        )
+    except AlreadyLinked:
+        raise GoFastError("Already handled: this run is linked to your plan.") from None
 
 
 def handlers() -> list:  # type: ignore[type-arg]

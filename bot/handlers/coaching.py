@@ -15,17 +15,15 @@ from core.errors import InvalidInput, NotFound
 from core.fitness import check_vdot_range, equivalent_time, vdot
 from core.models import Athlete, TrainingDayPlanned
 from core.parsing import parse_duration
-from core.revision import Revised
-from core.services import real_life
+from core.services import days, real_life
 from core.units import FIVE_K_M
 
 
 async def _own_day(context: CoachContext, athlete: Athlete, day_id: int) -> TrainingDayPlanned:
-    plan = await plan_of(context, athlete)
-    day = next((d for d in plan.days() if d.id == day_id), None)
-    if day is None:
-        raise NotFound("That day isn't in your current plan.")
-    return day
+    assert athlete.id is not None
+    return await context.services.units.read(
+        lambda uow: days.own_day(uow, athlete.stored_id, day_id)
+    )
 
 
 async def workout_done(update: Update, context: CoachContext) -> None:
@@ -43,12 +41,9 @@ async def workout_done(update: Update, context: CoachContext) -> None:
 
 
 async def workout_skipped(update: Update, context: CoachContext) -> None:
-    athlete, ids = await pressed(update, context)
-    day = await _own_day(context, athlete, ids[0])
+    athlete, (day_id,) = await pressed(update, context)
     assert athlete.id is not None
-    repo = context.services.repo
-    if await repo.claim_push(athlete.id, "skip", day.date.isoformat()):
-        await repo.mark_push(athlete.id, "skip", day.date.isoformat(), "skipped")
+    await context.services.units.write(lambda uow: days.skip_day(uow, athlete.stored_id, day_id))
     await edit(
         update,
         context,
@@ -59,9 +54,11 @@ async def workout_skipped(update: Update, context: CoachContext) -> None:
 
 async def move_missed(update: Update, context: CoachContext) -> None:
     athlete, (missed_id, target_id) = await pressed(update, context)
-    target = await _own_day(context, athlete, target_id)
     assert athlete.id is not None
-    await context.services.repo.move_workout(athlete.id, missed_id, target_id)
+    today = context.services.today(athlete)
+    target = await context.services.units.write(
+        lambda uow: days.move_day(uow, athlete.stored_id, missed_id, target_id, today)
+    )
     await edit(
         update,
         context,
@@ -124,7 +121,9 @@ async def pause(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     days, reason = parse_pause(list(context.args or []))
     today = context.services.today(athlete)
-    athlete = await real_life.pause(context.services.repo, athlete, today, days, reason)
+    athlete = await context.services.units.write(
+        lambda uow: real_life.pause(uow, athlete, today, days, reason)
+    )
     await say(
         update, context, "push/paused", paused=True, reason=reason, until=athlete.paused_until
     )
@@ -133,7 +132,9 @@ async def pause(update: Update, context: CoachContext) -> None:
 async def resume(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     services = context.services
-    change = await real_life.resume(services.repo, athlete, services.today(athlete))
+    change = await services.units.write(
+        lambda uow: real_life.resume(uow, athlete, services.today(athlete))
+    )
     await say_change(update, context, athlete, change, "push/paused", paused=False)
 
 
@@ -141,13 +142,13 @@ async def say_change(
     update: Update,
     context: CoachContext,
     athlete: Athlete,
-    change: real_life.Change | Revised | None,
+    change: real_life.Change | None,
     template: str = "plan/revision",
     markup: InlineKeyboardMarkup | None = None,
     **values: Any,
 ) -> None:
     """Explain a revision in the chat (a pressed button's message is answered first)."""
-    text, goal_markup = await explain(context.services, athlete, change, template, **values)
+    text, goal_markup = explain(context.services, athlete, change, template, **values)
     if update.callback_query is not None:
         await update.callback_query.answer()
     chat = update.effective_chat
@@ -159,7 +160,9 @@ async def undo_revision(update: Update, context: CoachContext) -> None:
     athlete, (revision_id,) = await pressed(update, context)
     assert athlete.id is not None
     services = context.services
-    change = await real_life.undo(services.repo, athlete.id, revision_id, services.today(athlete))
+    change = await services.units.write(
+        lambda uow: real_life.undo(uow, athlete.stored_id, revision_id, services.today(athlete))
+    )
     await drop_buttons(update)
     await say_change(update, context, athlete, change)
 
@@ -178,7 +181,9 @@ async def result(update: Update, context: CoachContext) -> None:
 async def result_from_run(update: Update, context: CoachContext) -> None:
     athlete, (activity_id,) = await pressed(update, context)
     assert athlete.id is not None
-    run = await context.services.repo.get_activity(athlete.id, activity_id)
+    run = await context.services.units.read(
+        lambda uow: uow.activities.get_activity(athlete.stored_id, activity_id)
+    )
     await drop_buttons(update)
     await _record(update, context, athlete, round(run.time_s), run.id)
 
@@ -188,8 +193,10 @@ async def _record(
 ) -> None:
     assert athlete.id is not None
     services = context.services
-    outcome = await real_life.record_race(
-        services.repo, athlete.id, finish, services.today(athlete), services.clock.now(), run_id
+    outcome = await services.units.write(
+        lambda uow: real_life.record_race(
+            uow, athlete.stored_id, finish, services.today(athlete), services.clock.now(), run_id
+        )
     )
     await say(
         update,
@@ -216,9 +223,9 @@ REVISION_LABELS = {
 async def history(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    repo = context.services.repo
-    plans = await repo.plan_history(athlete.id)
-    changes = {p.id: await repo.revisions(athlete.id, p.id) for p in plans[:3] if p.id}
+    plans, changes = await context.services.units.read(
+        lambda uow: real_life.history(uow, athlete.stored_id)
+    )
     await say(
         update,
         context,

@@ -143,18 +143,17 @@ async def _connected(update: Update, context: CoachContext, tokens: str) -> None
     await say(update, context, "garmin/texts", step="connected")
     result = await sync.sync(context.bot, athlete, quiet=True)
     assert athlete.id is not None
-    five_k = "—"
-    plan = await context.services.repo.active_plan(athlete.id)
-    if plan is not None:  # the first sync seeds the adaptive 5k
-        today = context.services.today(athlete)
-        fitness = await coaching.snapshot_week(context.services.repo, athlete.id, plan, today)
-        five_k = format_duration(fitness.adaptive.seconds)
+    today = context.services.today(athlete)
+    fitness = await context.services.units.write(
+        lambda uow: coaching.seed_fitness(uow, athlete.stored_id, today)
+    )
+    five_k = format_duration(fitness.adaptive.seconds) if fitness else "—"
     await say(
         update,
         context,
         "garmin/texts",
         step="first_sync",
-        imported=result.imported,
+        imported=len(result.imported),
         linked=result.linked,
         five_k=five_k,
     )
@@ -169,7 +168,7 @@ async def sync_now(update: Update, context: CoachContext) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer("Syncing…")
     result = await sync.sync(context.bot, athlete)
-    await say(update, context, "garmin/texts", step="synced", imported=result.imported)
+    await say(update, context, "garmin/texts", step="synced", imported=len(result.imported))
 
 
 async def disconnect(update: Update, context: CoachContext) -> None:
@@ -189,7 +188,11 @@ async def cancel(update: Update, context: CoachContext) -> int:
 async def leave(update: Update, context: CoachContext) -> int:
     """Another command mid-login: the runner moved on; the command runs as usual."""
     user = update.effective_user
-    athlete = await context.services.repo.athlete_by_telegram(user.id) if user else None
+    athlete = (
+        await context.services.units.read(lambda uow: uow.athletes.athlete_by_telegram(user.id))
+        if user
+        else None
+    )
     if athlete is not None and athlete.id is not None:
         _sync(context).emails.pop(athlete.id, None)
     return ConversationHandler.END

@@ -199,8 +199,10 @@ async def _preview(update: Update, context: CoachContext) -> str:
     assert athlete.id is not None
     services = context.services
     try:
-        revised = await real_life.preview_edit(
-            services.repo, athlete.id, plan_edit(context), services.today(athlete)
+        revised = await services.units.read(
+            lambda uow: real_life.preview_edit(
+                uow, athlete.stored_id, plan_edit(context), services.today(athlete)
+            )
         )
     except GoFastError as error:
         race.draft_of(context)["edit"] = {}
@@ -223,7 +225,9 @@ async def apply(update: Update, context: CoachContext) -> int:
     services = context.services
     edit = plan_edit(context)
     await drop_buttons(update)
-    change = await real_life.apply_edit(services.repo, athlete.id, edit, services.today(athlete))
+    change = await services.units.write(
+        lambda uow: real_life.apply_edit(uow, athlete.stored_id, edit, services.today(athlete))
+    )
     context.user_data.pop("race", None)
     await race.persist(update, context, None)
     await coaching.say_change(update, context, athlete, change)

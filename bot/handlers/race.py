@@ -84,7 +84,9 @@ async def ask(update: Update, context: CoachContext, state: str, hint: str | Non
     values: dict[str, Any] = {"step": state, "draft": draft, "hint": hint}
     if state == REPLACE:
         assert athlete.id is not None
-        values["plan"] = await context.services.repo.active_plan(athlete.id)
+        values["plan"] = await context.services.units.read(
+            lambda uow: uow.plans.active_plan(athlete.stored_id)
+        )
     if state == GOAL:
         values["goal_example"] = "3:45:00" if draft.get("distance_m", 0) > 15000 else "24:30"
     if state in (WEEKLY, LONGEST):
@@ -171,7 +173,10 @@ async def begin(update: Update, context: CoachContext) -> str:
     await drop_buttons(update)
     context.user_data["race"] = {"key": secrets.token_hex(8)}
     assert athlete.id is not None
-    if await context.services.repo.active_plan(athlete.id) is not None:
+    if (
+        await context.services.units.read(lambda uow: uow.plans.active_plan(athlete.stored_id))
+        is not None
+    ):
         return await ask(update, context, REPLACE)
     return await ask(update, context, NAME)
 
@@ -192,7 +197,9 @@ async def got_name(update: Update, context: CoachContext) -> str:
     draft = draft_of(context)
     draft["name"] = name
     athlete = await athlete_of(update, context)
-    known = await context.services.repo.find_races(name, context.services.today(athlete))
+    known = await context.services.units.read(
+        lambda uow: uow.races.find_races(name, context.services.today(athlete))
+    )
     draft["known"] = [
         {"id": r.id, "name": r.race_name, "date": r.race_date.isoformat()} for r in known
     ]
@@ -205,8 +212,8 @@ async def picked_known(update: Update, context: CoachContext) -> str:
     draft = draft_of(context)
     race_id = int(query.data.split(":")[2])
     athlete = await athlete_of(update, context)
-    races = await context.services.repo.find_races(
-        draft.get("name", ""), context.services.today(athlete)
+    races = await context.services.units.read(
+        lambda uow: uow.races.find_races(draft.get("name", ""), context.services.today(athlete))
     )
     race = next((r for r in races if r.id == race_id), None)
     await drop_buttons(update)
@@ -329,7 +336,7 @@ async def got_five_k(update: Update, context: CoachContext) -> str:
 
 async def _last_race_5k(context: CoachContext, athlete_id: int) -> int | None:
     """The 5k a finished race shows (its VDOT): better than any guess."""
-    for plan in await context.services.repo.plan_history(athlete_id):
+    for plan in await context.services.units.read(lambda uow: uow.plans.plan_history(athlete_id)):
         if plan.result is not None:
             return round(equivalent_time(plan.result.vdot, FIVE_K_M))
     return None
@@ -373,7 +380,9 @@ async def _longest_on_record(
     assert athlete.id is not None
     today = context.services.today(athlete)
     first = today - timedelta(days=RECENT_DAYS)
-    longest = await context.services.repo.longest_run_m(athlete.id, first, today)
+    longest = await context.services.units.read(
+        lambda uow: uow.activities.longest_run_m(athlete.stored_id, first, today)
+    )
     if longest is None:
         return False
     draft.update(longest_m=longest, longest_inferred=True)
@@ -544,8 +553,10 @@ async def confirm(update: Update, context: CoachContext) -> int:
     today = services.today(athlete)
     draft = draft_of(context)
     plan = generate_plan(plan_request(draft, athlete, today))
-    saved = await services.repo.save_plan(
-        athlete.id, plan, services.clock.now(), request_key=draft.get("key")
+    saved = await services.units.write(
+        lambda uow: uow.plans.save_plan(
+            athlete.stored_id, plan, services.clock.now(), request_key=draft.get("key")
+        )
     )
     await drop_buttons(update)
     context.user_data.pop("race", None)
@@ -582,7 +593,7 @@ async def cancel(update: Update, context: CoachContext) -> int:
     context.user_data.pop("race", None)
     await persist(update, context, None)
     assert athlete.id is not None
-    kept = await context.services.repo.active_plan(athlete.id)
+    kept = await context.services.units.read(lambda uow: uow.plans.active_plan(athlete.stored_id))
     await say(update, context, "race/cancelled", kept=kept)
     return ConversationHandler.END
 

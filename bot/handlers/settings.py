@@ -81,7 +81,11 @@ async def toggle_units(update: Update, context: CoachContext) -> str:
     assert athlete.id is not None
     units = Units.MI if athlete.units is Units.KM else Units.KM
     return await _refresh(
-        update, context, await context.services.repo.update_athlete(athlete.id, units=units)
+        update,
+        context,
+        await context.services.units.write(
+            lambda uow: uow.athletes.update_athlete(athlete.stored_id, units=units)
+        ),
     )
 
 
@@ -95,7 +99,9 @@ async def toggle_notification(update: Update, context: CoachContext) -> str:
         raise InvalidInput("That button is out of date.")
     on = notifications_on(athlete)
     on[kind] = not on[kind]
-    updated = await context.services.repo.update_athlete(athlete.id, notifications=on)
+    updated = await context.services.units.write(
+        lambda uow: uow.athletes.update_athlete(athlete.stored_id, notifications=on)
+    )
     return await _refresh(update, context, updated)
 
 
@@ -113,7 +119,9 @@ async def save_zone(update: Update, context: CoachContext) -> str:
         return await ask_zone(update, context, error.message)
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    await context.services.repo.update_athlete(athlete.id, time_zone=zone)
+    await context.services.units.write(
+        lambda uow: uow.athletes.update_athlete(athlete.stored_id, time_zone=zone)
+    )
     return await show(update, context)
 
 
@@ -137,7 +145,9 @@ async def save_time(update: Update, context: CoachContext) -> str:
         return await ask_time(update, context, error.message)
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    await context.services.repo.update_athlete(athlete.id, push_time=clock)
+    await context.services.units.write(
+        lambda uow: uow.athletes.update_athlete(athlete.stored_id, push_time=clock)
+    )
     return await show(update, context)
 
 

@@ -34,18 +34,20 @@ async def start(update: Update, context: CoachContext) -> str | int:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     services = context.services
-    athlete = await services.repo.upsert_athlete(
-        Athlete(
-            telegram_user_id=user.id,
-            chat_id=chat.id,
-            display_name=user.first_name or "",
-            time_zone=services.settings.default_time_zone,
-            push_time=services.settings.default_push_time,
+    athlete = await services.units.write(
+        lambda uow: uow.athletes.upsert_athlete(
+            Athlete(
+                telegram_user_id=user.id,
+                chat_id=chat.id,
+                display_name=user.first_name or "",
+                time_zone=services.settings.default_time_zone,
+                push_time=services.settings.default_push_time,
+            )
         )
     )
     if athlete.onboarded:
         assert athlete.id is not None
-        plan = await services.repo.active_plan(athlete.id)
+        plan = await services.units.read(lambda uow: uow.plans.active_plan(athlete.stored_id))
         await say(update, context, "start/welcome_back", name=user.first_name, plan=plan)
         return ConversationHandler.END
     return await ask_units(update, context, "start/welcome")
@@ -66,7 +68,11 @@ async def save_units(update: Update, context: CoachContext) -> str:
     assert query is not None and query.data is not None
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    await context.services.repo.update_athlete(athlete.id, units=Units(query.data.split(":")[2]))
+    await context.services.units.write(
+        lambda uow: uow.athletes.update_athlete(
+            athlete.stored_id, units=Units(query.data.split(":")[2])
+        )
+    )
     await drop_buttons(update)
     return await ask_zone(update, context)
 
@@ -115,7 +121,9 @@ async def zone_text(update: Update, context: CoachContext) -> str:
 async def save_zone(update: Update, context: CoachContext, zone: str) -> str:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    await context.services.repo.update_athlete(athlete.id, time_zone=zone)
+    await context.services.units.write(
+        lambda uow: uow.athletes.update_athlete(athlete.stored_id, time_zone=zone)
+    )
     return await ask_push_time(update, context, zone)
 
 
@@ -153,8 +161,10 @@ async def push_time_text(update: Update, context: CoachContext) -> str | int:
 async def finish(update: Update, context: CoachContext, push_time: str) -> int:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    athlete = await context.services.repo.update_athlete(
-        athlete.id, push_time=push_time, onboarded=True
+    athlete = await context.services.units.write(
+        lambda uow: uow.athletes.update_athlete(
+            athlete.stored_id, push_time=push_time, onboarded=True
+        )
     )
     context.user_data.pop("onboarding_step", None)
     await say(update, context, "start/done", single("🏁 Set my race", "rc:start"), athlete=athlete)
@@ -194,7 +204,11 @@ async def unknown(update: Update, context: CoachContext) -> None:
         await update.callback_query.answer("This button has expired.", show_alert=True)
         return
     user = update.effective_user
-    known = user is not None and await context.services.repo.athlete_by_telegram(user.id)
+    known = None
+    if user is not None:
+        known = await context.services.units.read(
+            lambda uow: uow.athletes.athlete_by_telegram(user.id)
+        )
     await say(update, context, "start/unknown", known=bool(known))
 
 

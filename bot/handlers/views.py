@@ -3,20 +3,20 @@
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.common import athlete_of, edit, plan_of, say
+from bot.common import athlete_of, edit, say
 from bot.context import CoachContext
 from bot.keyboards import plan_pager, watch_button
 from core import progress
 from core.errors import NotFound
-from core.models import STANDARD_DISTANCES, ExecutedDay, TrainingPlan
+from core.models import STANDARD_DISTANCES, Athlete
 from core.prediction import predict
 from core.services import coaching
 
 
-async def _done(context: CoachContext, plan: TrainingPlan) -> dict[tuple[int, int], ExecutedDay]:
-    assert plan.athlete_id is not None and plan.id is not None
-    executed = await context.services.repo.executed_days(plan.athlete_id, plan.id)
-    return {(e.week_index, e.day_index): e for e in executed}
+async def _so_far(context: CoachContext, athlete: Athlete) -> coaching.PlanSoFar:
+    return await context.services.units.read(
+        lambda uow: coaching.plan_so_far(uow, athlete.stored_id)
+    )
 
 
 async def today(update: Update, context: CoachContext) -> None:
@@ -24,7 +24,7 @@ async def today(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
     on = context.services.today(athlete)
-    view = await context.services.repo.day_view(athlete.id, on)
+    view = await context.services.units.read(lambda uow: uow.plans.day_view(athlete.stored_id, on))
     if view is None:
         raise NotFound("You have no plan yet. Send /race to set your race goal.")
     runs = view.day is not None and bool(view.day.planned.steps) and view.analysis is None
@@ -34,15 +34,15 @@ async def today(update: Update, context: CoachContext) -> None:
 
 async def week(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
-    plan = await plan_of(context, athlete)
+    so_far = await _so_far(context, athlete)
     on = context.services.today(athlete)
     await say(
         update,
         context,
         "plan/week",
-        plan=plan,
-        week=plan.current_week(on),
-        done=await _done(context, plan),
+        plan=so_far.plan,
+        week=so_far.plan.current_week(on),
+        done=so_far.done,
         today=on,
         units=athlete.units,
     )
@@ -50,8 +50,8 @@ async def week(update: Update, context: CoachContext) -> None:
 
 async def whole_plan(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
-    plan = await plan_of(context, athlete)
-    on = context.services.today(athlete)
+    so_far = await _so_far(context, athlete)
+    plan, on = so_far.plan, context.services.today(athlete)
     current = plan.current_week(on)
     await say(
         update,
@@ -60,7 +60,7 @@ async def whole_plan(update: Update, context: CoachContext) -> None:
         plan_pager(current.week_index, plan.total_weeks),
         plan=plan,
         week=current,
-        done=await _done(context, plan),
+        done=so_far.done,
         today=on,
         units=athlete.units,
     )
@@ -70,7 +70,8 @@ async def turn_page(update: Update, context: CoachContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     athlete = await athlete_of(update, context)
-    plan = await plan_of(context, athlete)
+    so_far = await _so_far(context, athlete)
+    plan = so_far.plan
     index = int(query.data.split(":")[1])
     if not 0 <= index < plan.total_weeks:
         raise NotFound("That week isn't in your current plan.")
@@ -81,7 +82,7 @@ async def turn_page(update: Update, context: CoachContext) -> None:
         plan_pager(index, plan.total_weeks),
         plan=plan,
         week=plan.weeks[index],
-        done=await _done(context, plan),
+        done=so_far.done,
         today=context.services.today(athlete),
         units=athlete.units,
     )
@@ -91,7 +92,9 @@ async def status(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
     on = context.services.today(athlete)
-    result = await coaching.status(context.services.repo, athlete.id, on)
+    result = await context.services.units.read(
+        lambda uow: coaching.status(uow, athlete.stored_id, on)
+    )
     if result is None:
         raise NotFound("You have no plan yet. Send /race to set your race goal.")
     weeks_left = max(0, -(-(result.plan.race.race_date - on).days // 7))
@@ -109,12 +112,11 @@ async def status(update: Update, context: CoachContext) -> None:
 
 async def predictions(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
-    plan = await plan_of(context, athlete)
+    so_far = await _so_far(context, athlete)
+    plan = so_far.plan
     five_k = plan.adaptive_5k_s or plan.baseline_5k_s
-    assert athlete.id is not None and plan.id is not None
-    executed = await context.services.repo.executed_days(athlete.id, plan.id)
     today = context.services.today(athlete)
-    weekly = progress.recent_weekly_m(plan, executed, today) or plan.baseline_weekly_m
+    weekly = progress.recent_weekly_m(plan, so_far.executed, today) or plan.baseline_weekly_m
     rows = []
     for race_type, distance in STANDARD_DISTANCES.items():
         guess = predict(five_k, distance, weekly_m=weekly)

@@ -22,7 +22,9 @@ async def send_workout(update: Update, context: CoachContext) -> None:
         on = date.fromisoformat(query.data.split(":", 2)[2])
     except ValueError:
         raise NotFound("That workout isn't in your plan.") from None
-    days = await context.services.repo.planned_days(athlete.id, on, on)
+    days = await context.services.units.read(
+        lambda uow: uow.plans.planned_days(athlete.stored_id, on, on)
+    )
     if not days or not days[0].planned.steps:
         raise NotFound("No run planned that day: nothing to send to your watch.")
     day = days[0]

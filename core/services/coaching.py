@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from core import adaptive, progress
 from core.analysis import analyse
-from core.errors import NotFound
+from core.errors import AlreadyLinked, NotFound
 from core.matching import match
 from core.models import (
     Adaptive5kSnapshot,
@@ -20,7 +20,7 @@ from core.models import (
     WeekProgress,
 )
 from core.plausibility import check_plausible
-from core.ports import Repository
+from core.ports import UnitOfWork
 
 NEARBY_DAYS = 7
 
@@ -48,30 +48,30 @@ class ImportOutcome:
 
 
 async def import_run(
-    repo: Repository, athlete: Athlete, activity: AthleteActivity, today: date
+    uow: UnitOfWork, athlete: Athlete, activity: AthleteActivity, today: date
 ) -> ImportOutcome:
     """Store the run (idempotently), then link it when the match is unambiguous. An
     implausible activity is refused (:class:`InvalidInput`) and nothing is stored."""
     assert athlete.id is not None
     check_plausible(activity, today)
-    stored, created = await repo.import_activity(athlete.id, activity)
-    plan = await repo.active_plan(athlete.id)
+    stored, created = await uow.activities.import_activity(athlete.id, activity)
+    plan = await uow.plans.active_plan(athlete.id)
     if not created or plan is None or not stored.is_run:
         return ImportOutcome(stored, created, None)
     assert plan.id is not None and stored.id is not None
-    executed = await repo.executed_days(athlete.id, plan.id)
+    executed = await uow.executions.executed_days(athlete.id, plan.id)
     result = match(stored, plan.days(), [(e.week_index, e.day_index) for e in executed])
     if result.decision is not MatchDecision.AUTO or result.best is None:
         state = "pending" if result.decision is MatchDecision.ASK else "extra"
-        await repo.set_match_state(athlete.id, stored.id, state)
+        await uow.activities.set_match_state(athlete.id, stored.id, state)
         return ImportOutcome(stored, True, result.decision, result.candidates)
     assert result.best.day.id is not None
-    linked = await link_run(repo, athlete.id, stored.id, result.best.day.id, today)
+    linked = await link_run(uow, athlete.id, stored.id, result.best.day.id, today)
     return ImportOutcome(stored, True, result.decision, result.candidates, linked)
 
 
 async def link_run(
-    repo: Repository,
+    uow: UnitOfWork,
     athlete_id: int,
     activity_id: int,
     day_id: int,
@@ -79,30 +79,32 @@ async def link_run(
     *,
     relink: bool = False,
 ) -> LinkOutcome:
-    plan = await _plan(repo, athlete_id)
+    plan = await _plan(uow, athlete_id)
     day = next((d for d in plan.days() if d.id == day_id), None)
     if day is None:
         raise NotFound("That day isn't in your current plan.")
     assert plan.id is not None
-    done = await repo.executed_days(athlete_id, plan.id)
+    done = await uow.executions.executed_days(athlete_id, plan.id)
     same = [e for e in done if e.activity_id == activity_id and e.date == day.date]
     if same and not relink:  # the same press again (a double tap, a replay after a crash)
-        return LinkOutcome(same[0], await fitness(repo, athlete_id, plan, today))
-    activity = await repo.get_activity(athlete_id, activity_id)
+        return LinkOutcome(same[0], await fitness(uow, athlete_id, plan, today))
+    activity = await uow.activities.get_activity(athlete_id, activity_id)
     analysis = analyse(day.planned, activity)
-    save = repo.relink_activity if relink else repo.link_activity
+    save = uow.executions.relink_activity if relink else uow.executions.link_activity
     executed = await save(athlete_id, activity_id, day_id, analysis)
-    return LinkOutcome(executed, await fitness(repo, athlete_id, plan, today))
+    return LinkOutcome(executed, await fitness(uow, athlete_id, plan, today))
 
 
 async def nearby_open_days(
-    repo: Repository, athlete_id: int, activity_id: int
+    uow: UnitOfWork, athlete_id: int, activity_id: int
 ) -> list[TrainingDayPlanned]:
     """Planned runs within a week of the activity that have no run linked yet."""
-    plan = await _plan(repo, athlete_id)
-    activity = await repo.get_activity(athlete_id, activity_id)
+    plan = await _plan(uow, athlete_id)
+    activity = await uow.activities.get_activity(athlete_id, activity_id)
     assert plan.id is not None
-    done = {(e.week_index, e.day_index) for e in await repo.executed_days(athlete_id, plan.id)}
+    done = {
+        (e.week_index, e.day_index) for e in await uow.executions.executed_days(athlete_id, plan.id)
+    }
     window = timedelta(days=NEARBY_DAYS)
     return [
         d
@@ -114,7 +116,7 @@ async def nearby_open_days(
 
 
 async def fitness(
-    repo: Repository,
+    uow: UnitOfWork,
     athlete_id: int,
     plan: TrainingPlan,
     today: date,
@@ -122,8 +124,8 @@ async def fitness(
 ) -> Fitness:
     """Today's adaptive 5k (not yet snapshotted) and the on-track verdict it gives."""
     assert plan.id is not None
-    executed = await repo.executed_days(athlete_id, plan.id)
-    snaps = await repo.snapshots(athlete_id, plan.id)
+    executed = await uow.executions.executed_days(athlete_id, plan.id)
+    snaps = await uow.plans.snapshots(athlete_id, plan.id)
     previous = snaps[-1] if snaps else None
     week = plan.week_of(today)
     snap = adaptive.snapshot(
@@ -135,7 +137,7 @@ async def fitness(
         previous=previous,
     )
     if week_progress is None:
-        week_progress = await _this_week(repo, athlete_id, plan, today)
+        week_progress = await _this_week(uow, athlete_id, plan, today)
     adherence = week_progress.adherence if week_progress else None
     weekly = progress.recent_weekly_m(plan, executed, today)
     due = progress.time_trial_due(plan, executed, today)
@@ -149,35 +151,35 @@ class Status:
     fitness: Fitness
 
 
-async def status(repo: Repository, athlete_id: int, today: date) -> Status | None:
+async def status(uow: UnitOfWork, athlete_id: int, today: date) -> Status | None:
     """ "Are you on track?": this week's adherence, the adaptive 5k and the verdict."""
-    plan = await repo.active_plan(athlete_id)
+    plan = await uow.plans.active_plan(athlete_id)
     if plan is None:
         return None
-    week_progress = await _this_week(repo, athlete_id, plan, today)
-    return Status(plan, week_progress, await fitness(repo, athlete_id, plan, today, week_progress))
+    week_progress = await _this_week(uow, athlete_id, plan, today)
+    return Status(plan, week_progress, await fitness(uow, athlete_id, plan, today, week_progress))
 
 
 async def _this_week(
-    repo: Repository, athlete_id: int, plan: TrainingPlan, today: date
+    uow: UnitOfWork, athlete_id: int, plan: TrainingPlan, today: date
 ) -> WeekProgress | None:
     current = plan.week_of(today)
-    inputs = await repo.week_inputs(athlete_id, current.week_index) if current else None
+    inputs = await uow.executions.week_inputs(athlete_id, current.week_index) if current else None
     if inputs is None:
         return None
     extra = sum(a.distance_m for a in inputs.extra_runs)
     return progress.week_progress(inputs.week, inputs.executed, extra_m=extra)
 
 
-async def _plan(repo: Repository, athlete_id: int) -> TrainingPlan:
-    plan = await repo.active_plan(athlete_id)
+async def _plan(uow: UnitOfWork, athlete_id: int) -> TrainingPlan:
+    plan = await uow.plans.active_plan(athlete_id)
     if plan is None:
         raise NotFound("You have no active plan. Send /race to set one up.")
     return plan
 
 
 async def snapshot_week(
-    repo: Repository,
+    uow: UnitOfWork,
     athlete_id: int,
     plan: TrainingPlan,
     today: date,
@@ -186,9 +188,49 @@ async def snapshot_week(
     """Store this week's adaptive-5k snapshot (weekly progress, first Garmin import);
     pass ``current`` when the caller already computed today's fitness."""
     assert plan.id is not None
-    current = current or await fitness(repo, athlete_id, plan, today)
+    current = current or await fitness(uow, athlete_id, plan, today)
     index = plan.current_week(today).week_index
-    await repo.save_snapshot(
+    await uow.plans.save_snapshot(
         athlete_id, plan.id, current.adaptive.model_copy(update={"week_index": index})
     )
     return current
+
+
+async def unlink_run(uow: UnitOfWork, athlete_id: int, activity_id: int) -> AthleteActivity:
+    """Take a run off its planned day; it stays stored as an extra run."""
+    await uow.executions.unlink_activity(athlete_id, activity_id)
+    await uow.activities.set_match_state(athlete_id, activity_id, "extra")
+    return await uow.activities.get_activity(athlete_id, activity_id)
+
+
+async def unlinked_run(uow: UnitOfWork, athlete_id: int, activity_id: int) -> AthleteActivity:
+    """The runner's run, when no planned day has it yet (else :class:`AlreadyLinked`)."""
+    activity = await uow.activities.get_activity(athlete_id, activity_id)
+    open_runs = await uow.activities.unlinked_activities(athlete_id, activity.local_date)
+    if all(a.id != activity_id for a in open_runs):
+        raise AlreadyLinked("That run is already linked to your plan.")
+    return activity
+
+
+async def seed_fitness(uow: UnitOfWork, athlete_id: int, today: date) -> Fitness | None:
+    """The first runs on record (a first Garmin import) set this week's adaptive 5k."""
+    plan = await uow.plans.active_plan(athlete_id)
+    return None if plan is None else await snapshot_week(uow, athlete_id, plan, today)
+
+
+@dataclass(frozen=True)
+class PlanSoFar:
+    """The active plan and the runs linked to it: what /week, /plan and /predict show."""
+
+    plan: TrainingPlan
+    executed: list[ExecutedDay]
+
+    @property
+    def done(self) -> dict[tuple[int, int], ExecutedDay]:
+        return {(e.week_index, e.day_index): e for e in self.executed}
+
+
+async def plan_so_far(uow: UnitOfWork, athlete_id: int) -> PlanSoFar:
+    plan = await _plan(uow, athlete_id)
+    assert plan.id is not None
+    return PlanSoFar(plan, await uow.executions.executed_days(athlete_id, plan.id))

@@ -12,6 +12,7 @@ from tests.activity_files import fit_file, gpx_file, tcx_file
 from tests.bot.conftest import onboard, set_race
 from tests.bot.test_conversations import datas, texts
 from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.units import stored
 
 
 async def runner_with_plan(telegram: FakeTelegram, bot: CoachApplication, user_id: int):
@@ -19,8 +20,8 @@ async def runner_with_plan(telegram: FakeTelegram, bot: CoachApplication, user_i
     await onboard(user, zone="UTC")
     await set_race(user)
     await user.press("rc:ok")
-    athlete = await bot.services.repo.athlete_by_telegram(user_id)
-    plan = await bot.services.repo.active_plan(athlete.id)
+    athlete = await stored(bot).athlete_by_telegram(user_id)
+    plan = await stored(bot).active_plan(athlete.id)
     return user, athlete, plan
 
 
@@ -48,7 +49,7 @@ async def test_gpx_on_the_planned_day_links_itself(telegram, bot, clock) -> None
     body = texts(calls)
     assert "Completed" in body and "Quality score" in body and "Adaptive 5k" in body
     assert any(d.startswith("ac:u:") for d in datas(calls))
-    executed = await bot.services.repo.executed_days(athlete.id, plan.id)
+    executed = await stored(bot).executed_days(athlete.id, plan.id)
     assert [(e.week_index, e.day_index) for e in executed] == [(day.week_index, day.day_index)]
     again = await user.send_file(
         "morning.gpx", gpx_file(morning(day), day.planned.distance_m, pace)
@@ -57,7 +58,7 @@ async def test_gpx_on_the_planned_day_links_itself(telegram, bot, clock) -> None
 
     undo = await user.press(next(d for d in datas(calls) if d.startswith("ac:u:")))
     assert "no longer linked" in texts(undo)
-    assert await bot.services.repo.executed_days(athlete.id, plan.id) == []
+    assert await stored(bot).executed_days(athlete.id, plan.id) == []
     assert "Already handled" in texts(
         await user.press(next(d for d in datas(calls) if d.startswith("ac:u:")))
     )
@@ -78,13 +79,13 @@ async def test_tcx_off_target_asks_and_the_runner_confirms(telegram, bot, clock)
     links = [d for d in choices if d.startswith("ac:l:")]
     linked = await user.press(links[0])
     assert any(c.method == "editMessageText" and "Quality score" in c.text for c in linked)
-    assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
+    assert len(await stored(bot).executed_days(athlete.id, plan.id)) == 1
     pressed_again = await user.press(links[0])
     assert "Already handled" not in texts(pressed_again)  # a double tap: the same run, linked once
-    assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
+    assert len(await stored(bot).executed_days(athlete.id, plan.id)) == 1
     for other_day in links[1:]:  # the same run to a second day: refused
         assert "Already handled" in texts(await user.press(other_day))
-    assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
+    assert len(await stored(bot).executed_days(athlete.id, plan.id)) == 1
 
 
 async def test_extra_run_and_another_day(telegram, bot, clock) -> None:
@@ -99,8 +100,8 @@ async def test_extra_run_and_another_day(telegram, bot, clock) -> None:
     assert any(c.method == "editMessageText" and "Which planned day" in c.text for c in other)
     extra = await user.press(next(d for d in choices if d.startswith("ac:x:")))
     assert "extra run" in texts(extra)
-    assert await bot.services.repo.executed_days(athlete.id, plan.id) == []
-    assert len(await bot.services.repo.unlinked_activities(athlete.id)) == 1
+    assert await stored(bot).executed_days(athlete.id, plan.id) == []
+    assert len(await stored(bot).unlinked_activities(athlete.id)) == 1
 
 
 async def test_non_running_fit_is_stored_not_matched(telegram, bot, clock) -> None:
@@ -108,7 +109,7 @@ async def test_non_running_fit_is_stored_not_matched(telegram, bot, clock) -> No
     evening(clock, next_run(plan))
     ride = fit_file(morning(next_run(plan)), 30000, 3600, sport="cycling")
     assert "only match runs" in texts(await user.send_file("ride.fit", ride))
-    assert await bot.services.repo.executed_days(athlete.id, plan.id) == []
+    assert await stored(bot).executed_days(athlete.id, plan.id) == []
 
 
 @pytest.mark.parametrize(
@@ -138,7 +139,7 @@ async def test_manual_log(telegram, bot, clock) -> None:
         f"/log {miles:.2f}mi {int(minutes)}:{int(minutes % 1 * 60):02d} today easy"
     )
     assert "Completed" in texts(logged)
-    assert len(await bot.services.repo.executed_days(athlete.id, plan.id)) == 1
+    assert len(await stored(bot).executed_days(athlete.id, plan.id)) == 1
 
 
 async def test_forged_callbacks_change_nothing(telegram, bot, clock) -> None:
@@ -163,7 +164,7 @@ async def test_forged_callbacks_change_nothing(telegram, bot, clock) -> None:
         assert any(
             c.method == "answerCallbackQuery" and c.params.get("show_alert") for c in answer
         ) or (forged == "dl:yes")
-    assert await bot.services.repo.executed_days(owner_athlete.id, plan.id) == []
-    assert await bot.services.repo.active_plan(owner_athlete.id) is not None
-    assert await bot.services.repo.athlete_by_telegram(18) is not None  # no /delete was asked
+    assert await stored(bot).executed_days(owner_athlete.id, plan.id) == []
+    assert await stored(bot).active_plan(owner_athlete.id) is not None
+    assert await stored(bot).athlete_by_telegram(18) is not None  # no /delete was asked
     assert "✅" not in "".join(c.text for c in telegram.calls_to(17) if c.seq > calls[-1].seq)

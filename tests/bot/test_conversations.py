@@ -6,6 +6,7 @@ import json
 from bot.context import CoachApplication
 from tests.bot.conftest import RACE_ANSWERS, onboard, set_race
 from tests.fake_telegram import Call, FakeTelegram
+from tests.units import stored
 
 FREE_TEXT = {"Test City Marathon", "rc:skip"}
 
@@ -41,7 +42,7 @@ async def test_onboarding_race_and_plan(telegram: FakeTelegram, bot: CoachApplic
 
     saved = await user.press("rc:ok")
     assert "Your plan is saved" in texts(saved)
-    plan = await bot.services.repo.active_plan(1)
+    plan = await stored(bot).active_plan(1)
     assert plan is not None and plan.total_weeks == 20 and plan.goal_time_s == 13500
     assert plan.units.value == "mi" and plan.long_run_day == 6
 
@@ -82,8 +83,8 @@ async def test_garbage_at_every_step_reasks_and_loses_nothing(
         await (user.press(value) if action == "press" else user.send(value))
     saved = await user.press("rc:ok")
     assert "Your plan is saved" in texts(saved)
-    athlete = await bot.services.repo.athlete_by_telegram(2002)
-    plan = await bot.services.repo.active_plan(athlete.id)
+    athlete = await stored(bot).athlete_by_telegram(2002)
+    plan = await stored(bot).active_plan(athlete.id)
     assert (
         plan is not None
         and plan.baseline_5k_s == 1440
@@ -141,8 +142,8 @@ async def test_change_from_the_summary_and_cancel(
     assert "3:30:00" in texts(summary) and "Save this plan?" in texts(summary)
     cancelled = await user.send("/cancel")
     assert "nothing changed" in texts(cancelled)
-    athlete = await bot.services.repo.athlete_by_telegram(4004)
-    assert await bot.services.repo.active_plan(athlete.id) is None
+    athlete = await stored(bot).athlete_by_telegram(4004)
+    assert await stored(bot).active_plan(athlete.id) is None
 
 
 async def test_new_race_asks_before_replacing(
@@ -165,7 +166,7 @@ async def test_start_again_keeps_everything(telegram: FakeTelegram, bot: CoachAp
     await user.press("rc:ok")
     again = texts(await user.send("/start"))
     assert "Welcome back" in again and "Test City Marathon" in again
-    athlete = await bot.services.repo.athlete_by_telegram(6006)
+    athlete = await stored(bot).athlete_by_telegram(6006)
     assert athlete.units.value == "km" and athlete.time_zone == "Europe/Berlin"
 
 
@@ -180,7 +181,7 @@ async def test_settings(telegram: FakeTelegram, bot: CoachApplication) -> None:
     await user.send_location(28.61, 77.21)
     await user.press("st:time")
     await user.send("5:45")
-    athlete = await bot.services.repo.athlete_by_telegram(7007)
+    athlete = await stored(bot).athlete_by_telegram(7007)
     assert athlete.units.value == "km" and athlete.time_zone == "Asia/Kolkata"
     assert athlete.push_time == "05:45" and athlete.notifications["daily"] is False
 
@@ -196,7 +197,7 @@ async def test_export_and_delete(telegram: FakeTelegram, bot: CoachApplication) 
     assert data["athlete"]["telegramUserId"] == 8008 and len(data["plans"]) == 1
     await user.send("/delete")
     await user.press("dl:yes")
-    assert await bot.services.repo.athlete_by_telegram(8008) is None
+    assert await stored(bot).athlete_by_telegram(8008) is None
     assert "send /start" in texts(await user.send("/today"))
 
 
@@ -226,8 +227,8 @@ async def test_calendar_export_has_stable_uids(
 
     first, second = await export(), await export()
     events = [e for e in first.walk("VEVENT")]
-    athlete = await bot.services.repo.athlete_by_telegram(9010)
-    plan = await bot.services.repo.active_plan(athlete.id)
+    athlete = await stored(bot).athlete_by_telegram(9010)
+    plan = await stored(bot).active_plan(athlete.id)
     runs = [d for d in plan.days() if d.planned.type.is_run]
     assert len(events) == len(runs)
     assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in second.walk("VEVENT")]

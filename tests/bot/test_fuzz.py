@@ -22,6 +22,7 @@ from tests.activity_files import fit_file, gpx_file, tcx_file
 from tests.bot.conftest import RACE_ANSWERS, onboard
 from tests.bot.test_conversations import texts
 from tests.fake_telegram import FILE_TOO_BIG, Call, FakeTelegram, FakeUser
+from tests.units import stored
 
 QUIET_S = 0.05  # the bot answers in milliseconds here; waiting longer only slows the suite
 FUZZ = settings(
@@ -209,15 +210,15 @@ async def test_forged_buttons_change_nothing(probe: Probe, data: str) -> None:
         await onboard(owner)
         await probe.play(owner, race_script("CONFIRM", owner))
         await owner.press("rc:ok")
-    athlete = await probe.bot.services.repo.athlete_by_telegram(owner.id)
-    plan = await probe.bot.services.repo.active_plan(athlete.id)
+    athlete = await stored(probe.bot).athlete_by_telegram(owner.id)
+    plan = await stored(probe.bot).active_plan(athlete.id)
     stranger = probe.users.get("stranger") or probe.new_user()
     probe.users["stranger"] = stranger
     await probe.judge(await stranger.press(data))
     assert TALLY["traceback"] == 0 and TALLY["generic apology"] == 0, data
-    still = await probe.bot.services.repo.active_plan(athlete.id)
+    still = await stored(probe.bot).active_plan(athlete.id)
     assert still is not None and still.id == plan.id
-    assert await probe.bot.services.repo.executed_days(athlete.id, plan.id) == []
+    assert await stored(probe.bot).executed_days(athlete.id, plan.id) == []
 
 
 def _yesterday() -> datetime:
@@ -313,5 +314,5 @@ async def test_group_chats_read_and_change_nothing(probe: Probe, action: tuple[s
     private = probe.bot.services.render("start/private_only")
     assert all(c.text.strip() == private.strip() for c in calls if c.text), texts(calls)
     assert not any(c.method in ("sendDocument", "sendPhoto") for c in calls)
-    athlete = await probe.bot.services.repo.athlete_by_telegram(member.id)
+    athlete = await stored(probe.bot).athlete_by_telegram(member.id)
     assert athlete is not None and athlete.chat_id == member.id

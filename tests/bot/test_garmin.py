@@ -16,6 +16,7 @@ from tests.activity_files import gpx_file
 from tests.bot.conftest import SECRET_KEY, make_app, onboard, running, set_race
 from tests.bot.test_conversations import texts
 from tests.fake_telegram import FakeTelegram
+from tests.units import stored
 
 SSO = "https://sso.garmin.com"
 DI = "https://diauth.garmin.com/di-oauth2-service/oauth/token"
@@ -129,8 +130,8 @@ async def test_connect_deletes_the_password_and_imports_four_weeks(
     assert len(deleted) == 1 and deleted[0].chat_id == 61  # the password, first thing
     assert calls.index(deleted[0]) == 0
     assert "Imported <b>2</b> runs" in texts(calls) and "correct horse" not in texts(calls)
-    athlete = await bot.services.repo.athlete_by_telegram(61)
-    export = await bot.services.repo.export_athlete(athlete.id)
+    athlete = await stored(bot).athlete_by_telegram(61)
+    export = await stored(bot).export_athlete(athlete.id)
     assert sorted(a["externalId"] for a in export["activities"]) == ["101", "102"]
     account = await bot.garmin.accounts.get(athlete.id)
     assert b"di_token" not in account.tokens  # encrypted at rest
@@ -157,7 +158,7 @@ async def test_connect_with_mfa(telegram, bot, http) -> None:
     await user.send("123456")
     await telegram.wait_for(lambda c: c.seq > since and "Imported" in c.text, timeout=20)
     assert "Garmin connected" in texts(telegram.calls_to(62, since))
-    athlete = await bot.services.repo.athlete_by_telegram(62)
+    athlete = await stored(bot).athlete_by_telegram(62)
     assert await bot.garmin.accounts.get(athlete.id) is not None
 
 
@@ -165,7 +166,7 @@ async def test_wrong_password(telegram, bot, http) -> None:
     login_answer(http, "INVALID_USERNAME_PASSWORD")
     _, calls = await connect(telegram, 63)
     assert "didn't accept" in texts(calls)
-    athlete = await bot.services.repo.athlete_by_telegram(63)
+    athlete = await stored(bot).athlete_by_telegram(63)
     assert await bot.garmin.accounts.get(athlete.id) is None
 
 
@@ -180,7 +181,7 @@ async def test_429_backs_off_and_tells_once(telegram, bot, http, clock) -> None:
     second = texts(await user.send("/sync"))
     assert "slow down" in second
     assert len([c for c in http.calls if c.request.url.startswith(ACTIVITIES)]) == hits
-    athlete = await bot.services.repo.athlete_by_telegram(64)
+    athlete = await stored(bot).athlete_by_telegram(64)
     account = await bot.garmin.accounts.get(athlete.id)
     assert account.backoff_until > clock.now() and account.backoff_level == 1
 
@@ -192,7 +193,7 @@ async def test_refreshed_tokens_are_saved(telegram, bot, http) -> None:
     user, _ = await connect(telegram, 65)
     http.replace(responses.POST, DI, json={"access_token": jwt(3600, "new"), "refresh_token": "r2"})
     await user.send("/sync")
-    athlete = await bot.services.repo.athlete_by_telegram(65)
+    athlete = await stored(bot).athlete_by_telegram(65)
     tokens = json.loads(
         Fernet(SECRET_KEY.encode()).decrypt((await bot.garmin.accounts.get(athlete.id)).tokens)
     )
@@ -209,8 +210,8 @@ async def test_same_run_as_a_file_is_not_counted_twice(telegram, bot, http, cloc
         http, [summary(201, f"{start + timedelta(seconds=40):%Y-%m-%d %H:%M:%S}", 8.1, 44)]
     )
     assert "0 new runs" in texts(await user.send("/sync"))
-    athlete = await bot.services.repo.athlete_by_telegram(66)
-    assert len((await bot.services.repo.export_athlete(athlete.id))["activities"]) == 1
+    athlete = await stored(bot).athlete_by_telegram(66)
+    assert len((await stored(bot).export_athlete(athlete.id))["activities"]) == 1
 
 
 async def test_disconnect_and_delete(telegram, bot, http) -> None:
@@ -218,7 +219,7 @@ async def test_disconnect_and_delete(telegram, bot, http) -> None:
     activity_pages(http, [])
     user, _ = await connect(telegram, 67)
     await user.press("gm:off")
-    athlete = await bot.services.repo.athlete_by_telegram(67)
+    athlete = await stored(bot).athlete_by_telegram(67)
     assert await bot.garmin.accounts.get(athlete.id) is None
     assert "isn't connected" in texts(await user.send("/sync"))
 
@@ -255,7 +256,7 @@ async def test_delete_removes_the_tokens(telegram, bot, http) -> None:
     login_answer(http, "SUCCESSFUL")
     activity_pages(http, [])
     user, _ = await connect(telegram, 70)
-    athlete = await bot.services.repo.athlete_by_telegram(70)
+    athlete = await stored(bot).athlete_by_telegram(70)
     await user.send("/delete")
     await user.press("dl:yes")
     assert await bot.garmin.accounts.get(athlete.id) is None

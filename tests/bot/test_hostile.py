@@ -15,6 +15,7 @@ from tests.bot.test_activities import runner_with_plan
 from tests.bot.test_conversations import texts
 from tests.bot.test_garmin import http, login_answer  # noqa: F401 - the fixture
 from tests.fake_telegram import FILE_TOO_BIG, FakeTelegram
+from tests.units import stored
 
 PASSWORD = "pw-Xk29!secret"
 
@@ -51,7 +52,7 @@ async def test_garmin_wins_over_the_race_conversation(telegram, bot, http) -> No
     assert bot.user_data[201]["race"]["state"] == "GOAL"  # the race waits where it was
     assert "recent 5k" in texts(await user.send("1:55:00"))
     assert "ada@example.com" not in str(
-        await bot.services.repo.find_races("ada", datetime.now(UTC).date())
+        await stored(bot).find_races("ada", datetime.now(UTC).date())
     )
 
 
@@ -97,7 +98,7 @@ async def test_group_chats_get_a_pointer_and_change_nothing(telegram, bot) -> No
     assert pressed[0].params.get("show_alert") and "private" in pressed[0].params["text"]
     await telegram.push_update({"message": member._message(text="hello all")})
     assert "private chats only" in texts(await member.send("/help"))  # the text got nothing
-    again = await bot.services.repo.athlete_by_telegram(205)
+    again = await stored(bot).athlete_by_telegram(205)
     assert again.chat_id == 205 and again == athlete
 
 
@@ -185,16 +186,15 @@ async def test_implausible_runs_are_refused_and_not_stored(telegram, bot, clock)
     for content, says in cases:
         assert says in texts(await user.send_file("odd.gpx", content))
     assert "km/h" in texts(await user.send("/log 10km 0:01"))
-    assert (await bot.services.repo.export_athlete(athlete.id))["activities"] == []
+    assert (await stored(bot).export_athlete(athlete.id))["activities"] == []
 
 
-async def test_debug_logging_never_shows_statements(tmp_path: Path) -> None:
+async def test_debug_logging_never_shows_updates(tmp_path: Path) -> None:
     settings = load_settings(
         telegram_bot_token="1:x", database_url=f"sqlite:///{tmp_path / 'x.db'}", log_level="DEBUG"
     )
     configure_logging(settings)
     try:
-        assert logging.getLogger("aiosqlite").getEffectiveLevel() >= logging.INFO
         assert logging.getLogger("telegram").getEffectiveLevel() >= logging.INFO
     finally:
         logging.getLogger().setLevel(logging.WARNING)

@@ -11,6 +11,7 @@ from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, Unit
 from core.plan import generate_plan
 from tests.core.plans import request
 from tests.fake_telegram import FakeTelegram
+from tests.units import stored
 
 STEP = timedelta(minutes=5)
 
@@ -23,7 +24,7 @@ async def runner(
     start: date = date(2027, 3, 1),
     **notifications: bool,
 ) -> Athlete:
-    repo = app.services.repo
+    repo = stored(app)
     athlete = await repo.upsert_athlete(Athlete(telegram_user_id=user_id, chat_id=user_id))
     athlete = await repo.update_athlete(
         athlete.id,
@@ -100,7 +101,7 @@ async def test_blocked_runner_is_not_retried_forever(telegram, bot, clock) -> No
     clock.set(datetime(2027, 3, 10, 6, 50, tzinfo=UTC))
     await travel(bot, clock, telegram, datetime(2027, 3, 12, 8, 0, tzinfo=UTC))
     assert telegram.forbidden_hits == 1
-    assert not (await bot.services.repo.athlete_by_telegram(20)).active
+    assert not (await stored(bot).athlete_by_telegram(20)).active
 
 
 async def test_weekly_progress_carries_a_chart(telegram, bot, clock) -> None:
@@ -111,9 +112,9 @@ async def test_weekly_progress_carries_a_chart(telegram, bot, clock) -> None:
     assert len(photos) == 1 and [m for _, m, _ in received[30]].count("sendPhoto") == 1
     assert "Week" in photos[0].text and "Adaptive 5k" in photos[0].text
     assert photos[0].params["photo"]["content"].startswith(b"\x89PNG")
-    athlete = await bot.services.repo.athlete_by_telegram(30)
-    plan = await bot.services.repo.active_plan(athlete.id)
-    assert len(await bot.services.repo.snapshots(athlete.id, plan.id)) == 1
+    athlete = await stored(bot).athlete_by_telegram(30)
+    plan = await stored(bot).active_plan(athlete.id)
+    assert len(await stored(bot).snapshots(athlete.id, plan.id)) == 1
 
 
 async def test_notification_settings_and_pause(telegram, bot, clock) -> None:
@@ -142,14 +143,14 @@ async def run_on(bot, athlete, day) -> None:
         distance_m=day.planned.distance_m,
         duration_s=seconds,
     )
-    repo = bot.services.repo
-    stored, _ = await repo.import_activity(athlete.id, activity)
-    await repo.link_activity(athlete.id, stored.id, day.id, analyse(day.planned, stored))
+    repo = stored(bot)
+    run, _ = await repo.import_activity(athlete.id, activity)
+    await repo.link_activity(athlete.id, run.id, day.id, analyse(day.planned, run))
 
 
 async def test_missed_key_workout_nudge_moves_it(telegram, bot, clock) -> None:
     athlete = await runner(bot, 50, "UTC", "07:00")
-    plan = await bot.services.repo.active_plan(athlete.id)
+    plan = await stored(bot).active_plan(athlete.id)
     missed = next(  # a cutback week's single quality session leaves room to move it
         d
         for w in plan.weeks
@@ -170,7 +171,7 @@ async def test_missed_key_workout_nudge_moves_it(telegram, bot, clock) -> None:
     assert moves
     target_id = int(moves[0].split(":")[3])
     await telegram.user(50).press(moves[0])
-    moved = await bot.services.repo.active_plan(athlete.id)
+    moved = await stored(bot).active_plan(athlete.id)
     target = next(d for d in moved.days() if d.id == target_id)
     assert target.planned == missed.planned  # the session moved, nothing stacked
     assert not next(d for d in moved.days() if d.id == missed.id).planned.type.is_quality
@@ -186,7 +187,7 @@ async def test_pending_question_is_recalled_until_answered(telegram, bot, clock)
     from tests.activity_files import gpx_file
 
     athlete = await runner(bot, 80, "UTC", "07:00")
-    plan = await bot.services.repo.active_plan(athlete.id)
+    plan = await stored(bot).active_plan(athlete.id)
     day = next(d for d in plan.days() if d.date == date(2027, 3, 10))
     clock.set(datetime(2027, 3, 10, 12, 0, tzinfo=UTC))
     user = telegram.user(80)

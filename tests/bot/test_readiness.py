@@ -8,6 +8,7 @@ from core.clock import FrozenClock
 from tests.bot.conftest import onboard, set_race
 from tests.bot.test_conversations import datas, texts
 from tests.fake_telegram import FakeTelegram
+from tests.units import stored
 
 
 async def _race(user, name: str, day: str, five_k: str, weekly: str, longest: str | None) -> list:  # type: ignore[no-untyped-def]
@@ -54,7 +55,7 @@ async def test_an_unready_plan_says_why_and_offers_what_works(
     assert "Not ready" not in later and "Tiny Base Marathon" in later
     saved = await user.press("rc:ok")
     assert "Your plan is saved" in texts(saved)
-    plan = await bot.services.repo.active_plan(1)
+    plan = await stored(bot).active_plan(1)
     assert plan is not None and plan.readiness is not None and plan.readiness.ready
     assert plan.race.race_date.isoformat() > "2027-02-21"
     assert plan.longest_recent_m is not None and round(plan.longest_recent_m) == 6437
@@ -86,5 +87,5 @@ async def test_runs_on_record_answer_the_longest_run_question(
     summary = texts(await _race(user, "Second Marathon", "2027-05-30", "24:00", "25", None))
     assert "Second Marathon" in summary and "Long run up to" in summary
     await user.press("rc:ok")
-    plan = await bot.services.repo.active_plan(1)
+    plan = await stored(bot).active_plan(1)
     assert plan is not None and plan.longest_recent_m == pytest.approx(11 * 1609.344, rel=0.01)

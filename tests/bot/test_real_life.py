@@ -9,6 +9,7 @@ from core.progress import planned_training_m
 from core.units import FIVE_K_M, HALF_MARATHON_M
 from tests.bot.conftest import onboard, set_race
 from tests.bot.test_pushes import run_on, runner, travel
+from tests.units import stored
 
 
 def morning(day: date) -> datetime:
@@ -17,7 +18,7 @@ def morning(day: date) -> datetime:
 
 async def test_week_end_adjustment_is_explained_and_can_be_undone(telegram, bot, clock) -> None:
     athlete = await runner(bot, 60, "UTC")
-    repo = bot.services.repo
+    repo = stored(bot)
     before = await repo.active_plan(athlete.id)
     sunday = before.weeks[2].end_date  # a whole week without a run
     clock.set(datetime.combine(sunday, time(18, 50), UTC))
@@ -48,7 +49,7 @@ async def test_week_end_adjustment_is_explained_and_can_be_undone(telegram, bot,
 
 async def test_missed_runs_ease_then_rebuild_the_plan(telegram, bot, clock) -> None:
     athlete = await runner(bot, 62, "UTC")
-    repo = bot.services.repo
+    repo = stored(bot)
     plan = await repo.active_plan(athlete.id)
     runs = [d for d in plan.days() if d.planned.type.is_run]
     await run_on(bot, athlete, runs[0])
@@ -68,7 +69,7 @@ async def test_missed_runs_ease_then_rebuild_the_plan(telegram, bot, clock) -> N
 
 async def test_pause_with_a_return_day_rebuilds_on_that_day(telegram, bot, clock) -> None:
     athlete = await runner(bot, 63, "UTC")
-    repo = bot.services.repo
+    repo = stored(bot)
     plan = await repo.active_plan(athlete.id)
     clock.set(datetime.combine(plan.weeks[3].start_date, time(12), UTC))
     replies = await telegram.user(63).send("/pause 14 injured")
@@ -92,7 +93,7 @@ async def test_changing_the_race_date_through_race(telegram, bot, clock) -> None
     await onboard(user)
     await set_race(user)
     await user.press("rc:ok")
-    repo = bot.services.repo
+    repo = stored(bot)
     athlete = await repo.athlete_by_telegram(64)
     before = await repo.active_plan(athlete.id)
     clock.set(clock.now() + timedelta(days=10))
@@ -131,7 +132,7 @@ async def test_a_too_close_race_date_is_refused_kindly(telegram, bot, clock) -> 
 
 async def test_race_day_result_and_history(telegram, bot, clock) -> None:
     athlete = await runner(bot, 66, "UTC")
-    repo = bot.services.repo
+    repo = stored(bot)
     plan = await repo.active_plan(athlete.id)
     race_day = plan.race.race_date
     early = await telegram.user(66).send("/result 1:45:00")
@@ -155,7 +156,7 @@ async def test_race_day_result_and_history(telegram, bot, clock) -> None:
 
 async def test_the_next_race_starts_from_the_last_result(telegram, bot, clock) -> None:
     athlete = await runner(bot, 67, "UTC")
-    plan = await bot.services.repo.active_plan(athlete.id)
+    plan = await stored(bot).active_plan(athlete.id)
     clock.set(morning(plan.race.race_date + timedelta(days=1)))
     user = telegram.user(67)
     await user.send("/result 1:40:00")
@@ -184,13 +185,13 @@ async def test_new_goal_button_goes_straight_to_the_goal_question(telegram, bot,
     await user.send("3:59:00")
     applied = await user.press("rc:m:apply")
     assert "Plan changed" in applied[-1].text and "goal" in applied[-1].text
-    athlete = await bot.services.repo.athlete_by_telegram(68)
-    assert (await bot.services.repo.active_plan(athlete.id)).goal_time_s == 3 * 3600 + 59 * 60
+    athlete = await stored(bot).athlete_by_telegram(68)
+    assert (await stored(bot).active_plan(athlete.id)).goal_time_s == 3 * 3600 + 59 * 60
 
 
 async def test_a_resume_too_close_to_race_day_offers_a_later_race(telegram, bot, clock) -> None:
     athlete = await runner(bot, 69, "UTC")
-    plan = await bot.services.repo.active_plan(athlete.id)
+    plan = await stored(bot).active_plan(athlete.id)
     clock.set(datetime.combine(plan.weeks[5].start_date, time(12), UTC))
     await telegram.user(69).send("/pause ill")
     clock.set(datetime.combine(plan.race.race_date - timedelta(days=12), time(12), UTC))

@@ -68,8 +68,11 @@ async def test_a_bug_gets_one_apology_and_the_bot_keeps_serving(
     broken, fine = telegram.user(73), telegram.user(74)
     await onboard(broken)
     await onboard(fine)
-    async with bot.services.db.transaction() as conn:  # a damaged row: a real fault, not a mock
-        await conn.execute("UPDATE athletes SET notifications = '{' WHERE telegram_user_id = 73")
+    await bot.storage.write(  # a damaged row: a real fault, not a mock
+        lambda conn: conn.execute(
+            "UPDATE athletes SET notifications = '{' WHERE telegram_user_id = 73"
+        )
+    )
     with caplog.at_level(logging.ERROR, logger="gofast.errors"):
         reply = texts(await broken.send("/today"))
     assert reply.count("Something went wrong") == 1 and "Traceback" not in reply

@@ -11,6 +11,7 @@ from tests.bot.conftest import onboard, set_race
 from tests.bot.test_conversations import datas, texts
 from tests.bot.test_pushes import runner, travel
 from tests.fake_telegram import FakeTelegram
+from tests.units import stored
 
 
 async def test_today_sends_the_workout_to_the_watch(
@@ -28,9 +29,9 @@ async def test_today_sends_the_workout_to_the_watch(
     document = next(c for c in sent if c.method == "sendDocument")
     assert document.params["document"]["filename"] == "gofast-2026-12-01.fit"
     name, steps = read_workout(document.params["document"]["content"])
-    athlete = await bot.services.repo.athlete_by_telegram(8101)
+    athlete = await stored(bot).athlete_by_telegram(8101)
     assert athlete is not None and athlete.id is not None
-    [day] = await bot.services.repo.planned_days(athlete.id, *(2 * [bot.services.today(athlete)]))
+    [day] = await stored(bot).planned_days(athlete.id, *(2 * [bot.services.today(athlete)]))
     assert name.startswith(day.planned.type.label)
     assert sum(s.distance_m or 0 for s in steps) == pytest.approx(day.planned.distance_m, abs=0.1)
 
@@ -60,7 +61,7 @@ async def test_the_morning_push_carries_the_steps_and_the_watch_button(
 ) -> None:
     athlete = await runner(bot, 8103, "UTC")
     assert athlete.id is not None
-    plan = await bot.services.repo.active_plan(athlete.id)
+    plan = await stored(bot).active_plan(athlete.id)
     assert plan is not None
     run_day = next(d for d in plan.days() if d.planned.steps and d.date >= plan.start_date)
     clock.set(datetime.combine(run_day.date, time(6, 50), UTC))

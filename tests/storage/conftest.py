@@ -7,9 +7,10 @@ import pytest
 from core.clock import FrozenClock
 from core.models import ActivitySource, Athlete, AthleteActivity, TrainingPlan
 from core.plan import generate_plan
-from storage.repository import SqliteRepository
 from storage.sqlite import Database
+from storage.unit_of_work import SqliteUnits
 from tests.core.plans import START, request
+from tests.units import OneUnitPerCall
 
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 
@@ -20,12 +21,12 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def repo(db_path: Path) -> AsyncIterator[SqliteRepository]:
+async def repo(db_path: Path) -> AsyncIterator[OneUnitPerCall]:
     async with Database(db_path) as db:
-        yield SqliteRepository(db, FrozenClock(NOW))
+        yield OneUnitPerCall(SqliteUnits(db, FrozenClock(NOW)))
 
 
-async def new_athlete(repo: SqliteRepository, user_id: int = 1001) -> Athlete:
+async def new_athlete(repo: OneUnitPerCall, user_id: int = 1001) -> Athlete:
     return await repo.upsert_athlete(
         Athlete(telegram_user_id=user_id, chat_id=user_id, display_name=f"Runner {user_id}")
     )

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
-from storage import repository
-from storage.repository import SqliteRepository
+from storage import activities, pushes
 from storage.sqlite import MAX_PARAMETERS
 from tests.core.plans import START
 from tests.storage.conftest import NOW, a_plan, new_athlete
+from tests.units import OneUnitPerCall
 
 MANY = 40_000
 
@@ -18,18 +18,19 @@ MANY = 40_000
 def statement_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many parameters each statement the repository sends carries (the real call runs)."""
     sizes: list[int] = []
-    real = repository.fetch_all
+    real = pushes.fetch_all
 
-    async def counted(conn, sql, args=()):  # type: ignore[no-untyped-def]
+    def counted(conn, sql, args=()):  # type: ignore[no-untyped-def]
         sizes.append(len(args))
-        return await real(conn, sql, args)
+        return real(conn, sql, args)
 
-    monkeypatch.setattr(repository, "fetch_all", counted)
+    for module in (pushes, activities):  # the repositories that take lists
+        monkeypatch.setattr(module, "fetch_all", counted)
     return sizes
 
 
 async def test_push_queries_take_any_number_of_runners(
-    repo: SqliteRepository, statement_sizes: list[int]
+    repo: OneUnitPerCall, statement_sizes: list[int]
 ) -> None:
     athlete = await new_athlete(repo)
     assert athlete.id is not None

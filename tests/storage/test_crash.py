@@ -5,6 +5,7 @@ import asyncio
 import os
 import random
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -33,26 +34,28 @@ async def _kill_worker_after(db_path: Path, delay: float) -> None:
 
 
 async def _check_consistent(db_path: Path) -> int:
-    async with Database(db_path) as db, db.transaction(write=False) as conn:
-        async with conn.execute(
-            """SELECT p.id, p.status, julianday(r.race_date) - julianday(p.start_date) + 1,
-                      (SELECT COUNT(*) FROM training_days_planned d
-                       WHERE d.training_plan_id = p.id),
-                      (SELECT COUNT(*) FROM training_plan_executions e
-                       WHERE e.training_plan_id = p.id),
-                      (SELECT COUNT(*) FROM plan_revisions v WHERE v.training_plan_id = p.id)
-               FROM training_plans p JOIN races r ON r.id = p.race_id"""
-        ) as cursor:
-            plans = await cursor.fetchall()
-        for plan_id, _, expected_days, days, executions, revisions in plans:
-            assert days == expected_days, f"plan {plan_id} half-written: {days} days"
-            assert executions == 1 + revisions, f"plan {plan_id}: a revision half-written"
-        assert sum(1 for p in plans if p[1] == "training") == 1, "one active plan, always"
-        async with conn.execute("SELECT COUNT(*) FROM training_days_executed") as cursor:
-            assert (await cursor.fetchone())[0] == 1, "the run is linked exactly once, always"
-        async with conn.execute("PRAGMA integrity_check") as cursor:
-            assert (await cursor.fetchone())[0] == "ok"
-        return len(plans)
+    async with Database(db_path) as db:
+        return await db.read(_consistent)
+
+
+def _consistent(conn: sqlite3.Connection) -> int:
+    plans = conn.execute(
+        """SELECT p.id, p.status, julianday(r.race_date) - julianday(p.start_date) + 1,
+                  (SELECT COUNT(*) FROM training_days_planned d
+                   WHERE d.training_plan_id = p.id),
+                  (SELECT COUNT(*) FROM training_plan_executions e
+                   WHERE e.training_plan_id = p.id),
+                  (SELECT COUNT(*) FROM plan_revisions v WHERE v.training_plan_id = p.id)
+           FROM training_plans p JOIN races r ON r.id = p.race_id"""
+    ).fetchall()
+    for plan_id, _, expected_days, days, executions, revisions in plans:
+        assert days == expected_days, f"plan {plan_id} half-written: {days} days"
+        assert executions == 1 + revisions, f"plan {plan_id}: a revision half-written"
+    assert sum(1 for p in plans if p[1] == "training") == 1, "one active plan, always"
+    linked = conn.execute("SELECT COUNT(*) FROM training_days_executed").fetchone()[0]
+    assert linked == 1, "the run is linked exactly once, always"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    return len(plans)
 
 
 async def test_sigkill_mid_write_leaves_old_or_new_state(tmp_path: Path) -> None:

@@ -5,30 +5,30 @@ import pytest
 
 from core.clock import FrozenClock
 from core.models import WorkoutType
-from storage import repository
-from storage.repository import SqliteRepository
+from storage import plans
 from storage.sqlite import Database
 from tests.storage.conftest import NOW, a_plan, new_athlete
+from tests.units import sqlite_calls
 
 
 @pytest.fixture
 def day_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     reads: list[str] = []
-    real = repository.fetch_all
+    real = plans.fetch_all
 
-    async def counted(conn, sql, args=()):  # type: ignore[no-untyped-def]
+    def counted(conn, sql, args=()):  # type: ignore[no-untyped-def]
         if "FROM training_days_planned WHERE training_plan_id" in sql:
             reads.append(sql)
-        return await real(conn, sql, args)
+        return real(conn, sql, args)
 
-    monkeypatch.setattr(repository, "fetch_all", counted)
+    monkeypatch.setattr(plans, "fetch_all", counted)
     return reads
 
 
 async def test_days_are_read_once_and_again_after_any_change(db_path, day_reads) -> None:  # type: ignore[no-untyped-def]
     async with Database(db_path) as db, Database(db_path) as other_db:
-        mine = SqliteRepository(db, FrozenClock(NOW))
-        other = SqliteRepository(other_db, FrozenClock(NOW))  # another process
+        mine = sqlite_calls(db, FrozenClock(NOW))
+        other = sqlite_calls(other_db, FrozenClock(NOW))  # another process
         athlete = await new_athlete(mine)
         assert athlete.id is not None
         saved = await mine.save_plan(athlete.id, a_plan(), NOW)

@@ -11,10 +11,12 @@ from core.models import ActivitySource, Athlete, PlanStatus, Race, RaceResult, R
 from core.plan import generate_plan
 from core.progress import week_progress
 from core.revision import after_break, easy_block, weekly_adjustment
-from storage.repository import SqliteRepository
 from storage.sqlite import Database, migrations
 from tests.core.plans import START, request
 from tests.storage.conftest import NOW, a_plan, a_run, new_athlete
+from tests.units import OneUnitPerCall, sqlite_calls
+
+PRAGMAS_CHECKED = ("journal_mode", "foreign_keys")
 
 
 async def test_migrations_are_versioned_and_idempotent(db_path: Path) -> None:
@@ -22,13 +24,13 @@ async def test_migrations_are_versioned_and_idempotent(db_path: Path) -> None:
     async with Database(db_path) as db:
         assert await db.schema_version() == latest
         assert await db.migrate() == latest  # nothing to do the second time
-        async with db.transaction(write=False) as conn, conn.execute("PRAGMA journal_mode") as c:
-            assert (await c.fetchone())[0] == "wal"
-        async with db.transaction(write=False) as conn, conn.execute("PRAGMA foreign_keys") as c:
-            assert (await c.fetchone())[0] == 1
+        pragmas = await db.read(
+            lambda conn: [conn.execute(f"PRAGMA {p}").fetchone()[0] for p in PRAGMAS_CHECKED]
+        )
+        assert pragmas == ["wal", 1]
 
 
-async def test_upsert_keeps_settings(repo: SqliteRepository) -> None:
+async def test_upsert_keeps_settings(repo: OneUnitPerCall) -> None:
     athlete = await new_athlete(repo)
     await repo.update_athlete(
         athlete.id, units=Units.MI, time_zone="Europe/Berlin", push_time="06:30"
@@ -47,7 +49,7 @@ async def test_upsert_keeps_settings(repo: SqliteRepository) -> None:
     assert await repo.athlete_by_telegram(424242) is None
 
 
-async def test_races_are_shared_and_deduplicated(repo: SqliteRepository) -> None:
+async def test_races_are_shared_and_deduplicated(repo: OneUnitPerCall) -> None:
     race = Race(
         race_name="Berlin Marathon",
         race_type=RaceType.MARATHON,
@@ -62,7 +64,7 @@ async def test_races_are_shared_and_deduplicated(repo: SqliteRepository) -> None
     assert [r.id for r in found] == [first.id, other_year.id]
 
 
-async def test_plan_round_trips_with_days_and_execution(repo: SqliteRepository) -> None:
+async def test_plan_round_trips_with_days_and_execution(repo: OneUnitPerCall) -> None:
     athlete = await new_athlete(repo)
     plan = a_plan()
     saved = await repo.save_plan(athlete.id, plan, NOW)
@@ -91,7 +93,7 @@ async def test_plan_round_trips_with_days_and_execution(repo: SqliteRepository) 
     assert all(d.id is not None for d in week)
 
 
-async def test_new_plan_abandons_the_old_one_but_keeps_it(repo: SqliteRepository) -> None:
+async def test_new_plan_abandons_the_old_one_but_keeps_it(repo: OneUnitPerCall) -> None:
     athlete = await new_athlete(repo)
     old = await repo.save_plan(athlete.id, a_plan(), NOW)
     new = await repo.save_plan(athlete.id, generate_plan(request(RaceType.HALF, 10)), NOW)
@@ -104,7 +106,7 @@ async def test_new_plan_abandons_the_old_one_but_keeps_it(repo: SqliteRepository
 
 
 async def test_import_is_idempotent_and_catches_cross_source_duplicates(
-    repo: SqliteRepository,
+    repo: OneUnitPerCall,
 ) -> None:
     athlete = await new_athlete(repo)
     run = a_run(1, 8.0)
@@ -129,21 +131,21 @@ async def test_import_is_idempotent_and_catches_cross_source_duplicates(
 
 async def test_concurrent_duplicate_imports_make_one_row(db_path: Path) -> None:
     async with Database(db_path) as db:
-        athlete = await new_athlete(SqliteRepository(db))
+        athlete = await new_athlete(sqlite_calls(db))
     run = a_run(2, 10.0)
 
     async def import_from_own_connection() -> bool:
         async with Database(db_path) as db:
-            return (await SqliteRepository(db).import_activity(athlete.id, run))[1]
+            return (await sqlite_calls(db).import_activity(athlete.id, run))[1]
 
     results = await asyncio.gather(*(import_from_own_connection() for _ in range(8)))
     assert results.count(True) == 1
     async with Database(db_path) as db:
-        export = await SqliteRepository(db).export_athlete(athlete.id)
+        export = await sqlite_calls(db).export_athlete(athlete.id)
     assert len(export["activities"]) == 1
 
 
-async def test_link_unlink_relink(repo: SqliteRepository) -> None:
+async def test_link_unlink_relink(repo: OneUnitPerCall) -> None:
     athlete = await new_athlete(repo)
     plan = await repo.save_plan(athlete.id, a_plan(), NOW)
     runs = [d for d in plan.days() if d.planned.type.is_run]
@@ -170,7 +172,7 @@ async def test_link_unlink_relink(repo: SqliteRepository) -> None:
         await repo.unlink_activity(athlete.id, activity.id)
 
 
-async def test_other_runners_data_is_out_of_reach(repo: SqliteRepository) -> None:
+async def test_other_runners_data_is_out_of_reach(repo: OneUnitPerCall) -> None:
     mine, theirs = await new_athlete(repo, 1), await new_athlete(repo, 2)
     my_plan = await repo.save_plan(mine.id, a_plan(), NOW)
     their_plan = await repo.save_plan(theirs.id, a_plan(), NOW)
@@ -189,7 +191,7 @@ async def test_other_runners_data_is_out_of_reach(repo: SqliteRepository) -> Non
     assert (await repo.active_plan(mine.id)).id == my_plan.id
 
 
-async def test_a_revision_keeps_history_and_is_recorded(repo: SqliteRepository) -> None:
+async def test_a_revision_keeps_history_and_is_recorded(repo: OneUnitPerCall) -> None:
     athlete = await new_athlete(repo)
     plan = await repo.save_plan(athlete.id, a_plan(), NOW)
     day = plan.days()[2]
@@ -213,7 +215,7 @@ async def test_a_revision_keeps_history_and_is_recorded(repo: SqliteRepository) 
     assert undo_of.id == saved.id and previous.days() == plan.days()
 
 
-async def test_revisions_are_out_of_other_runners_reach(repo: SqliteRepository) -> None:
+async def test_revisions_are_out_of_other_runners_reach(repo: OneUnitPerCall) -> None:
     mine, theirs = await new_athlete(repo, 1), await new_athlete(repo, 2)
     plan = await repo.save_plan(mine.id, a_plan(), NOW)
     revised = easy_block(plan, 3, plan.weeks[2].start_date + timedelta(days=3))
@@ -228,7 +230,7 @@ async def test_revisions_are_out_of_other_runners_reach(repo: SqliteRepository) 
 
 
 async def test_a_restart_opens_a_new_execution_and_results_complete_the_plan(
-    repo: SqliteRepository,
+    repo: OneUnitPerCall,
 ) -> None:
     athlete = await new_athlete(repo)
     plan = await repo.save_plan(athlete.id, a_plan(), NOW)
@@ -247,7 +249,7 @@ async def test_a_restart_opens_a_new_execution_and_results_complete_the_plan(
     assert past.status is PlanStatus.COMPLETED and past.result == result
 
 
-async def test_week_inputs_and_snapshots(repo: SqliteRepository) -> None:
+async def test_week_inputs_and_snapshots(repo: OneUnitPerCall) -> None:
     athlete = await new_athlete(repo)
     plan = await repo.save_plan(athlete.id, a_plan(), NOW)
     week = plan.weeks[0]
@@ -268,7 +270,7 @@ async def test_week_inputs_and_snapshots(repo: SqliteRepository) -> None:
     assert await repo.week_inputs(athlete.id, 99) is None
 
 
-async def test_due_pushes_and_claims(repo: SqliteRepository) -> None:
+async def test_due_pushes_and_claims(repo: OneUnitPerCall) -> None:
     berlin = await new_athlete(repo, 1)
     await repo.update_athlete(berlin.id, time_zone="Europe/Berlin", push_time="07:00")
     kolkata = await new_athlete(repo, 2)
@@ -284,7 +286,7 @@ async def test_due_pushes_and_claims(repo: SqliteRepository) -> None:
     assert await repo.due_pushes([("Europe/Berlin", "07:00", START)]) == []
 
 
-async def test_export_and_delete_touch_only_one_runner(repo: SqliteRepository) -> None:
+async def test_export_and_delete_touch_only_one_runner(repo: OneUnitPerCall) -> None:
     mine, theirs = await new_athlete(repo, 1), await new_athlete(repo, 2)
     for athlete in (mine, theirs):
         plan = await repo.save_plan(athlete.id, a_plan(), NOW)
@@ -307,21 +309,24 @@ async def test_export_and_delete_touch_only_one_runner(repo: SqliteRepository) -
     assert after["plans"][0]["plan"]["race"].pop("createdByAthleteId") is None
     assert before["plans"][0]["plan"]["race"].pop("createdByAthleteId") == mine.id
     assert after == before
-    async with repo.db.transaction(write=False) as conn:
-        for table in (
-            "training_plans",
-            "athlete_activities",
-            "push_log",
-            "training_days_executed",
-            "plan_revisions",
-        ):
-            async with conn.execute(f"SELECT COUNT(*) FROM {table}") as cursor:
-                assert (await cursor.fetchone())[0] == 1, table
-        async with conn.execute("SELECT created_by_athlete_id FROM races") as cursor:
-            assert [r[0] for r in await cursor.fetchall()] == [None]
+    tables = (
+        "training_plans",
+        "athlete_activities",
+        "push_log",
+        "training_days_executed",
+        "plan_revisions",
+    )
+    counts, creators = await repo.units.db.read(
+        lambda conn: (
+            [conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables],
+            [r[0] for r in conn.execute("SELECT created_by_athlete_id FROM races")],
+        )
+    )
+    assert counts == [1] * len(tables)
+    assert creators == [None]
 
 
-async def test_bad_input_changes_nothing(repo: SqliteRepository) -> None:
+async def test_bad_input_changes_nothing(repo: OneUnitPerCall) -> None:
     athlete = await new_athlete(repo)
     with pytest.raises(NotFound):
         await repo.save_plan(999, a_plan(), NOW)
@@ -334,7 +339,7 @@ async def test_bad_input_changes_nothing(repo: SqliteRepository) -> None:
     assert export["plans"] == [] and export["activities"] == []
 
 
-async def test_day_view_reads_one_day_and_its_run(repo: SqliteRepository) -> None:
+async def test_day_view_reads_one_day_and_its_run(repo: OneUnitPerCall) -> None:
     athlete = await new_athlete(repo)
     assert await repo.day_view(athlete.id, START) is None  # no plan yet
     plan = await repo.save_plan(athlete.id, a_plan(), NOW)

@@ -8,10 +8,10 @@ from pathlib import Path
 from core.models import RaceType
 from core.plan import generate_plan
 from storage.inbox import MAX_ATTEMPTS, Inbox
-from storage.repository import SqliteRepository
 from storage.sqlite import Database, migrations
 from tests.core.plans import request
 from tests.storage.conftest import NOW, new_athlete
+from tests.units import OneUnitPerCall, sqlite_calls
 
 
 def named(plan_request, name: str):  # type: ignore[no-untyped-def]
@@ -19,7 +19,7 @@ def named(plan_request, name: str):  # type: ignore[no-untyped-def]
     return generate_plan(plan_request.model_copy(update={"race": race}))
 
 
-async def test_non_latin_race_names_stay_apart(repo: SqliteRepository) -> None:
+async def test_non_latin_race_names_stay_apart(repo: OneUnitPerCall) -> None:
     athlete = await new_athlete(repo)
     base = request(RaceType.MARATHON, 16)
     kyiv = await repo.save_plan(athlete.id, named(base, "Киевский марафон"), NOW)
@@ -30,7 +30,7 @@ async def test_non_latin_race_names_stay_apart(repo: SqliteRepository) -> None:
     assert await repo.find_races("!!!", base.race.race_date) == []
 
 
-async def test_one_confirm_makes_one_plan(repo: SqliteRepository) -> None:
+async def test_one_confirm_makes_one_plan(repo: OneUnitPerCall) -> None:
     athlete = await new_athlete(repo)
     plan = generate_plan(request(RaceType.HALF, 12))
     first = await repo.save_plan(athlete.id, plan, NOW, request_key="draft-1")
@@ -73,7 +73,7 @@ async def test_the_database_is_for_the_bot_user_only(tmp_path: Path) -> None:
 
 async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: Path) -> None:
     async with Database(db_path) as db:
-        repo = SqliteRepository(db)
+        repo = sqlite_calls(db)
         athlete = await new_athlete(repo, 55)
         plan = generate_plan(request(RaceType.HALF, 12))
         await repo.save_plan(athlete.id, plan, NOW)
@@ -92,7 +92,7 @@ async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: P
             conn.execute(f"DROP TRIGGER training_days_{trigger}")
         conn.execute("ALTER TABLE training_plans DROP COLUMN days_version")
     async with Database(db_path) as db:
-        repo = SqliteRepository(db)
+        repo = sqlite_calls(db)
         assert (await repo.athlete_by_telegram(55)).chat_id == 55
         assert await repo.find_races("", plan.race.race_date) == []
     with sqlite3.connect(db_path) as conn:

@@ -1,0 +1,51 @@
+"""A runner's answers about one planned day: done, skipped, moved, dropped."""
+
+from datetime import date
+
+from core.adaptation import move_options
+from core.errors import InvalidInput, NotFound
+from core.models import TrainingDayPlanned
+from core.ports import UnitOfWork
+
+SKIP = "skip"  # the push-log kind that marks a day the runner skipped: no nudge about it
+
+
+async def own_day(uow: UnitOfWork, athlete_id: int, day_id: int) -> TrainingDayPlanned:
+    """A day of the runner's active plan (a forged id is :class:`NotFound`)."""
+    plan = await uow.plans.active_plan(athlete_id)
+    day = next((d for d in plan.days() if d.id == day_id), None) if plan else None
+    if day is None:
+        raise NotFound("That day isn't in your current plan.")
+    return day
+
+
+async def skip_day(uow: UnitOfWork, athlete_id: int, day_id: int) -> TrainingDayPlanned:
+    """The runner won't run that day: no "you missed it" nudge follows."""
+    day = await own_day(uow, athlete_id, day_id)
+    slot = day.date.isoformat()
+    if await uow.pushes.claim_push(athlete_id, SKIP, slot):
+        await uow.pushes.mark_push(athlete_id, SKIP, slot, "skipped")
+    return day
+
+
+async def move_day(
+    uow: UnitOfWork, athlete_id: int, missed_id: int, target_id: int, today: date
+) -> TrainingDayPlanned:
+    """Move a missed workout to a day the move rules allow (``move_options``): the same
+    week, from today on, an easy day not run yet with no hard day beside it."""
+    plan = await uow.plans.active_plan(athlete_id)
+    if plan is None or plan.id is None:
+        raise NotFound("You have no active plan. Send /race to set one up.")
+    days = plan.days()
+    missed = next((d for d in days if d.id == missed_id), None)
+    target = next((d for d in days if d.id == target_id), None)
+    if missed is None or target is None:
+        raise NotFound("Those days aren't both in your current plan.")
+    done = {
+        (e.week_index, e.day_index) for e in await uow.executions.executed_days(athlete_id, plan.id)
+    }
+    week = [d for d in days if d.week_index == missed.week_index]
+    if target not in move_options(week, missed, done, today):
+        raise InvalidInput("That day can't take this workout any more; the plan carries on.")
+    await uow.plans.move_workout(athlete_id, missed_id, target_id)
+    return target

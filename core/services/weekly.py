@@ -1,0 +1,86 @@
+"""The weekly progress report (also /progress): the week in numbers, the adaptive-5k snapshot
+and, from the weekly job, the week-end adjustment of the weeks to come."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from core.models import AthleteActivity, ExecutedDay, TrainingPlan, TrainingWeek, WeekProgress
+from core.ports import UnitOfWork
+from core.prediction import race_prediction_s
+from core.progress import planned_training_m, week_progress
+from core.services import coaching, real_life
+
+
+@dataclass(frozen=True)
+class WeekVolume:
+    week_index: int
+    planned_m: float
+    done_m: float
+
+
+@dataclass(frozen=True)
+class Weekly:
+    plan: TrainingPlan  # after the adjustment, when there was one
+    week: TrainingWeek
+    progress: WeekProgress
+    fitness: coaching.Fitness
+    volumes: tuple[WeekVolume, ...]  # every week so far
+    predictions: tuple[tuple[int, float], ...]  # (week index, race prediction) per snapshot
+    change: real_life.Change | None = None
+
+    @property
+    def next_week(self) -> TrainingWeek | None:
+        following = self.week.week_index + 1
+        return self.plan.weeks[following] if following < self.plan.total_weeks else None
+
+
+async def weekly(
+    uow: UnitOfWork, athlete_id: int, today: date, *, adjust: bool = False
+) -> Weekly | None:
+    """``adjust`` (the weekly job) also revises the coming weeks, once per week."""
+    status = await coaching.status(uow, athlete_id, today)
+    if status is None:
+        return None
+    plan, change = status.plan, None
+    assert plan.id is not None
+    if adjust:
+        current_5k = status.fitness.adaptive.seconds
+        change = await real_life.adjust_after_week(uow, athlete_id, plan, today, current_5k)
+        plan = change.plan if change else plan
+    assert plan.id is not None
+    week = plan.current_week(today)
+    await coaching.snapshot_week(uow, athlete_id, plan, today, status.fitness)
+    executed = await uow.executions.executed_days(athlete_id, plan.id)
+    extras = await uow.activities.unlinked_activities(athlete_id, plan.start_date)
+    predictions = tuple(  # the coach's prediction from each week's 5k (at the volume told)
+        (s.week_index, race_prediction_s(s.seconds, plan.race.distance_m, plan.baseline_weekly_m))
+        for s in await uow.plans.snapshots(athlete_id, plan.id)
+    )
+    return Weekly(
+        plan,
+        week,
+        status.week or week_progress(week, ()),
+        status.fitness,
+        volumes(plan, week, executed, extras),
+        predictions,
+        change,
+    )
+
+
+def volumes(
+    plan: TrainingPlan,
+    current: TrainingWeek,
+    executed: list[ExecutedDay],
+    extras: list[AthleteActivity],
+) -> tuple[WeekVolume, ...]:
+    """Planned and run distance of every week up to ``current`` (extra runs count as run)."""
+    found = []
+    for week in plan.weeks[: current.week_index + 1]:
+        done = sum(e.analysis.actual_m for e in executed if e.week_index == week.week_index)
+        done += sum(
+            a.distance_m
+            for a in extras
+            if a.is_run and week.start_date <= a.local_date <= week.end_date
+        )
+        found.append(WeekVolume(week.week_index, planned_training_m(week), done))
+    return tuple(found)

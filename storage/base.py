@@ -1,0 +1,31 @@
+"""What every SQLite repository shares: the unit of work's connection and the clock."""
+
+import sqlite3
+from datetime import UTC
+from typing import Any
+
+from core.errors import NotFound
+from core.models import Athlete, PlanStatus
+from core.ports import Clock
+from storage import rows
+from storage.sqlite import fetch_one
+
+ACTIVE_STATUSES = (PlanStatus.PLANNING.value, PlanStatus.TRAINING.value)
+
+
+class SqliteRepository:
+    """A repository lives inside one unit of work: its statements run in that transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
+        self.conn = conn
+        self.clock = clock
+
+    def _stamp(self) -> str:
+        return self.clock.now().astimezone(UTC).isoformat()
+
+
+def athlete_where(conn: sqlite3.Connection, where: str, arg: Any) -> Athlete:
+    row = fetch_one(conn, f"SELECT * FROM athletes WHERE {where}", (arg,))
+    if row is None:
+        raise NotFound("I don't know you yet: send /start first.")
+    return rows.athlete(row)

@@ -1,0 +1,144 @@
+"""Executions: which run did which planned day (the executed-day rows), and a week's inputs.
+
+The executed day keeps its own copy of the planned workout and the analysis, so a later
+revision of the plan never rewrites what a runner did.
+"""
+
+import sqlite3
+from typing import Any
+
+from core.clock import SystemClock
+from core.errors import AlreadyLinked, NotFound
+from core.models import DayAnalysis, ExecutedDay, WeekInputs
+from core.ports import Clock
+from storage import rows
+from storage.activities import owned_activity, unlinked
+from storage.base import SqliteRepository
+from storage.plans import PlanDays, active_plan_id, load_plan, owned_plan, snapshots_of
+from storage.sqlite import fetch_all, fetch_one
+
+
+class SqliteExecutions(SqliteRepository):
+    def __init__(
+        self, conn: sqlite3.Connection, clock: Clock | None = None, days: PlanDays | None = None
+    ) -> None:
+        super().__init__(conn, clock or SystemClock())
+        self.days = days or PlanDays()
+
+    async def link_activity(
+        self, athlete_id: int, activity_id: int, day_id: int, analysis: DayAnalysis
+    ) -> ExecutedDay:
+        conn = self.conn
+        return self._link(conn, athlete_id, activity_id, day_id, analysis)
+
+    async def relink_activity(
+        self, athlete_id: int, activity_id: int, day_id: int, analysis: DayAnalysis
+    ) -> ExecutedDay:
+        conn = self.conn
+        self._unlink(conn, athlete_id, activity_id)
+        return self._link(conn, athlete_id, activity_id, day_id, analysis)
+
+    async def unlink_activity(self, athlete_id: int, activity_id: int) -> None:
+        conn = self.conn
+        self._unlink(conn, athlete_id, activity_id)
+
+    def _link(
+        self,
+        conn: sqlite3.Connection,
+        athlete_id: int,
+        activity_id: int,
+        day_id: int,
+        analysis: DayAnalysis,
+    ) -> ExecutedDay:
+        owned_activity(conn, athlete_id, activity_id)
+        row = fetch_one(
+            conn,
+            """SELECT d.*, (SELECT MAX(e.id) FROM training_plan_executions e
+                            WHERE e.training_plan_id = p.id) AS execution_id
+               FROM training_days_planned d JOIN training_plans p ON p.id = d.training_plan_id
+               WHERE d.id = ? AND p.athlete_id = ?""",
+            (day_id, athlete_id),
+        )
+        if row is None or row["execution_id"] is None:
+            raise NotFound("That day isn't in your plan.")
+        day = rows.day(row)
+        try:
+            cursor = conn.execute(
+                """INSERT INTO training_days_executed (execution_id, activity_id, week_index,
+                        day_index, date, planned_data, analysis, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    row["execution_id"],
+                    activity_id,
+                    day.week_index,
+                    day.day_index,
+                    day.date.isoformat(),
+                    day.planned.model_dump_json(),
+                    analysis.model_dump_json(),
+                    self._stamp(),
+                ),
+            )
+        except sqlite3.IntegrityError:
+            raise AlreadyLinked("That run or that day is already linked.") from None
+        conn.execute(
+            "UPDATE athlete_activities SET match_state = NULL WHERE id = ?", (activity_id,)
+        )
+        return ExecutedDay(
+            id=cursor.lastrowid,
+            execution_id=row["execution_id"],
+            activity_id=activity_id,
+            week_index=day.week_index,
+            day_index=day.day_index,
+            date=day.date,
+            planned=day.planned,
+            analysis=analysis,
+        )
+
+    def _unlink(self, conn: sqlite3.Connection, athlete_id: int, activity_id: int) -> None:
+        owned_activity(conn, athlete_id, activity_id)
+        cursor = conn.execute(
+            "DELETE FROM training_days_executed WHERE activity_id = ?", (activity_id,)
+        )
+        if cursor.rowcount == 0:
+            raise NotFound("That run isn't linked to your plan.")
+
+    async def executed_days(self, athlete_id: int, plan_id: int) -> list[ExecutedDay]:
+        conn = self.conn
+        owned_plan(conn, athlete_id, plan_id)
+        return executed_rows(conn, plan_id)
+
+    async def week_inputs(self, athlete_id: int, week_index: int) -> WeekInputs | None:
+        """Everything adherence and "on track" need for one week of the active plan."""
+        conn = self.conn
+        plan_id = active_plan_id(conn, athlete_id)
+        if plan_id is None:
+            return None
+        plan = load_plan(conn, self.days, plan_id)
+        week = next((w for w in plan.weeks if w.week_index == week_index), None)
+        if week is None:
+            return None
+        executed = executed_rows(conn, plan_id, week_index)
+        extras = unlinked(conn, athlete_id, week.start_date, week.end_date)
+        snaps = snapshots_of(conn, plan_id)
+        return WeekInputs(
+            plan=plan,
+            week=week,
+            executed=tuple(executed),
+            extra_runs=tuple(a for a in extras if a.is_run),
+            latest_snapshot=snaps[-1] if snaps else None,
+        )
+
+
+def executed_rows(
+    conn: sqlite3.Connection, plan_id: int, week_index: int | None = None
+) -> list[ExecutedDay]:
+    week_filter = "" if week_index is None else " AND x.week_index = ?"
+    args: tuple[Any, ...] = (plan_id,) if week_index is None else (plan_id, week_index)
+    found = fetch_all(
+        conn,
+        f"""SELECT x.* FROM training_days_executed x
+            JOIN training_plan_executions e ON e.id = x.execution_id
+            WHERE e.training_plan_id = ?{week_filter} ORDER BY x.date""",
+        args,
+    )
+    return [rows.executed(r) for r in found]

@@ -1,0 +1,62 @@
+"""The SQLite unit of work: a use case and all its SQL in one trip to a database thread.
+
+The repositories' methods are coroutines that never suspend (their SQL is synchronous), so the
+use case runs to completion in one ``send`` on the lane's thread, inside the lane's
+transaction. PostgreSQL (asyncpg) would await each statement instead, behind the same ports.
+"""
+
+import sqlite3
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from core.clock import SystemClock
+from core.ports import Clock, Work
+from storage.activities import SqliteActivities
+from storage.athletes import SqliteAthletes
+from storage.executions import SqliteExecutions
+from storage.garmin import SqliteGarminAccounts
+from storage.plans import PlanDays, SqlitePlans
+from storage.pushes import SqlitePushLog
+from storage.races import SqliteRaces
+from storage.sqlite import Database
+
+T = TypeVar("T")
+
+
+class SqliteUnitOfWork:
+    def __init__(self, conn: sqlite3.Connection, clock: Clock, days: PlanDays) -> None:
+        self.athletes = SqliteAthletes(conn, clock, days)
+        self.races = SqliteRaces(conn, clock)
+        self.plans = SqlitePlans(conn, clock, days)
+        self.activities = SqliteActivities(conn, clock)
+        self.executions = SqliteExecutions(conn, clock, days)
+        self.pushes = SqlitePushLog(conn, clock)
+        self.garmin = SqliteGarminAccounts(conn, clock)
+
+
+class SqliteUnits:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.days = PlanDays()
+
+    async def write(self, work: Work[T]) -> T:
+        return await self.db.write(lambda conn: self._run(conn, work))
+
+    async def read(self, work: Work[T]) -> T:
+        return await self.db.read(lambda conn: self._run(conn, work))
+
+    def _run(self, conn: sqlite3.Connection, work: Work[T]) -> T:
+        coroutine = work(SqliteUnitOfWork(conn, self.clock, self.days))
+        assert isinstance(coroutine, Coroutine)
+        return run_to_completion(coroutine)
+
+
+def run_to_completion(coroutine: Coroutine[Any, Any, T]) -> T:
+    """The coroutine's result, when it finishes without suspending."""
+    try:
+        coroutine.send(None)
+    except StopIteration as finished:
+        return finished.value  # type: ignore[no-any-return]
+    coroutine.close()
+    raise RuntimeError("a unit of work awaited something other than its repositories")
