@@ -40,7 +40,7 @@ class Load:
         """Send ``text`` as the runner; the bot's answer (a message or an edit)."""
         user = self.user(user_id)
         inbox = self.inboxes[user_id]
-        message = user._message(text=text)  # noqa: SLF001 - the fake's own message builder
+        message = user._message(text=text)
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]

@@ -3,9 +3,10 @@
 Internal units are metres and seconds (paces in seconds per km). JSON uses camelCase aliases.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 from pydantic.alias_generators import to_camel
@@ -684,6 +685,41 @@ class WeekInputs(Model):
     executed: tuple[ExecutedDay, ...]
     extra_runs: tuple[AthleteActivity, ...]
     latest_snapshot: Adaptive5kSnapshot | None
+
+
+class PlannedDay(Protocol):
+    """What the day rules read of a planned day: a TrainingDayPlanned, or a DayRow."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def week_index(self) -> int: ...
+    @property
+    def day_index(self) -> int: ...
+    @property
+    def date(self) -> date: ...
+    @property
+    def planned(self) -> PlannedWorkout: ...
+
+
+class DayRow(NamedTuple):
+    """A planned day as the push tick reads it for many runners at once: a tuple, because
+    validation adds nothing to our own rows and the workouts are shared (parsed once)."""
+
+    id: int
+    training_plan_id: int
+    week_index: int
+    day_index: int
+    date: date
+    planned: PlannedWorkout
+
+
+@dataclass(frozen=True)
+class DaysAround:
+    """A runner's planned days around one day, and which of them have a run linked."""
+
+    days: tuple[DayRow, ...]
+    done: frozenset[tuple[int, int]]
 
 
 class DuePush(Model):

@@ -136,6 +136,15 @@ _DISTANCE_EXAMPLES = "Try 5k, 10 km, 6.2 mi, half or marathon."
 MAX_DISTANCE_M = 500_000.0
 
 
+NOTHING = frozenset({"0", "none", "nothing"})
+
+
+def parse_volume(text: str, units: Units) -> float:
+    """A distance given as an answer (weekly volume, longest run): "0" or "none" is nothing."""
+    cleaned = text.strip().lower()
+    return 0.0 if cleaned in NOTHING else parse_distance(cleaned, units)
+
+
 def parse_distance(text: str, default_units: Units | None = None) -> float:
     """Metres from ``5k``, ``10 km``, ``6.2 mi``, ``400m``, ``half``, ``marathon``."""
     cleaned = text.strip().lower()

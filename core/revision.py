@@ -12,6 +12,7 @@ from pydantic import Field
 
 from core.errors import InvalidInput
 from core.fitness import equivalent_time, vdot
+from core.goals import check_race_day
 from core.models import (
     Model,
     Phase,
@@ -323,8 +324,7 @@ def edit_plan(plan: TrainingPlan, edit: PlanEdit, from_day: date, current_5k_s: 
         raise InvalidInput("Nothing changed: the plan stays as it is.")
     race = plan.race
     if edit.race_date is not None:
-        if edit.race_date <= from_day:
-            raise InvalidInput("The new race date has to be in the future.")
+        check_race_day(race.race_type, race.distance_m, edit.race_date, from_day)
         race = race.model_copy(update={"id": None, "race_date": edit.race_date})
     run_days = edit.run_days or plan.run_days
     long_day = edit.long_run_day if edit.long_run_day is not None else plan.long_run_day

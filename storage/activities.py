@@ -66,14 +66,12 @@ class SqliteActivities(SqliteRepository):
         return stored, created
 
     async def get_activity(self, athlete_id: int, activity_id: int) -> AthleteActivity:
-        conn = self.conn
-        return owned_activity(conn, athlete_id, activity_id)
+        return owned_activity(self.conn, athlete_id, activity_id)
 
     async def unlinked_activities(
         self, athlete_id: int, since: date | None = None
     ) -> list[AthleteActivity]:
-        conn = self.conn
-        return unlinked(conn, athlete_id, since or date.min, date.max)
+        return unlinked(self.conn, athlete_id, since or date.min, date.max)
 
     async def set_match_state(self, athlete_id: int, activity_id: int, state: str | None) -> None:
         """'pending' while "Is this activity for your plan?" waits, 'extra' once decided."""
@@ -85,11 +83,10 @@ class SqliteActivities(SqliteRepository):
 
     async def pending_matches(self, athlete_ids: Sequence[int]) -> dict[int, list[AthleteActivity]]:
         found: dict[int, list[AthleteActivity]] = {}
-        conn = self.conn
         for batch in batches(athlete_ids):
             marks = ", ".join("?" for _ in batch)
             found_rows = fetch_all(
-                conn,
+                self.conn,
                 f"""SELECT a.* FROM athlete_activities a
                     LEFT JOIN training_days_executed x ON x.activity_id = a.id
                     WHERE a.athlete_id IN ({marks}) AND a.match_state = 'pending'

@@ -65,13 +65,11 @@ class SqliteAthletes(SqliteRepository):
         return athlete_where(conn, "telegram_user_id = ?", athlete.telegram_user_id)
 
     async def get_athlete(self, athlete_id: int) -> Athlete:
-        conn = self.conn
-        return athlete_where(conn, "id = ?", athlete_id)
+        return athlete_where(self.conn, "id = ?", athlete_id)
 
     async def athlete_by_telegram(self, telegram_user_id: int) -> Athlete | None:
-        conn = self.conn
         try:
-            return athlete_where(conn, "telegram_user_id = ?", telegram_user_id)
+            return athlete_where(self.conn, "telegram_user_id = ?", telegram_user_id)
         except NotFound:
             return None
 

@@ -28,8 +28,7 @@ class SqliteExecutions(SqliteRepository):
     async def link_activity(
         self, athlete_id: int, activity_id: int, day_id: int, analysis: DayAnalysis
     ) -> ExecutedDay:
-        conn = self.conn
-        return self._link(conn, athlete_id, activity_id, day_id, analysis)
+        return self._link(self.conn, athlete_id, activity_id, day_id, analysis)
 
     async def relink_activity(
         self, athlete_id: int, activity_id: int, day_id: int, analysis: DayAnalysis
@@ -39,8 +38,7 @@ class SqliteExecutions(SqliteRepository):
         return self._link(conn, athlete_id, activity_id, day_id, analysis)
 
     async def unlink_activity(self, athlete_id: int, activity_id: int) -> None:
-        conn = self.conn
-        self._unlink(conn, athlete_id, activity_id)
+        self._unlink(self.conn, athlete_id, activity_id)
 
     def _link(
         self,

@@ -10,8 +10,7 @@ from storage.sqlite import fetch_all, fetch_one
 
 class SqliteGarminAccounts(SqliteRepository):
     async def connect(self, athlete_id: int, sealed: bytes, now: datetime) -> None:
-        conn = self.conn
-        conn.execute(
+        self.conn.execute(
             """INSERT INTO garmin_accounts (athlete_id, tokens, connected_at) VALUES (?, ?, ?)
                ON CONFLICT (athlete_id) DO UPDATE SET tokens = excluded.tokens,
                    connected_at = excluded.connected_at, last_sync_at = NULL,
@@ -20,19 +19,18 @@ class SqliteGarminAccounts(SqliteRepository):
         )
 
     async def get(self, athlete_id: int) -> GarminAccount | None:
-        conn = self.conn
-        row = fetch_one(conn, "SELECT * FROM garmin_accounts WHERE athlete_id = ?", (athlete_id,))
+        row = fetch_one(
+            self.conn, "SELECT * FROM garmin_accounts WHERE athlete_id = ?", (athlete_id,)
+        )
         return None if row is None else account_row(row)
 
     async def all(self) -> list[GarminAccount]:
-        conn = self.conn
-        rows = fetch_all(conn, "SELECT * FROM garmin_accounts ORDER BY athlete_id")
+        rows = fetch_all(self.conn, "SELECT * FROM garmin_accounts ORDER BY athlete_id")
         return [account_row(r) for r in rows]
 
     async def synced(self, athlete_id: int, sealed: bytes, now: datetime, imported: int) -> None:
         """Refreshed tokens saved back, the sync recorded, any back-off lifted."""
-        conn = self.conn
-        conn.execute(
+        self.conn.execute(
             """UPDATE garmin_accounts SET tokens = ?, last_sync_at = ?,
                    runs_imported = runs_imported + ?, backoff_until = NULL, backoff_level = 0
                WHERE athlete_id = ?""",
@@ -40,15 +38,15 @@ class SqliteGarminAccounts(SqliteRepository):
         )
 
     async def back_off(self, athlete_id: int, until: datetime, level: int) -> None:
-        conn = self.conn
-        conn.execute(
+        self.conn.execute(
             "UPDATE garmin_accounts SET backoff_until = ?, backoff_level = ? WHERE athlete_id = ?",
             (_iso(until), level, athlete_id),
         )
 
     async def disconnect(self, athlete_id: int) -> bool:
-        conn = self.conn
-        cursor = conn.execute("DELETE FROM garmin_accounts WHERE athlete_id = ?", (athlete_id,))
+        cursor = self.conn.execute(
+            "DELETE FROM garmin_accounts WHERE athlete_id = ?", (athlete_id,)
+        )
         return cursor.rowcount == 1
 
 

@@ -145,9 +145,8 @@ class SqlitePlans(SqliteRepository):
 
     async def day_view(self, athlete_id: int, on: date) -> DayView | None:
         """The active plan's day ``on`` with its linked run's analysis, in one query."""
-        conn = self.conn
         row = fetch_one(
-            conn,
+            self.conn,
             """SELECT p.id AS plan_id, p.start_date, r.race_name, d.*,
                       (SELECT x.analysis FROM training_days_executed x
                        JOIN training_plan_executions e ON e.id = x.execution_id
@@ -173,9 +172,8 @@ class SqlitePlans(SqliteRepository):
         self, athlete_id: int, first: date, last: date
     ) -> list[TrainingDayPlanned]:
         """The active plan's days between ``first`` and ``last`` (one query: the hot path)."""
-        conn = self.conn
         found = fetch_all(
-            conn,
+            self.conn,
             """SELECT d.* FROM training_days_planned d
                WHERE d.training_plan_id = (
                    SELECT id FROM training_plans WHERE athlete_id = ? AND status IN (?, ?)
@@ -289,9 +287,8 @@ class SqlitePlans(SqliteRepository):
         self, athlete_id: int, revision_id: int
     ) -> tuple[PlanRevision, TrainingPlan]:
         """The runner's latest revision, if it is that one, undoable and not undone yet."""
-        conn = self.conn
         row = fetch_one(
-            conn,
+            self.conn,
             """SELECT r.*, (SELECT MAX(id) FROM plan_revisions
                             WHERE training_plan_id = r.training_plan_id) AS latest
                FROM plan_revisions r JOIN training_plans p ON p.id = r.training_plan_id

@@ -2,14 +2,17 @@
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any
 
 from core.models import (
     Adaptive5kSnapshot,
     Athlete,
     AthleteActivity,
     DayAnalysis,
+    DayRow,
     DuePush,
     ExecutedDay,
     PhaseSpan,
@@ -60,13 +63,22 @@ def race(row: sqlite3.Row, prefix: str = "") -> Race:
 
 
 def day(row: sqlite3.Row) -> TrainingDayPlanned:
+    """Runners on one plan share each day's workout JSON: it is parsed once (see workout)."""
     return TrainingDayPlanned(
         id=row["id"],
         training_plan_id=row["training_plan_id"],
         week_index=row["week_index"],
         day_index=row["day_index"],
         date=date.fromisoformat(row["date"]),
-        planned=PlannedWorkout.model_validate_json(row["planned_data"]),
+        planned=workout(row["planned_data"]),
+    )
+
+
+def day_row(values: Sequence[Any]) -> DayRow:
+    """(id, plan id, week index, day index, date, planned data) → a DayRow."""
+    day_id, plan_id, week_index, day_index, on, planned_data = values
+    return DayRow(
+        day_id, plan_id, week_index, day_index, date.fromisoformat(on), workout(planned_data)
     )
 
 

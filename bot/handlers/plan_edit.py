@@ -14,9 +14,9 @@ from bot.common import athlete_of, drop_buttons, plan_of, say
 from bot.context import CoachContext
 from bot.handlers import coaching, race
 from bot.keyboards import button, rows
+from core import goals
 from core.errors import GoFastError, InvalidInput
-from core.fitness import check_vdot_range, vdot
-from core.parsing import parse_date, parse_distance, parse_duration
+from core.parsing import parse_date, parse_duration, parse_volume
 from core.revision import PlanEdit
 from core.services import real_life
 
@@ -112,12 +112,13 @@ async def chose(update: Update, context: CoachContext) -> str | int:
 async def got_date(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     today = context.services.today(athlete)
+    draft = race.typed(race.draft_of(context))
+    assert draft.race_type is not None and draft.distance_m is not None
     try:
         new_date = parse_date(_text(update), today)
+        goals.check_race_day(draft.race_type, draft.distance_m, new_date, today)
     except InvalidInput as error:
         return await ask(update, context, M_DATE, hint=error.message)
-    if new_date <= today:
-        return await ask(update, context, M_DATE, hint="That date isn't in the future.")
     _edit(context)["race_date"] = new_date.isoformat()
     return await ask(update, context, M_CONFIRM)
 
@@ -128,10 +129,11 @@ async def got_goal(update: Update, context: CoachContext) -> str:
         await drop_buttons(update)
         edit.update(clear_goal=True, goal_time_s=None)
         return await ask(update, context, M_CONFIRM)
-    distance = race.draft_of(context)["distance_m"]
+    draft = race.typed(race.draft_of(context))
+    assert draft.distance_m is not None
     try:
-        goal = parse_duration(_text(update), hours_first=distance > 15000)
-        check_vdot_range(vdot(distance, goal))
+        goal = parse_duration(_text(update), hours_first=draft.long_race)
+        goals.check_goal(draft.distance_m, goal)
     except InvalidInput as error:
         return await ask(update, context, M_GOAL, hint=error.message)
     edit.update(goal_time_s=goal, clear_goal=False)
@@ -140,13 +142,10 @@ async def got_goal(update: Update, context: CoachContext) -> str:
 
 async def got_weekly(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
-    text = _text(update).strip().lower()
     try:
-        metres = 0.0 if text in ("0", "none") else parse_distance(text, athlete.units)
+        metres = goals.check_weekly(parse_volume(_text(update), athlete.units))
     except InvalidInput as error:
         return await ask(update, context, M_WEEKLY, hint=error.message)
-    if metres > 250_000:
-        return await ask(update, context, M_WEEKLY, hint="That's more than I coach: under 250 km.")
     _edit(context)["weekly_m"] = metres
     return await ask(update, context, M_CONFIRM)
 
@@ -158,21 +157,23 @@ async def toggle_day(update: Update, context: CoachContext) -> str:
 async def days_done(update: Update, context: CoachContext) -> str:
     query = update.callback_query
     assert query is not None
-    days = race.draft_of(context).get("days", [])
-    if not 3 <= len(days) <= 7:
-        await query.answer("Pick between 3 and 7 days.", show_alert=True)
+    try:
+        days = goals.check_run_days(race.draft_of(context).get("days", []))
+    except InvalidInput as error:
+        await query.answer(error.message, show_alert=True)
         return M_DAYS
     await drop_buttons(update)
-    _edit(context)["run_days"] = sorted(days)
+    _edit(context)["run_days"] = list(days)
     return await ask(update, context, M_LONG)
 
 
 async def got_long_day(update: Update, context: CoachContext) -> str:
     query = update.callback_query
     assert query is not None and query.data is not None
-    day = int(query.data.split(":")[2])
-    if day not in race.draft_of(context).get("days", []):
-        await query.answer("Pick one of your run days.", show_alert=True)
+    try:
+        day = goals.check_long_day(int(query.data.split(":")[2]), race.draft_of(context)["days"])
+    except InvalidInput as error:
+        await query.answer(error.message, show_alert=True)
         return M_LONG
     await drop_buttons(update)
     _edit(context)["long_run_day"] = day

@@ -6,7 +6,6 @@ loses the answer. Anything unexpected re-asks the current question with a hint.
 """
 
 import secrets
-from datetime import date, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -17,21 +16,20 @@ from telegram.ext import (
 from bot.common import athlete_of, drop_buttons, say, set_buttons
 from bot.context import CoachContext
 from bot.keyboards import WEEKDAYS, button, rows
+from core import goals
 from core.errors import GoFastError, InvalidInput
-from core.fitness import check_vdot_range, equivalent_time, vdot
-from core.models import STANDARD_DISTANCES, Alternative, AlternativeKind, Athlete, Race, RaceType
+from core.goals import RaceDraft
+from core.models import STANDARD_DISTANCES, Alternative, AlternativeKind, Athlete, RaceType
 from core.parsing import (
     parse_date,
     parse_distance,
     parse_duration,
     parse_place,
     parse_race_name,
+    parse_volume,
 )
-from core.plan import PlanRequest, default_run_days, generate_plan, weeks_until
-from core.prediction import predict
-from core.profiles import profile_for
-from core.readiness import assess
-from core.units import FIVE_K_M
+from core.plan import default_run_days
+from core.services import race_goal
 
 REPLACE, NAME, PICK, TYPE, DISTANCE, DATE, LOCATION = (
     "REPLACE",
@@ -54,8 +52,6 @@ GOAL, FIVE_K, WEEKLY, LONGEST, DAYS, LONG_DAY, CONFIRM, EDIT = (
 )
 CONVERSATION = "race"
 END = ConversationHandler.END
-UNSURE_5K_S = 30 * 60  # a typical recreational 5k when nothing else is known
-GOAL_TO_5K_MARGIN = 1.03  # goals are usually a little ambitious
 EDITABLE = {
     "date": DATE,
     "goal": GOAL,
@@ -64,13 +60,16 @@ EDITABLE = {
     "longest": LONGEST,
     "days": DAYS,
 }
-WEEKLY_MAX_M = 250_000
-LONGEST_RUN_MAX_M = 100_000  # longer is not a training run this coach plans around
-RECENT_DAYS = 30  # "the longest run of the last month" (Frandsen et al. 2025)
 
 
 def draft_of(context: CoachContext) -> dict[str, Any]:
+    """The conversation's draft as stored (JSON): the answers, keyed as in
+    :class:`core.goals.RaceDraft`, and the conversation's own state."""
     return context.user_data.setdefault("race", {})
+
+
+def typed(draft: dict[str, Any]) -> RaceDraft:
+    return RaceDraft.model_validate(draft)
 
 
 async def ask(update: Update, context: CoachContext, state: str, hint: str | None = None) -> str:
@@ -88,7 +87,7 @@ async def ask(update: Update, context: CoachContext, state: str, hint: str | Non
             lambda uow: uow.plans.active_plan(athlete.stored_id)
         )
     if state == GOAL:
-        values["goal_example"] = "3:45:00" if draft.get("distance_m", 0) > 15000 else "24:30"
+        values["goal_example"] = "3:45:00" if typed(draft).long_race else "24:30"
     if state in (WEEKLY, LONGEST):
         values["units_word"] = "kilometres" if athlete.units.value == "km" else "miles"
     values["known"] = state == NAME and bool(draft.get("known"))
@@ -197,9 +196,8 @@ async def got_name(update: Update, context: CoachContext) -> str:
     draft = draft_of(context)
     draft["name"] = name
     athlete = await athlete_of(update, context)
-    known = await context.services.units.read(
-        lambda uow: uow.races.find_races(name, context.services.today(athlete))
-    )
+    today = context.services.today(athlete)
+    known = await context.services.units.read(lambda uow: race_goal.known_races(uow, name, today))
     draft["known"] = [
         {"id": r.id, "name": r.race_name, "date": r.race_date.isoformat()} for r in known
     ]
@@ -212,8 +210,9 @@ async def picked_known(update: Update, context: CoachContext) -> str:
     draft = draft_of(context)
     race_id = int(query.data.split(":")[2])
     athlete = await athlete_of(update, context)
+    today = context.services.today(athlete)
     races = await context.services.units.read(
-        lambda uow: uow.races.find_races(draft.get("name", ""), context.services.today(athlete))
+        lambda uow: race_goal.known_races(uow, draft.get("name", ""), today)
     )
     race = next((r for r in races if r.id == race_id), None)
     await drop_buttons(update)
@@ -252,11 +251,10 @@ async def got_type(update: Update, context: CoachContext) -> str:
 async def got_distance(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     try:
-        metres = parse_distance(update.effective_message.text or "", athlete.units)  # type: ignore[union-attr]
+        text = update.effective_message.text or ""  # type: ignore[union-attr]
+        metres = goals.check_race_distance(parse_distance(text, athlete.units))
     except InvalidInput as error:
         return await ask(update, context, DISTANCE, hint=error.message)
-    if metres < 1000:
-        return await ask(update, context, DISTANCE, hint="Races start at 1 km for this coach.")
     draft_of(context).update(type=RaceType.from_distance(metres).value, distance_m=metres)
     return await ask(update, context, DATE)
 
@@ -264,17 +262,7 @@ async def got_distance(update: Update, context: CoachContext) -> str:
 def _set_date(draft: dict[str, Any], athlete: Athlete, context: CoachContext, text: str) -> None:
     today = context.services.today(athlete)
     race_day = parse_date(text, today)
-    if race_day <= today:
-        raise InvalidInput("That date isn't in the future. When is the race?")
-    if (race_day - today).days > 2 * 365:
-        raise InvalidInput("That's more than two years away: pick a race within two years.")
-    weeks = weeks_until(today, race_day)
-    profile = profile_for(RaceType(draft["type"]), draft["distance_m"])
-    if weeks < profile.hard_min_weeks:
-        raise InvalidInput(
-            f"That's only {weeks} week(s) away; a safe {profile.race_type.label} plan needs at "
-            f"least {profile.hard_min_weeks}. Pick a later date (or /cancel)."
-        )
+    goals.check_race_day(RaceType(draft["type"]), draft["distance_m"], race_day, today)
     draft["date"] = race_day.isoformat()
 
 
@@ -306,10 +294,9 @@ async def got_goal(update: Update, context: CoachContext) -> str:
         draft["goal_s"] = None
         return await _next(update, context, FIVE_K)
     try:
-        goal = parse_duration(
-            update.effective_message.text or "", hours_first=draft["distance_m"] > 15000
-        )  # type: ignore[union-attr]
-        check_vdot_range(vdot(draft["distance_m"], goal))
+        text = update.effective_message.text or ""  # type: ignore[union-attr]
+        goal = parse_duration(text, hours_first=typed(draft).long_race)
+        goals.check_goal(draft["distance_m"], goal)
     except InvalidInput as error:
         return await ask(update, context, GOAL, hint=error.message)
     draft["goal_s"] = goal
@@ -321,48 +308,25 @@ async def got_five_k(update: Update, context: CoachContext) -> str:
     if update.callback_query is not None:
         await drop_buttons(update)
         athlete = await athlete_of(update, context)
-        assert athlete.id is not None
-        raced = await _last_race_5k(context, athlete.id)
-        draft.update(five_k_s=raced or _estimated_5k(draft), five_k_estimated=raced is None)
+        seconds, estimated = await context.services.units.read(
+            lambda uow: race_goal.unsure_5k(uow, athlete.stored_id, typed(draft))
+        )
+        draft.update(five_k_s=seconds, five_k_estimated=estimated)
         return await _next(update, context, WEEKLY)
     try:
-        seconds = parse_duration(update.effective_message.text or "")  # type: ignore[union-attr]
-        check_vdot_range(vdot(FIVE_K_M, seconds))
+        text = update.effective_message.text or ""  # type: ignore[union-attr]
+        seconds = goals.check_five_k(parse_duration(text))
     except InvalidInput as error:
         return await ask(update, context, FIVE_K, hint=error.message)
     draft.update(five_k_s=seconds, five_k_estimated=False)
     return await _next(update, context, WEEKLY)
 
 
-async def _last_race_5k(context: CoachContext, athlete_id: int) -> int | None:
-    """The 5k a finished race shows (its VDOT): better than any guess."""
-    for plan in await context.services.units.read(lambda uow: uow.plans.plan_history(athlete_id)):
-        if plan.result is not None:
-            return round(equivalent_time(plan.result.vdot, FIVE_K_M))
-    return None
-
-
-def _estimated_5k(draft: dict[str, Any]) -> int:
-    goal = draft.get("goal_s")
-    if not goal:
-        return UNSURE_5K_S
-    return round(equivalent_time(vdot(draft["distance_m"], goal), FIVE_K_M) * GOAL_TO_5K_MARGIN)
-
-
-def _distance_answer(text: str, athlete: Athlete, most_m: float, too_far: str) -> float:
-    """A distance typed as an answer ("0" or "none" is nothing), at most ``most_m``."""
-    text = text.strip().lower()
-    metres = 0.0 if text in ("0", "none", "nothing") else parse_distance(text, athlete.units)
-    if metres > most_m:
-        raise InvalidInput(f"{too_far}: under {most_m / 1000:.0f} km.")
-    return metres
-
-
 async def got_weekly(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     text = update.effective_message.text or ""  # type: ignore[union-attr]
     try:
-        metres = _distance_answer(text, athlete, WEEKLY_MAX_M, "That's more than I coach")
+        metres = goals.check_weekly(parse_volume(text, athlete.units))
     except InvalidInput as error:
         return await ask(update, context, WEEKLY, hint=error.message)
     draft = draft_of(context)
@@ -377,11 +341,9 @@ async def _longest_on_record(
     context: CoachContext, athlete: Athlete, draft: dict[str, Any]
 ) -> bool:
     """Runs of the last month on record answer "your longest run?" without asking."""
-    assert athlete.id is not None
     today = context.services.today(athlete)
-    first = today - timedelta(days=RECENT_DAYS)
     longest = await context.services.units.read(
-        lambda uow: uow.activities.longest_run_m(athlete.stored_id, first, today)
+        lambda uow: race_goal.longest_on_record(uow, athlete.stored_id, today)
     )
     if longest is None:
         return False
@@ -398,9 +360,7 @@ async def got_longest(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     text = update.effective_message.text or ""  # type: ignore[union-attr]
     try:
-        metres = _distance_answer(
-            text, athlete, LONGEST_RUN_MAX_M, "That's more than I plan around"
-        )
+        metres = goals.check_longest(parse_volume(text, athlete.units))
     except InvalidInput as error:
         return await ask(update, context, LONGEST, hint=error.message)
     draft.update(longest_m=metres, longest_inferred=False)
@@ -428,9 +388,10 @@ async def toggle(update: Update, context: CoachContext, state: str) -> str:
 async def days_done(update: Update, context: CoachContext) -> str:
     query = update.callback_query
     assert query is not None
-    draft = draft_of(context)
-    if not 3 <= len(draft.get("days", [])) <= 7:
-        await query.answer("Pick between 3 and 7 days.", show_alert=True)
+    try:
+        goals.check_run_days(draft_of(context).get("days", []))
+    except InvalidInput as error:
+        await query.answer(error.message, show_alert=True)
         return DAYS
     await drop_buttons(update)
     return await ask(update, context, LONG_DAY)
@@ -441,10 +402,11 @@ async def got_long_day(update: Update, context: CoachContext) -> str:
     assert query is not None and query.data is not None
     day = int(query.data.split(":")[2])
     draft = draft_of(context)
-    if day not in draft.get("days", []):
-        await query.answer("Pick one of your run days.", show_alert=True)
+    try:
+        draft["long_day"] = goals.check_long_day(day, draft.get("days", []))
+    except InvalidInput as error:
+        await query.answer(error.message, show_alert=True)
         return LONG_DAY
-    draft["long_day"] = day
     await drop_buttons(update)
     return await ask(update, context, CONFIRM)
 
@@ -452,42 +414,16 @@ async def got_long_day(update: Update, context: CoachContext) -> str:
 # ---- summary and save ----------------------------------------------------------------------
 
 
-def plan_request(draft: dict[str, Any], athlete: Athlete, today: date) -> PlanRequest:
-    race = Race(
-        race_name=draft["name"],
-        race_type=RaceType(draft["type"]),
-        race_date=date.fromisoformat(draft["date"]),
-        location=draft.get("location"),
-        distance_m=draft["distance_m"],
-        created_by_athlete_id=athlete.id,
-    )
-    return PlanRequest(
-        race=race,
-        start_date=today,
-        baseline_5k_s=draft["five_k_s"],
-        baseline_weekly_m=draft["weekly_m"],
-        run_days=tuple(draft["days"]),
-        long_run_day=draft["long_day"],
-        goal_time_s=draft.get("goal_s"),
-        units=athlete.units,
-        longest_recent_m=draft.get("longest_m"),
-    )
-
-
 async def _summary(
     update: Update, context: CoachContext, athlete: Athlete, hint: str | None
 ) -> str:
     draft = draft_of(context)
     try:
-        plan = assess(plan_request(draft, athlete, context.services.today(athlete)))
+        shown = race_goal.preview(typed(draft), athlete, context.services.today(athlete))
     except GoFastError as error:
         draft["editing"] = True
         return await ask(update, context, EDIT, hint=error.message)
-    peak = max(plan.weeks, key=lambda w: w.target_m if w.phase.value != "taper" else 0)
-    prediction = predict(
-        draft["five_k_s"], draft["distance_m"], draft.get("goal_s"), weekly_m=draft["weekly_m"]
-    )
-    alternatives = plan.readiness.alternatives if plan.readiness else ()
+    alternatives = shown.alternatives
     draft["alternatives"] = [alt.model_dump(mode="json") for alt in alternatives]
     await persist(update, context, CONFIRM)
     choices = [button(_alternative_label(alt), f"rc:alt:{i}") for i, alt in enumerate(alternatives)]
@@ -505,10 +441,10 @@ async def _summary(
         context,
         "race/summary",
         buttons,
-        plan=plan,
-        peak=peak,
-        first=plan.weeks[0],
-        prediction=prediction,
+        plan=shown.plan,
+        peak=shown.peak,
+        first=shown.plan.weeks[0],
+        prediction=shown.prediction,
         units=athlete.units,
         estimated=draft.get("five_k_estimated"),
         longest_inferred=draft.get("longest_inferred"),
@@ -551,12 +487,9 @@ async def confirm(update: Update, context: CoachContext) -> int:
     assert athlete.id is not None
     services = context.services
     today = services.today(athlete)
-    draft = draft_of(context)
-    plan = generate_plan(plan_request(draft, athlete, today))
+    draft, now = draft_of(context), services.clock.now()
     saved = await services.units.write(
-        lambda uow: uow.plans.save_plan(
-            athlete.stored_id, plan, services.clock.now(), request_key=draft.get("key")
-        )
+        lambda uow: race_goal.save_goal(uow, athlete, typed(draft), today, now, draft.get("key"))
     )
     await drop_buttons(update)
     context.user_data.pop("race", None)

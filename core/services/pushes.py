@@ -14,6 +14,8 @@ from core.models import (
     KEY_TYPES,
     Athlete,
     AthleteActivity,
+    DayRow,
+    DaysAround,
     DuePush,
     TrainingDayPlanned,
     TrainingPlan,
@@ -24,7 +26,7 @@ from core.schedule import due_slots, week_slot
 from core.services import real_life
 
 PENDING_DAYS = 7  # runs still waiting for "Is this activity for your plan?" are recalled a week
-NUDGE_WINDOW = timedelta(days=7)
+DAYS_A_WEEK = 7
 
 
 class NoticeKind(StrEnum):
@@ -52,8 +54,8 @@ class Notice:
     day: TrainingDayPlanned | None = None  # daily: today's workout
     quiet: bool = False  # daily on a rest day the runner doesn't want: only if the plan adapts
     check_missed: bool = False  # yesterday's run was missed: adapt the plan before sending
-    missed: TrainingDayPlanned | None = None  # nudge: the missed key workout …
-    options: tuple[TrainingDayPlanned, ...] = ()  # … and the days it could move to
+    missed: DayRow | None = None  # nudge: the missed key workout …
+    options: tuple[DayRow, ...] = ()  # … and the days it could move to
     runs: tuple[AthleteActivity, ...] = ()  # pending: runs waiting for a decision
 
 
@@ -72,7 +74,7 @@ async def due_now(
     return notices
 
 
-def daily(push: DuePush, yesterday: TrainingDayPlanned | None) -> Notice | None:
+def daily(push: DuePush, yesterday: DayRow | None) -> Notice | None:
     """The morning message: today's workout, or the end of a pause, or "how did the race go?"."""
     athlete, day, slot = push.athlete, push.day, push.local_date.isoformat()
     if athlete.notifications.get("paused"):
@@ -95,7 +97,7 @@ def daily(push: DuePush, yesterday: TrainingDayPlanned | None) -> Notice | None:
     )
 
 
-async def _missed_yesterday(uow: UnitOfWork, due: list[DuePush]) -> dict[int, TrainingDayPlanned]:
+async def _missed_yesterday(uow: UnitOfWork, due: list[DuePush]) -> dict[int, DayRow]:
     """Yesterday's planned day, for runners with a plan who neither ran nor skipped it."""
     asked = [
         (p.athlete.id, p.local_date - timedelta(days=1))
@@ -107,36 +109,44 @@ async def _missed_yesterday(uow: UnitOfWork, due: list[DuePush]) -> dict[int, Tr
     return await uow.pushes.missed_days(asked)  # type: ignore[arg-type]
 
 
-async def _nudges(
-    uow: UnitOfWork, due: list[DuePush], missed: dict[int, TrainingDayPlanned]
-) -> list[Notice]:
+async def _nudges(uow: UnitOfWork, due: list[DuePush], missed: dict[int, DayRow]) -> list[Notice]:
+    """A missed key workout (not race day) gets a nudge with the days it could move to."""
     asking = {p.athlete.id: p for p in due if p.plan_id and wants(p.athlete, "nudges")}
+    key = {
+        athlete_id: day
+        for athlete_id, day in missed.items()
+        if athlete_id in asking
+        and day.planned.type in KEY_TYPES
+        and day.planned.type is not WorkoutType.RACE
+    }
+    around = await uow.pushes.days_between([(a, *nudge_window(d)) for a, d in key.items()])
     notices = []
-    for athlete_id, day in missed.items():
-        kind = day.planned.type
-        if athlete_id in asking and kind in KEY_TYPES and kind is not WorkoutType.RACE:
-            notice = await _nudge(uow, asking[athlete_id], day)
-            if notice is not None:
-                notices.append(notice)
+    for athlete_id, day in key.items():
+        notice = nudge(asking[athlete_id], day, around.get(athlete_id))
+        if notice is not None:
+            notices.append(notice)
     return notices
 
 
-async def _nudge(uow: UnitOfWork, push: DuePush, missed: TrainingDayPlanned) -> Notice | None:
-    athlete = push.athlete
-    assert athlete.id is not None and missed.training_plan_id is not None
-    around = await uow.plans.planned_days(
-        athlete.id, missed.date - NUDGE_WINDOW, missed.date + NUDGE_WINDOW
-    )
-    executed = await uow.executions.executed_days(athlete.id, missed.training_plan_id)
-    done = {(e.week_index, e.day_index) for e in executed}
-    earlier = [d for d in around if d.date < missed.date and d.planned.type.is_run]
+def nudge_window(missed: DayRow) -> tuple[date, date]:
+    """The days a nudge reads: back to the run before (a week at most) and on to the end of
+    the missed day's week (where it may move)."""
+    week_end = missed.date + timedelta(days=DAYS_A_WEEK - 1 - missed.day_index)
+    return missed.date - timedelta(days=DAYS_A_WEEK), week_end
+
+
+def nudge(push: DuePush, missed: DayRow, around: DaysAround | None) -> Notice | None:
+    """None when the run before was missed too: two or more in a row adapt the plan instead
+    (see :func:`before_daily`)."""
+    days, done = (around.days, around.done) if around else ((), frozenset())
+    earlier = [d for d in days if d.date < missed.date and d.planned.type.is_run]
     if earlier and (earlier[-1].week_index, earlier[-1].day_index) not in done:
-        return None  # two or more missed in a row: the daily message adapts the plan instead
-    week = [d for d in around if d.week_index == missed.week_index]
+        return None
+    week = [d for d in days if d.week_index == missed.week_index]
     options = move_options(week, missed, done, push.local_date)
     slot = push.local_date.isoformat()
     return Notice(
-        athlete, NoticeKind.NUDGE, slot, push.local_date, missed=missed, options=tuple(options)
+        push.athlete, NoticeKind.NUDGE, slot, push.local_date, missed=missed, options=tuple(options)
     )
 
 

@@ -55,26 +55,36 @@ async def travel(
     return received
 
 
+def daily_sends(received: list[tuple[datetime, str, str]]) -> list[datetime]:
+    return [
+        at
+        for at, method, text in received
+        if method == "sendMessage" and ("☀️" in text or "😴" in text)
+    ]
+
+
 async def test_daily_push_at_local_time_across_dst(telegram, bot, clock) -> None:
     zones = {1: "Europe/Berlin", 2: "Europe/London", 3: "Asia/Kolkata"}
+    days = [date(2027, 3, d) for d in range(27, 31)]
+    berlin = ZoneInfo("Europe/Berlin")
+    # the premise: Berlin and London put their clocks forward inside the window (28 Mar)
+    assert datetime(2027, 3, 27, 12, tzinfo=berlin).utcoffset() == timedelta(hours=1)
+    assert datetime(2027, 3, 29, 12, tzinfo=berlin).utcoffset() == timedelta(hours=2)
     for user_id, zone in zones.items():
         await runner(bot, user_id, zone)
-    clock.set(datetime(2027, 3, 26, 12, 0, tzinfo=UTC))  # Berlin and London move clocks 28 Mar
+    clock.set(datetime(2027, 3, 26, 12, 0, tzinfo=UTC))
     received = await travel(bot, clock, telegram, datetime(2027, 3, 30, 12, 0, tzinfo=UTC))
     for user_id, zone in zones.items():
-        daily = [
-            (at, text)
-            for at, method, text in received[user_id]
-            if method == "sendMessage" and ("☀️" in text or "😴" in text)
-        ]
-        local = [at.astimezone(ZoneInfo(zone)) for at, _ in daily]
-        assert [t.date() for t in local] == [date(2027, 3, d) for d in range(27, 31)][: len(local)]
-        assert len(local) >= 3
-        for moment in local:  # sent at the first tick at or after 07:00 local, never before
-            assert moment.replace(tzinfo=None).time() >= datetime(2027, 1, 1, 7, 0).time()
-            assert moment - moment.replace(hour=7, minute=0) < STEP
-    berlin = [at for at, method, text in received[1] if "☀️" in text or "😴" in text]
-    assert {at.hour for at in berlin} == {6, 5}  # 07:00 CET = 06:00 UTC, 07:00 CEST = 05:00 UTC
+        sent = daily_sends(received[user_id])
+        local = [at.astimezone(ZoneInfo(zone)) for at in sent]
+        assert [t.date() for t in local] == days, zone  # once a day, every day, none twice
+        for moment in local:  # at the first tick at or after 07:00 local, never before
+            seven = moment.replace(hour=7, minute=0, second=0, microsecond=0)
+            assert timedelta(0) <= moment - seven < STEP, (zone, moment)
+    utc_hours = {zone: [at.hour for at in daily_sends(received[u])] for u, zone in zones.items()}
+    assert utc_hours["Europe/Berlin"] == [6, 5, 5, 5]  # 07:00 CET, then 07:00 CEST
+    assert utc_hours["Europe/London"] == [7, 6, 6, 6]  # 07:00 GMT, then 07:00 BST
+    assert utc_hours["Asia/Kolkata"] == [1, 1, 1, 1]  # no DST: 07:00 IST = 01:30 UTC
 
 
 async def test_at_most_once_and_grace_window_after_a_restart(telegram, bot, clock) -> None:

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from core.errors import GoFastError, PlanError
+from core.errors import GoFastError, InvalidInput
+from core.goals import check_race_day
 from core.models import (
     Phase,
     RaceType,
@@ -267,9 +268,14 @@ def test_race_moved_four_weeks_later_rebuilds_the_rest() -> None:
 
 
 def test_an_edit_too_close_to_race_day_is_refused() -> None:
+    """The same check, in the same words, as a new race goal's date (core.goals)."""
     plan = marathon()
     today = plan.weeks[10].start_date
-    with pytest.raises(PlanError, match="too short"):
-        edit_plan(plan, PlanEdit(race_date=today + timedelta(days=20)), today, 24 * 60)
+    too_close = today + timedelta(days=20)
+    with pytest.raises(InvalidInput) as as_new_goal:
+        check_race_day(plan.race.race_type, plan.race.distance_m, too_close, today)
+    with pytest.raises(InvalidInput, match="needs at least") as as_edit:
+        edit_plan(plan, PlanEdit(race_date=too_close), today, 24 * 60)
+    assert as_edit.value.message == as_new_goal.value.message
     with pytest.raises(GoFastError, match="Nothing changed"):
         edit_plan(plan, PlanEdit(), today, 24 * 60)

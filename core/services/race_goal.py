@@ -1,0 +1,70 @@
+"""Setting a race goal: what the conversation looks up, what it shows, and saving the plan."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from core.fitness import equivalent_time
+from core.goals import RaceDraft, estimated_5k
+from core.models import Alternative, Athlete, Prediction, Race, TrainingPlan, TrainingWeek
+from core.plan import generate_plan
+from core.ports import UnitOfWork
+from core.prediction import predict
+from core.readiness import assess
+from core.units import FIVE_K_M
+
+RECENT_DAYS = 30  # "the longest run of the last month" (Frandsen et al. 2025)
+
+
+async def known_races(uow: UnitOfWork, name: str, today: date) -> list[Race]:
+    """Races in the public catalogue that match the name, from today on."""
+    return await uow.races.find_races(name, today)
+
+
+async def unsure_5k(uow: UnitOfWork, athlete_id: int, draft: RaceDraft) -> tuple[int, bool]:
+    """A 5k for a runner who isn't sure: the one a finished race shows (better than any
+    guess), else an estimate; and whether it is an estimate."""
+    for plan in await uow.plans.plan_history(athlete_id):
+        if plan.result is not None:
+            return round(equivalent_time(plan.result.vdot, FIVE_K_M)), False
+    return estimated_5k(draft.distance_m or FIVE_K_M, draft.goal_s), True
+
+
+async def longest_on_record(uow: UnitOfWork, athlete_id: int, today: date) -> float | None:
+    """The longest run of the last month on record (it answers the question without asking)."""
+    first = today - timedelta(days=RECENT_DAYS)
+    return await uow.activities.longest_run_m(athlete_id, first, today)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The plan a complete draft makes, before it is saved: what the summary shows."""
+
+    plan: TrainingPlan
+    prediction: Prediction
+
+    @property
+    def peak(self) -> TrainingWeek:
+        return max(self.plan.weeks, key=lambda w: w.target_m if w.phase.value != "taper" else 0)
+
+    @property
+    def alternatives(self) -> tuple[Alternative, ...]:
+        return self.plan.readiness.alternatives if self.plan.readiness else ()
+
+
+def preview(draft: RaceDraft, athlete: Athlete, today: date) -> Preview:
+    request = draft.plan_request(athlete, today)
+    prediction = predict(
+        request.baseline_5k_s,
+        request.race.distance_m,
+        request.goal_time_s,
+        weekly_m=request.baseline_weekly_m,
+    )
+    return Preview(assess(request), prediction)
+
+
+async def save_goal(
+    uow: UnitOfWork, athlete: Athlete, draft: RaceDraft, today: date, now: datetime, key: str | None
+) -> TrainingPlan:
+    """The plan, saved with its race; ``key`` makes a repeated Confirm return the same plan."""
+    plan = generate_plan(draft.plan_request(athlete, today))
+    return await uow.plans.save_plan(athlete.stored_id, plan, now, request_key=key)
