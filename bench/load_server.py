@@ -89,7 +89,8 @@ async def closed_loop(load: Load, script: str, users: int, messages: int) -> dic
         nonlocal updates
         for _ in range(messages):
             began = time.monotonic()
-            updates += await load.once(script, user_id)
+            taken = await load.once(script, user_id)  # not `updates += await …`: a stale read
+            updates += taken
             latencies.append(time.monotonic() - began)
 
     began = time.monotonic()
@@ -105,7 +106,8 @@ async def open_loop(load: Load, script: str, users: int, total: int, rate: float
     async def turn(user_id: int) -> None:
         nonlocal updates
         began = time.monotonic()
-        updates += await load.once(script, user_id)
+        taken = await load.once(script, user_id)
+        updates += taken
         latencies.append(time.monotonic() - began)
 
     began = time.monotonic()

@@ -127,7 +127,10 @@ async def test_a_too_close_race_date_is_refused_kindly(telegram, bot, clock) -> 
     await user.press("rc:modify")
     await user.press("rc:m:date")
     refused = await user.send((clock.now().date() + timedelta(days=10)).isoformat())
-    assert "too short" in refused[-1].text and "rc:m:date" in str(refused[-1].buttons)
+    # the same check and words as a new race goal's date, and the date is asked again
+    assert "needs at least 8" in refused[-1].text and "When is race day?" in refused[-1].text
+    moved = await user.send((clock.now().date() + timedelta(days=120)).isoformat())
+    assert "rc:m:apply" in str(moved[-1].buttons)
 
 
 async def test_race_day_result_and_history(telegram, bot, clock) -> None:
