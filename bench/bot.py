@@ -5,7 +5,8 @@
 
 The fake Bot API server and the simulated runners run in their own process
 (bench/load_server.py); this process runs only the bot being measured. Closed loop: each
-runner sends, waits for the answer, sends again. Scripts: ``/today`` (one day's row and a
+runner sends, waits for the answer, sends again, after one untimed warm-up turn each (plans
+in the process's cache, connections open: the steady state of 200 active runners). Scripts: ``/today`` (one day's row and a
 template), ``/status`` (the plan, its runs, fitness and the verdict), ``log`` (``/log`` a run,
 then press the plan button when the coach asks). The echo bot answers the same number of
 updates (``log`` → two texts). Rounds alternate echo / GoFast so machine noise hits both alike;
@@ -144,6 +145,7 @@ async def round_with(app, load: LoadServer, costs: Costs | None, **ask: Any) -> 
     await app.initialize()
     await app.updater.start_polling(poll_interval=0, timeout=1)
     await app.start()
+    await load.run(**{**ask, "messages": 1, "offered": 0})  # warm-up: steady state is measured
     if costs is not None:
         statements = await app.storage.count_statements()
         hops, cpu = app.storage.trips, time.process_time()

@@ -1,5 +1,6 @@
 """The one wiring place: settings, database, clock and handlers → a running Application."""
 
+import gc
 import logging
 import warnings
 from datetime import timedelta
@@ -17,7 +18,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot.coach_bot import CoachBot
+from bot.coach_bot import CoachBot, DeliveryRequest
 from bot.context import CoachApplication, CoachContext, Services
 from bot.handlers import account, activities, coaching, errors, garmin, start, views, watch
 from bot.handlers import settings as settings_menu
@@ -116,7 +117,8 @@ def _bot(settings: Settings) -> CoachBot:
             overall_time_period=1 / settings.telegram_rate_limit,
             max_retries=3,
         )
-    return CoachBot(
+    delivery = DeliveryRequest(connection_pool_size=1)
+    bot = CoachBot(
         token=settings.require_token(),
         base_url=settings.telegram_base_url,
         base_file_url=settings.file_url,
@@ -124,8 +126,10 @@ def _bot(settings: Settings) -> CoachBot:
         rate_limiter=limiter,
         # PTB's own defaults when it builds the bot: a wide pool for sends, one for polling
         request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        get_updates_request=delivery,
     )
+    delivery.on_delivery = bot.delivered
+    return bot
 
 
 def _add_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
@@ -160,6 +164,10 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         _garmin_tick, interval=GARMIN_TICK_S, first=GARMIN_TICK_S, name="garmin"
     )
     application.job_queue.run_repeating(_forget_handled, interval=INBOX_PRUNE_S, first=10)
+    # what start-up built (handlers, templates, modules) lives as long as the process: out of
+    # the garbage collector's way, so each collection walks only what updates create
+    gc.collect()
+    gc.freeze()
 
 
 async def _forget_handled(context: CoachContext) -> None:

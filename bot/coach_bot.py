@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096  # characters Telegram shows in one message, once HTML tags are parsed
@@ -17,6 +18,19 @@ MAX_CAPTION = 1024
 _TAG = re.compile(r"<[^>]+>")
 SHOWN_KEPT = 2000  # messages whose last edit we remember
 Keeper = Callable[[Sequence[dict[str, Any]]], Awaitable[set[int]]]
+
+
+class DeliveryRequest(HTTPXRequest):
+    """The getUpdates connection: hands each batch of updates, as Telegram sent them, to
+    ``on_delivery`` before PTB parses them (no second serialisation to store them)."""
+
+    on_delivery: Callable[[list[dict[str, Any]]], Awaitable[None]] | None = None
+
+    async def post(self, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        result = await super().post(url, *args, **kwargs)
+        if self.on_delivery is not None and isinstance(result, list) and result:
+            await self.on_delivery(result)
+        return result
 
 
 class CoachBot(ExtBot[None]):
@@ -41,12 +55,11 @@ class CoachBot(ExtBot[None]):
         with self._unfrozen():
             self._keeper = keeper
 
-    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:  # type: ignore[override]
-        # The next getUpdates confirms these to Telegram: they must be stored before it.
-        updates = await super().get_updates(*args, **kwargs)
-        if self._keeper is not None and updates:
-            self._repeats |= await self._keeper([u.to_dict() for u in updates])
-        return updates
+    async def delivered(self, raw: list[dict[str, Any]]) -> None:
+        """A getUpdates answer as Telegram sent it (see DeliveryRequest): stored before PTB
+        reads it, since the next getUpdates confirms these updates to Telegram."""
+        if self._keeper is not None:
+            self._repeats |= await self._keeper(raw)
 
     def is_repeat(self, update: Update) -> bool:
         """Delivered before (and handled, or being replayed from the inbox): skip it."""

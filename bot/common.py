@@ -1,6 +1,8 @@
 """Small helpers every handler shares: who is talking, and how to answer them."""
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardRemove, Update
 from telegram.error import BadRequest
@@ -9,32 +11,56 @@ from bot.coach_bot import visible
 from bot.context import CoachContext
 from core.errors import GoFastError, NotFound
 from core.models import Athlete, TrainingPlan
+from core.ports import UnitOfWork
+from core.services import runners
+
+T = TypeVar("T")
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardRemove | None
 MAX_ID = 2**63 - 1  # SQLite's INTEGER; a forged button may carry any digits
 
 
+def _user_id(update: Update) -> int:
+    user = update.effective_user
+    if user is None:
+        raise NotFound("I don't know you yet: send /start and we'll set you up.")
+    return user.id
+
+
 async def athlete_of(update: Update, context: CoachContext) -> Athlete:
     """The runner behind this update; a friendly NotFound when they never sent /start."""
-    user = update.effective_user
-    athlete = (
-        await context.services.units.read(lambda uow: uow.athletes.athlete_by_telegram(user.id))
-        if user
-        else None
-    )
-    if athlete is None:
-        raise NotFound("I don't know you yet: send /start and we'll set you up.")
-    return athlete
+    user_id = _user_id(update)
+    return await context.services.units.read(lambda uow: runners.known_runner(uow, user_id))
 
 
-async def pressed(update: Update, context: CoachContext) -> tuple[Athlete, list[int]]:
-    """The runner who pressed a button, and the ids in its data (``area:action:id[:id]``).
-    The ids are only claims: every handler checks them against the runner's own rows."""
+async def as_runner(
+    update: Update,
+    context: CoachContext,
+    work: Callable[[UnitOfWork, Athlete, date], Awaitable[T]],
+    *,
+    write: bool = False,
+) -> runners.AsRunner[T]:
+    """``work`` (a use case) for the runner behind this update, on their local today, in one
+    unit of work with finding them."""
+    user_id, now, units = _user_id(update), context.services.clock.now(), context.services.units
+    run = units.write if write else units.read
+    return await run(lambda uow: runners.as_runner(uow, user_id, now, work))
+
+
+def button_ids(update: Update) -> list[int]:
+    """The ids in a pressed button's data (``area:action:id[:id]``). They are only claims:
+    every use case checks them against the runner's own rows."""
     query = update.callback_query
     assert query is not None and query.data is not None
     ids = [int(p) for p in query.data.split(":")[2:]]
     if any(i > MAX_ID for i in ids):
         raise GoFastError("This button has expired.")
+    return ids
+
+
+async def pressed(update: Update, context: CoachContext) -> tuple[Athlete, list[int]]:
+    """The runner who pressed a button, and the ids in its data."""
+    ids = button_ids(update)
     return await athlete_of(update, context), ids
 
 

@@ -46,7 +46,8 @@ class UpdateLog(Protocol):
     """Every update kept until handled (storage.inbox implements it)."""
 
     async def replay(self) -> list[dict[str, Any]]: ...
-    async def handled(self, update_id: int, now: datetime) -> None: ...
+    def handled_soon(self, update_id: int, now: datetime) -> None: ...
+    async def close(self) -> None: ...
     async def forget_before(self, moment: datetime) -> None: ...
 
 
@@ -75,6 +76,7 @@ class CoachApplication(Application):  # type: ignore[type-arg]
         await self.pushes.stop_workers()
         self.services.files.close()
         await super().shutdown()
+        await self.inbox.close()
         await self.storage.close()
 
     async def process_update(self, update: object) -> None:
@@ -89,7 +91,7 @@ class CoachApplication(Application):  # type: ignore[type-arg]
             await super().process_update(update)
             if self.persistence is not None:
                 await self.update_persistence()
-            await self.inbox.handled(update.update_id, self.services.clock.now())
+            self.inbox.handled_soon(update.update_id, self.services.clock.now())
         finally:
             if update.callback_query is not None:
                 await bot.finish_query(update.callback_query.id)

@@ -46,9 +46,11 @@ def _percent(share: float | None) -> str:
 
 class Renderer:
     def __init__(self, root: Path = TEMPLATES) -> None:
-        # autoescape on explicitly: select_autoescape would not match *.html.j2
+        # autoescape on explicitly: select_autoescape would not match *.html.j2. Templates ship
+        # with the code: no file check per message (auto_reload), a restart picks up changes.
         self.env = Environment(
             loader=FileSystemLoader(root),
+            auto_reload=False,
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,

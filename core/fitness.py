@@ -5,6 +5,7 @@ Velocities are metres per minute, as in the original formulas.
 """
 
 import math
+from functools import lru_cache
 
 from core.errors import InvalidInput
 from core.models import TrainingPaces
@@ -40,8 +41,10 @@ def vdot(distance_m: float, seconds: float) -> float:
     return oxygen_cost(distance_m / minutes) / fraction_of_max(minutes)
 
 
+@lru_cache(maxsize=4096)
 def equivalent_time(vdot_value: float, distance_m: float) -> float:
-    """Seconds a runner of this VDOT would race ``distance_m`` in (bisection on time)."""
+    """Seconds a runner of this VDOT would race ``distance_m`` in (bisection on time; the
+    same few VDOTs come back on every /status, so the answers are kept)."""
     if distance_m <= 0:
         raise InvalidInput("A race needs a distance above zero.")
     # VDOT falls monotonically as time grows for a fixed distance.

@@ -6,8 +6,8 @@ back when it raises. Storage implements these; ``tests/fakes.py`` implements the
 Every method returns core models, never rows, and raises :class:`core.errors.NotFound` (or
 another GoFastError) for ids that do not exist or do not belong to the caller.
 
-A unit of work may await only its repositories: SQLite runs the whole use case in one trip to
-its database thread, where nothing else can be awaited.
+A unit of work may await only its repositories: SQLite runs the whole use case in one go (a
+write unit in one trip to its writer thread), where nothing else can be awaited.
 """
 
 from collections.abc import Awaitable, Callable, Sequence

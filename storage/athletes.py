@@ -12,7 +12,7 @@ from storage.base import SqliteRepository, athlete_where
 from storage.bot_state import conversation_key
 from storage.codec import json_text
 from storage.executions import executed_rows
-from storage.plans import PlanDays, load_plan, revisions_of, snapshots_of
+from storage.plans import PlanCache, load_plan, revisions_of, snapshots_of
 from storage.sqlite import fetch_all
 
 ATHLETE_FIELDS = frozenset(
@@ -34,10 +34,10 @@ ATHLETE_FIELDS = frozenset(
 
 class SqliteAthletes(SqliteRepository):
     def __init__(
-        self, conn: sqlite3.Connection, clock: Clock | None = None, days: PlanDays | None = None
+        self, conn: sqlite3.Connection, clock: Clock | None = None, days: PlanCache | None = None
     ) -> None:
         super().__init__(conn, clock or SystemClock())
-        self.days = days or PlanDays()
+        self.days = days or PlanCache()
 
     async def upsert_athlete(self, athlete: Athlete) -> Athlete:
         """Create the runner, or refresh their chat and name: settings are never reset."""

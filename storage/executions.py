@@ -14,16 +14,16 @@ from core.ports import Clock
 from storage import rows
 from storage.activities import owned_activity, unlinked
 from storage.base import SqliteRepository
-from storage.plans import PlanDays, active_plan_id, load_plan, owned_plan, snapshots_of
+from storage.plans import PlanCache, active_plan_id, load_plan, owned_plan, snapshots_of
 from storage.sqlite import fetch_all, fetch_one
 
 
 class SqliteExecutions(SqliteRepository):
     def __init__(
-        self, conn: sqlite3.Connection, clock: Clock | None = None, days: PlanDays | None = None
+        self, conn: sqlite3.Connection, clock: Clock | None = None, days: PlanCache | None = None
     ) -> None:
         super().__init__(conn, clock or SystemClock())
-        self.days = days or PlanDays()
+        self.days = days or PlanCache()
 
     async def link_activity(
         self, athlete_id: int, activity_id: int, day_id: int, analysis: DayAnalysis

@@ -30,49 +30,44 @@ from storage.codec import phase_json, settings_json, weeks_json
 from storage.races import store_race
 from storage.sqlite import fetch_all, fetch_one
 
-DAYS_CACHE_PLANS = 512  # plans whose days a process keeps (~0.3 MB each)
+PLANS_CACHED = 512  # plans a process keeps as read (~0.3 MB each)
 
 
-class PlanDays:
-    """The days of recently read plans, shared by every unit of work of a process.
+PlanKey = tuple[int, str, int, int | None]  # plan id, created at, version, race creator
 
-    Keyed by (plan id, created at, days version): the database bumps the version on any change
-    to a plan's days (migration 0005), so an entry is never stale, whoever wrote. Lanes are
-    threads, hence the lock."""
+
+class PlanCache:
+    """Recently read plans, shared by every unit of work of a process.
+
+    The key holds a version the database bumps on any change to the plan's row or its days
+    (migrations 0005 and 0006), so an entry is never stale, whoever wrote. Plans are frozen,
+    so units share them. Lanes are threads, hence the lock."""
 
     def __init__(self, size: int | None = None) -> None:
-        self._size = DAYS_CACHE_PLANS if size is None else size
-        self._days: OrderedDict[tuple[int, str, int], list[TrainingDayPlanned]] = OrderedDict()
+        self._size = PLANS_CACHED if size is None else size
+        self._plans: OrderedDict[PlanKey, TrainingPlan] = OrderedDict()
         self._lock = threading.Lock()
 
-    def of(self, conn: sqlite3.Connection, plan: sqlite3.Row) -> list[TrainingDayPlanned]:
-        key = (plan["id"], plan["created_at"], plan["days_version"])
+    def get(self, key: PlanKey) -> TrainingPlan | None:
         with self._lock:
-            days = self._days.get(key)
-            if days is not None:
-                self._days.move_to_end(key)
-                return days
-        days = [
-            rows.day(r)
-            for r in fetch_all(
-                conn,
-                "SELECT * FROM training_days_planned WHERE training_plan_id = ? ORDER BY date",
-                (plan["id"],),
-            )
-        ]
+            plan = self._plans.get(key)
+            if plan is not None:
+                self._plans.move_to_end(key)
+            return plan
+
+    def put(self, key: PlanKey, plan: TrainingPlan) -> None:
         with self._lock:
-            self._days[key] = days
-            if len(self._days) > self._size:
-                self._days.popitem(last=False)
-        return days
+            self._plans[key] = plan
+            if len(self._plans) > self._size:
+                self._plans.popitem(last=False)
 
 
 class SqlitePlans(SqliteRepository):
     def __init__(
-        self, conn: sqlite3.Connection, clock: Clock | None = None, days: PlanDays | None = None
+        self, conn: sqlite3.Connection, clock: Clock | None = None, days: PlanCache | None = None
     ) -> None:
         super().__init__(conn, clock or SystemClock())
-        self.days = days or PlanDays()
+        self.days = days or PlanCache()
 
     async def save_plan(
         self,
@@ -392,7 +387,25 @@ class SqlitePlans(SqliteRepository):
         return snapshots_of(conn, plan_id)
 
 
-def load_plan(conn: sqlite3.Connection, days: PlanDays, plan_id: int) -> TrainingPlan:
+def load_plan(conn: sqlite3.Connection, cache: PlanCache, plan_id: int) -> TrainingPlan:
+    # a race row changes only when its creator is erased (ON DELETE SET NULL): in the key too
+    stamp = fetch_one(
+        conn,
+        """SELECT p.id, p.created_at, p.days_version, r.created_by_athlete_id
+           FROM training_plans p JOIN races r ON r.id = p.race_id WHERE p.id = ?""",
+        (plan_id,),
+    )
+    if stamp is None:
+        raise NotFound("That plan no longer exists.")
+    key = (stamp[0], stamp[1], stamp[2], stamp[3])
+    plan = cache.get(key)
+    if plan is None:
+        plan = _read_plan(conn, plan_id)
+        cache.put(key, plan)
+    return plan
+
+
+def _read_plan(conn: sqlite3.Connection, plan_id: int) -> TrainingPlan:
     row = fetch_one(
         conn,
         """SELECT p.*, r.id AS r_id, r.race_name, r.race_type, r.race_date, r.location,
@@ -401,9 +414,13 @@ def load_plan(conn: sqlite3.Connection, days: PlanDays, plan_id: int) -> Trainin
            FROM training_plans p JOIN races r ON r.id = p.race_id WHERE p.id = ?""",
         (plan_id,),
     )
-    if row is None:
-        raise NotFound("That plan no longer exists.")
-    return rows.plan(row, days.of(conn, row))
+    assert row is not None
+    days = fetch_all(
+        conn,
+        "SELECT * FROM training_days_planned WHERE training_plan_id = ? ORDER BY date",
+        (plan_id,),
+    )
+    return rows.plan(row, [rows.day(r) for r in days])
 
 
 def insert_days(conn: sqlite3.Connection, plan_id: int, days: Iterable[TrainingDayPlanned]) -> None:

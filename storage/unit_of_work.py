@@ -1,8 +1,9 @@
-"""The SQLite unit of work: a use case and all its SQL in one trip to a database thread.
+"""The SQLite unit of work: a use case and all its SQL in one go, in one transaction.
 
 The repositories' methods are coroutines that never suspend (their SQL is synchronous), so the
-use case runs to completion in one ``send`` on the lane's thread, inside the lane's
-transaction. PostgreSQL (asyncpg) would await each statement instead, behind the same ports.
+use case runs to completion in one ``send``: a write unit in one trip to the writer thread, a
+read unit on the event loop (see storage.sqlite). PostgreSQL (asyncpg) would await each
+statement instead, behind the same ports.
 """
 
 import sqlite3
@@ -15,7 +16,7 @@ from storage.activities import SqliteActivities
 from storage.athletes import SqliteAthletes
 from storage.executions import SqliteExecutions
 from storage.garmin import SqliteGarminAccounts
-from storage.plans import PlanDays, SqlitePlans
+from storage.plans import PlanCache, SqlitePlans
 from storage.pushes import SqlitePushLog
 from storage.races import SqliteRaces
 from storage.sqlite import Database
@@ -24,7 +25,7 @@ T = TypeVar("T")
 
 
 class SqliteUnitOfWork:
-    def __init__(self, conn: sqlite3.Connection, clock: Clock, days: PlanDays) -> None:
+    def __init__(self, conn: sqlite3.Connection, clock: Clock, days: PlanCache) -> None:
         self.athletes = SqliteAthletes(conn, clock, days)
         self.races = SqliteRaces(conn, clock)
         self.plans = SqlitePlans(conn, clock, days)
@@ -38,7 +39,7 @@ class SqliteUnits:
     def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self.db = db
         self.clock = clock or SystemClock()
-        self.days = PlanDays()
+        self.days = PlanCache()
 
     async def write(self, work: Work[T]) -> T:
         return await self.db.write(lambda conn: self._run(conn, work))

@@ -1,20 +1,18 @@
 """Runs arrive (a file in the chat, or /log) → stored → matched → linked, asked, or extra."""
 
 import logging
-from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from telegram import Document, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.common import athlete_of, edit, pressed, say
+from bot.common import as_runner, athlete_of, button_ids, edit, pressed, say
 from bot.context import CoachContext
 from bot.keyboards import button, other_days, rows, undo_link
 from bot.messages import announce
 from core.errors import AlreadyLinked, GoFastError, InvalidInput, NotFound
-from core.models import ActivitySource, Athlete, AthleteActivity
-from core.parsing import parse_date, parse_distance, parse_duration
+from core.models import Athlete, AthleteActivity
 from core.services import coaching
 from sources.files import MAX_FILE_BYTES, TOO_BIG, check_file
 
@@ -50,37 +48,24 @@ async def _download(document: Document) -> bytes:
 
 async def log_run(update: Update, context: CoachContext) -> None:
     """``/log 8.2km 42:10 [yesterday|2026-11-20] [note…]``"""
-    athlete = await athlete_of(update, context)
     message = update.effective_message
     assert message is not None
     args = context.args or []
     if len(args) < 2:
         await say(update, context, "activity/log_help", hint=None)
         return
-    today = context.services.today(athlete)
+    reference = f"{message.chat_id}:{message.message_id}"  # a re-delivered update is a repeat
     try:
-        distance = parse_distance(args[0], athlete.units)
-        seconds = parse_duration(args[1])
-        on = parse_date(args[2], today) if len(args) > 2 else today
-    except InvalidInput as error:
+        found = await as_runner(
+            update,
+            context,
+            lambda uow, athlete, today: coaching.log_run(uow, athlete, today, args, reference),
+            write=True,
+        )
+    except coaching.LogWordsUnclear as error:
         await say(update, context, "activity/log_help", hint=error.message)
         return
-    if on > today:
-        raise InvalidInput("That day hasn't happened yet: log runs you've done.")
-    zone = ZoneInfo(athlete.time_zone)
-    start = datetime.combine(on, time(12, 0), zone)  # no clock time given: midday local
-    activity = AthleteActivity(
-        # the message id makes a re-delivered update a repeat, not a second run
-        source=ActivitySource.MANUAL,
-        external_id=f"{message.chat_id}:{message.message_id}",
-        start_utc=start.astimezone(ZoneInfo("UTC")),
-        local_date=on,
-        distance_m=distance,
-        duration_s=seconds,
-        moving_s=seconds,
-        summary={"note": " ".join(args[3:])[:200]} if len(args) > 3 else {},
-    )
-    await _import(update, context, athlete, activity)
+    await announce(context.bot, context.services.render, found.athlete, found.result)
 
 
 async def _import(
@@ -94,14 +79,15 @@ async def _import(
 
 
 async def link(update: Update, context: CoachContext) -> None:
-    athlete, (activity_id, day_id) = await pressed(update, context)
-    assert athlete.id is not None
-    services = context.services
+    activity_id, day_id = button_ids(update)
     try:
-        outcome = await services.units.write(
-            lambda uow: coaching.link_run(
-                uow, athlete.stored_id, activity_id, day_id, services.today(athlete)
-            )
+        found = await as_runner(
+            update,
+            context,
+            lambda uow, athlete, today: coaching.link_run(
+                uow, athlete.stored_id, activity_id, day_id, today
+            ),
+            write=True,
         )
     except AlreadyLinked:
         raise GoFastError("Already handled: this run or that day is already linked.") from None
@@ -110,9 +96,9 @@ async def link(update: Update, context: CoachContext) -> None:
         context,
         "activity/analysis",
         undo_link(activity_id),
-        executed=outcome.executed,
-        fitness=outcome.fitness,
-        units=athlete.units,
+        executed=found.result.executed,
+        fitness=found.result.fitness,
+        units=found.athlete.units,
     )
 
 

@@ -3,28 +3,28 @@
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.common import athlete_of, edit, say
+from bot.common import as_runner, edit, say
 from bot.context import CoachContext
 from bot.keyboards import plan_pager, watch_button
 from core import progress
 from core.errors import NotFound
-from core.models import STANDARD_DISTANCES, Athlete
+from core.models import STANDARD_DISTANCES
 from core.prediction import predict
-from core.services import coaching
+from core.services import coaching, runners
 
 
-async def _so_far(context: CoachContext, athlete: Athlete) -> coaching.PlanSoFar:
-    return await context.services.units.read(
-        lambda uow: coaching.plan_so_far(uow, athlete.stored_id)
+async def _so_far(update: Update, context: CoachContext) -> runners.AsRunner[coaching.PlanSoFar]:
+    return await as_runner(
+        update, context, lambda uow, athlete, _: coaching.plan_so_far(uow, athlete.stored_id)
     )
 
 
 async def today(update: Update, context: CoachContext) -> None:
     """The hot path: one query for the day, never the whole plan."""
-    athlete = await athlete_of(update, context)
-    assert athlete.id is not None
-    on = context.services.today(athlete)
-    view = await context.services.units.read(lambda uow: uow.plans.day_view(athlete.stored_id, on))
+    found = await as_runner(
+        update, context, lambda uow, athlete, on: uow.plans.day_view(athlete.stored_id, on)
+    )
+    athlete, on, view = found.athlete, found.today, found.result
     if view is None:
         raise NotFound("You have no plan yet. Send /race to set your race goal.")
     runs = view.day is not None and bool(view.day.planned.steps) and view.analysis is None
@@ -33,9 +33,9 @@ async def today(update: Update, context: CoachContext) -> None:
 
 
 async def week(update: Update, context: CoachContext) -> None:
-    athlete = await athlete_of(update, context)
-    so_far = await _so_far(context, athlete)
-    on = context.services.today(athlete)
+    found = await _so_far(update, context)
+    athlete, so_far = found.athlete, found.result
+    on = found.today
     await say(
         update,
         context,
@@ -49,9 +49,9 @@ async def week(update: Update, context: CoachContext) -> None:
 
 
 async def whole_plan(update: Update, context: CoachContext) -> None:
-    athlete = await athlete_of(update, context)
-    so_far = await _so_far(context, athlete)
-    plan, on = so_far.plan, context.services.today(athlete)
+    found = await _so_far(update, context)
+    athlete, so_far = found.athlete, found.result
+    plan, on = so_far.plan, found.today
     current = plan.current_week(on)
     await say(
         update,
@@ -69,8 +69,8 @@ async def whole_plan(update: Update, context: CoachContext) -> None:
 async def turn_page(update: Update, context: CoachContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
-    athlete = await athlete_of(update, context)
-    so_far = await _so_far(context, athlete)
+    found = await _so_far(update, context)
+    athlete, so_far = found.athlete, found.result
     plan = so_far.plan
     index = int(query.data.split(":")[1])
     if not 0 <= index < plan.total_weeks:
@@ -83,18 +83,16 @@ async def turn_page(update: Update, context: CoachContext) -> None:
         plan=plan,
         week=plan.weeks[index],
         done=so_far.done,
-        today=context.services.today(athlete),
+        today=found.today,
         units=athlete.units,
     )
 
 
 async def status(update: Update, context: CoachContext) -> None:
-    athlete = await athlete_of(update, context)
-    assert athlete.id is not None
-    on = context.services.today(athlete)
-    result = await context.services.units.read(
-        lambda uow: coaching.status(uow, athlete.stored_id, on)
+    found = await as_runner(
+        update, context, lambda uow, athlete, on: coaching.status(uow, athlete.stored_id, on)
     )
+    athlete, on, result = found.athlete, found.today, found.result
     if result is None:
         raise NotFound("You have no plan yet. Send /race to set your race goal.")
     weeks_left = max(0, -(-(result.plan.race.race_date - on).days // 7))
@@ -111,11 +109,11 @@ async def status(update: Update, context: CoachContext) -> None:
 
 
 async def predictions(update: Update, context: CoachContext) -> None:
-    athlete = await athlete_of(update, context)
-    so_far = await _so_far(context, athlete)
+    found = await _so_far(update, context)
+    athlete, so_far = found.athlete, found.result
     plan = so_far.plan
     five_k = plan.adaptive_5k_s or plan.baseline_5k_s
-    today = context.services.today(athlete)
+    today = found.today
     weekly = progress.recent_weekly_m(plan, so_far.executed, today) or plan.baseline_weekly_m
     rows = []
     for race_type, distance in STANDARD_DISTANCES.items():

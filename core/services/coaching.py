@@ -1,13 +1,16 @@
 """Runs in, plan progress out: import, match, link, and "Are you on track?"."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from core import adaptive, progress
 from core.analysis import analyse
-from core.errors import AlreadyLinked, NotFound
+from core.errors import AlreadyLinked, InvalidInput, NotFound
 from core.matching import match
 from core.models import (
+    ActivitySource,
     Adaptive5kSnapshot,
     Athlete,
     AthleteActivity,
@@ -19,6 +22,7 @@ from core.models import (
     TrainingPlan,
     WeekProgress,
 )
+from core.parsing import parse_date, parse_distance, parse_duration
 from core.plausibility import check_plausible
 from core.ports import UnitOfWork
 
@@ -234,3 +238,45 @@ async def plan_so_far(uow: UnitOfWork, athlete_id: int) -> PlanSoFar:
     plan = await _plan(uow, athlete_id)
     assert plan.id is not None
     return PlanSoFar(plan, await uow.executions.executed_days(athlete_id, plan.id))
+
+
+class LogWordsUnclear(InvalidInput):
+    """The words after /log didn't read as a run: the answer shows how to log one."""
+
+
+MANUAL_RUN_HOUR = 12  # no clock time given: midday local
+NOTE_CHARS = 200
+
+
+def manual_run(
+    athlete: Athlete, today: date, words: Sequence[str], reference: str
+) -> AthleteActivity:
+    """``/log 8.2km 42:10 [yesterday|2026-11-20] [note…]`` as a run; ``reference`` (the
+    message) makes a re-delivered update a repeat, not a second run."""
+    try:
+        distance = parse_distance(words[0], athlete.units)
+        seconds = parse_duration(words[1])
+        on = parse_date(words[2], today) if len(words) > 2 else today
+    except (InvalidInput, IndexError) as error:
+        message = error.message if isinstance(error, InvalidInput) else "Tell me distance and time."
+        raise LogWordsUnclear(message) from None
+    if on > today:
+        raise InvalidInput("That day hasn't happened yet: log runs you've done.")
+    start = datetime.combine(on, time(MANUAL_RUN_HOUR), ZoneInfo(athlete.time_zone))
+    note = " ".join(words[3:])[:NOTE_CHARS]
+    return AthleteActivity(
+        source=ActivitySource.MANUAL,
+        external_id=reference,
+        start_utc=start.astimezone(UTC),
+        local_date=on,
+        distance_m=distance,
+        duration_s=seconds,
+        moving_s=seconds,
+        summary={"note": note} if note else {},
+    )
+
+
+async def log_run(
+    uow: UnitOfWork, athlete: Athlete, today: date, words: Sequence[str], reference: str
+) -> ImportOutcome:
+    return await import_run(uow, athlete, manual_run(athlete, today, words, reference), today)

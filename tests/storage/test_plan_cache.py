@@ -4,7 +4,7 @@ whichever process (repository) changed them."""
 import pytest
 
 from core.clock import FrozenClock
-from core.models import WorkoutType
+from core.models import Adaptive5kSnapshot, Trend, WorkoutType
 from storage import plans
 from storage.sqlite import Database
 from tests.storage.conftest import NOW, a_plan, new_athlete
@@ -47,3 +47,15 @@ async def test_days_are_read_once_and_again_after_any_change(db_path, day_reads)
         assert len(day_reads) == reads + 1
         by_id = {d.id: d.planned for d in moved.days()}
         assert by_id[runs[0].id] == runs[1].planned and by_id[runs[1].id] == runs[0].planned
+
+        # a change to the plan's own row (here the adaptive 5k) is seen as well
+        snap = Adaptive5kSnapshot(
+            week_index=0,
+            taken_on=NOW.date(),
+            seconds=1400,
+            vdot=45.0,
+            runs_used=3,
+            trend=Trend.IMPROVING,
+        )
+        await other.save_snapshot(athlete.id, saved.id, snap)
+        assert (await mine.active_plan(athlete.id)).adaptive_5k_s == 1400

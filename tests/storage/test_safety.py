@@ -90,6 +90,7 @@ async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: P
         conn.execute("ALTER TABLE training_plans DROP COLUMN request_key")
         for trigger in ("inserted", "updated", "deleted"):  # and what 0005 added
             conn.execute(f"DROP TRIGGER training_days_{trigger}")
+        conn.execute("DROP TRIGGER training_plans_updated")  # and 0006
         conn.execute("ALTER TABLE training_plans DROP COLUMN days_version")
     async with Database(db_path) as db:
         repo = sqlite_calls(db)
