@@ -6,11 +6,12 @@
 The fake Bot API server and the simulated runners run in their own process
 (bench/load_server.py); this process runs only the bot being measured. Closed loop: each
 runner sends, waits for the answer, sends again, after one untimed warm-up turn each (plans
-in the process's cache, connections open: the steady state of 200 active runners). Scripts: ``/today`` (one day's row and a
-template), ``/status`` (the plan, its runs, fitness and the verdict), ``log`` (``/log`` a run,
-then press the plan button when the coach asks). The echo bot answers the same number of
-updates (``log`` → two texts). Rounds alternate echo / GoFast so machine noise hits both alike;
-the ratio of medians is the figure (goals: ≥ 0.7 for /today and /status, ≥ 0.5 for log).
+in the process's cache, connections open: the steady state of 200 active runners). Scripts:
+``/today`` (one day's row and a template), ``/status`` (the plan, its runs, fitness and the
+verdict), ``log`` (``/log`` a run, then press the plan button when the coach asks). The echo
+bot answers the same number of updates (``log`` → two texts). Rounds alternate echo / GoFast
+so machine noise hits both alike; the ratio of medians is the figure (goals: ≥ 0.7 for /today
+and /status, ≥ 0.5 for log).
 
 ``--offered N``: then the same scripts open-loop at N updates/s, GoFast only, for p99 latency
 (goal ≤ 50 ms at 50/s). For GoFast it also prints, per update: SQL statements, thread hops to

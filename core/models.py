@@ -626,6 +626,7 @@ class RevisionKind(StrEnum):
     RESUME = "resume"  # back from /pause
     EDIT = "edit"  # the runner changed race, goal, days or volume
     UNDO = "undo"  # the runner took a revision back
+    MOVE = "move"  # the runner moved a missed workout to another day of its week
 
     @property
     def undoable(self) -> bool:
@@ -656,6 +657,8 @@ class PlanRevision(Model):
     break_days: int | None = None
     reason: str | None = None  # the runner's words (injured, ill, travel…)
     changes: tuple[str, ...] = ()  # edited fields
+    moved_from: date | None = None  # a moved workout's day …
+    moved_to: date | None = None  # … and where it went
     warnings: tuple[str, ...] = ()
     goal_at_risk: bool = False
     race_too_close: bool = False  # fewer weeks left than a safe build of this distance needs

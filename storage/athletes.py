@@ -3,16 +3,14 @@
 import sqlite3
 from typing import Any
 
-from core.clock import SystemClock
 from core.errors import GoFastError, NotFound
 from core.models import Athlete
-from core.ports import Clock
 from storage import rows
 from storage.base import SqliteRepository, athlete_where
 from storage.bot_state import conversation_key
 from storage.codec import json_text
 from storage.executions import executed_rows
-from storage.plans import PlanCache, load_plan, revisions_of, snapshots_of
+from storage.plans import load_plan, revisions_of, snapshots_of
 from storage.sqlite import fetch_all
 
 ATHLETE_FIELDS = frozenset(
@@ -33,12 +31,6 @@ ATHLETE_FIELDS = frozenset(
 
 
 class SqliteAthletes(SqliteRepository):
-    def __init__(
-        self, conn: sqlite3.Connection, clock: Clock | None = None, days: PlanCache | None = None
-    ) -> None:
-        super().__init__(conn, clock or SystemClock())
-        self.days = days or PlanCache()
-
     async def upsert_athlete(self, athlete: Athlete) -> Athlete:
         """Create the runner, or refresh their chat and name: settings are never reset."""
         now = self._stamp()
@@ -109,7 +101,7 @@ class SqliteAthletes(SqliteRepository):
         )
         plans = []
         for row in plan_rows:
-            plan = load_plan(conn, self.days, row["id"])
+            plan = load_plan(conn, self.plans, row["id"])
             plans.append(
                 {
                     "status": row["status"],
@@ -125,6 +117,14 @@ class SqliteAthletes(SqliteRepository):
                     "revisions": [
                         r.model_dump(mode="json", by_alias=True)
                         for r in revisions_of(conn, row["id"])
+                    ],
+                    "skippedDays": [
+                        r[0]
+                        for r in fetch_all(
+                            conn,
+                            "SELECT date FROM skipped_days WHERE training_plan_id = ? ORDER BY 1",
+                            (row["id"],),
+                        )
                     ],
                 }
             )

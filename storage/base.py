@@ -4,21 +4,27 @@ import sqlite3
 from datetime import UTC
 from typing import Any
 
+from core.clock import SystemClock
 from core.errors import NotFound
 from core.models import Athlete, PlanStatus
 from core.ports import Clock
 from storage import rows
+from storage.plan_cache import PlanCache
 from storage.sqlite import fetch_one
 
 ACTIVE_STATUSES = (PlanStatus.PLANNING.value, PlanStatus.TRAINING.value)
 
 
 class SqliteRepository:
-    """A repository lives inside one unit of work: its statements run in that transaction."""
+    """A repository lives inside one unit of work: its statements run in that transaction.
+    ``plans`` is the process's plan cache, shared by every unit."""
 
-    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, clock: Clock | None = None, plans: PlanCache | None = None
+    ) -> None:
         self.conn = conn
-        self.clock = clock
+        self.clock = clock or SystemClock()
+        self.plans = plans or PlanCache()
 
     def _stamp(self) -> str:
         return self.clock.now().astimezone(UTC).isoformat()

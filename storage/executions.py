@@ -7,24 +7,16 @@ revision of the plan never rewrites what a runner did.
 import sqlite3
 from typing import Any
 
-from core.clock import SystemClock
 from core.errors import AlreadyLinked, NotFound
 from core.models import DayAnalysis, ExecutedDay, WeekInputs
-from core.ports import Clock
 from storage import rows
 from storage.activities import owned_activity, unlinked
 from storage.base import SqliteRepository
-from storage.plans import PlanCache, active_plan_id, load_plan, owned_plan, snapshots_of
+from storage.plans import active_plan_id, load_plan, owned_plan, snapshots_of
 from storage.sqlite import fetch_all, fetch_one
 
 
 class SqliteExecutions(SqliteRepository):
-    def __init__(
-        self, conn: sqlite3.Connection, clock: Clock | None = None, days: PlanCache | None = None
-    ) -> None:
-        super().__init__(conn, clock or SystemClock())
-        self.days = days or PlanCache()
-
     async def link_activity(
         self, athlete_id: int, activity_id: int, day_id: int, analysis: DayAnalysis
     ) -> ExecutedDay:
@@ -111,7 +103,7 @@ class SqliteExecutions(SqliteRepository):
         plan_id = active_plan_id(conn, athlete_id)
         if plan_id is None:
             return None
-        plan = load_plan(conn, self.days, plan_id)
+        plan = load_plan(conn, self.plans, plan_id)
         week = next((w for w in plan.weeks if w.week_index == week_index), None)
         if week is None:
             return None

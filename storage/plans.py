@@ -6,12 +6,9 @@ revisions keep the plan they replaced.
 """
 
 import sqlite3
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from core.clock import SystemClock
 from core.errors import AlreadyDone, AlreadyLinked, NotFound
 from core.models import (
     Adaptive5kSnapshot,
@@ -23,52 +20,15 @@ from core.models import (
     TrainingDayPlanned,
     TrainingPlan,
 )
-from core.ports import Clock
 from storage import rows
 from storage.base import ACTIVE_STATUSES, SqliteRepository, athlete_where
 from storage.codec import phase_json, settings_json, weeks_json
+from storage.plan_cache import PlanCache
 from storage.races import store_race
 from storage.sqlite import fetch_all, fetch_one
 
-PLANS_CACHED = 512  # plans a process keeps as read (~0.3 MB each)
-
-
-PlanKey = tuple[int, str, int, int | None]  # plan id, created at, version, race creator
-
-
-class PlanCache:
-    """Recently read plans, shared by every unit of work of a process.
-
-    The key holds a version the database bumps on any change to the plan's row or its days
-    (migrations 0005 and 0006), so an entry is never stale, whoever wrote. Plans are frozen,
-    so units share them. Lanes are threads, hence the lock."""
-
-    def __init__(self, size: int | None = None) -> None:
-        self._size = PLANS_CACHED if size is None else size
-        self._plans: OrderedDict[PlanKey, TrainingPlan] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: PlanKey) -> TrainingPlan | None:
-        with self._lock:
-            plan = self._plans.get(key)
-            if plan is not None:
-                self._plans.move_to_end(key)
-            return plan
-
-    def put(self, key: PlanKey, plan: TrainingPlan) -> None:
-        with self._lock:
-            self._plans[key] = plan
-            if len(self._plans) > self._size:
-                self._plans.popitem(last=False)
-
 
 class SqlitePlans(SqliteRepository):
-    def __init__(
-        self, conn: sqlite3.Connection, clock: Clock | None = None, days: PlanCache | None = None
-    ) -> None:
-        super().__init__(conn, clock or SystemClock())
-        self.days = days or PlanCache()
-
     async def save_plan(
         self,
         athlete_id: int,
@@ -88,7 +48,7 @@ class SqlitePlans(SqliteRepository):
                 (athlete_id, request_key),
             )
             if made is not None:
-                return load_plan(conn, self.days, made["id"])
+                return load_plan(conn, self.plans, made["id"])
         race = plan.race.model_copy(update={"created_by_athlete_id": athlete_id})
         saved_race = store_race(conn, race)
         conn.execute(
@@ -126,12 +86,12 @@ class SqlitePlans(SqliteRepository):
             "VALUES (?, ?, 'active')",
             (plan_id, started_at.astimezone(UTC).isoformat()),
         )
-        return load_plan(conn, self.days, plan_id)
+        return load_plan(conn, self.plans, plan_id)
 
     async def active_plan(self, athlete_id: int) -> TrainingPlan | None:
         conn = self.conn
         plan_id = active_plan_id(conn, athlete_id)
-        return None if plan_id is None else load_plan(conn, self.days, plan_id)
+        return None if plan_id is None else load_plan(conn, self.plans, plan_id)
 
     async def set_plan_status(self, athlete_id: int, plan_id: int, status: PlanStatus) -> None:
         conn = self.conn
@@ -328,10 +288,13 @@ class SqlitePlans(SqliteRepository):
             "SELECT id FROM training_plans WHERE athlete_id = ? ORDER BY id DESC",
             (athlete_id,),
         )
-        return [load_plan(conn, self.days, r["id"]) for r in found]
+        return [load_plan(conn, self.plans, r["id"]) for r in found]
 
-    async def move_workout(self, athlete_id: int, from_day_id: int, to_day_id: int) -> None:
-        """Swap two planned days of the runner's active plan (neither may be done yet)."""
+    async def move_workout(
+        self, athlete_id: int, from_day_id: int, to_day_id: int, revision: PlanRevision
+    ) -> PlanRevision:
+        """Swap two planned days of the runner's active plan (neither may be done yet), and
+        record the move as a revision."""
         conn = self.conn
         plan_id = active_plan_id(conn, athlete_id)
         found = fetch_all(
@@ -354,6 +317,26 @@ class SqlitePlans(SqliteRepository):
         conn.executemany(
             "UPDATE training_days_planned SET planned_data = ? WHERE id = ?",
             [(data[to_day_id], from_day_id), (data[from_day_id], to_day_id)],
+        )
+        assert plan_id is not None
+        revision_id = self._record(conn, plan_id, revision, None)
+        return revision.model_copy(update={"id": revision_id})
+
+    async def skip_day(self, athlete_id: int, day_id: int) -> None:
+        """Mark a day of the runner's active plan as skipped (again: nothing changes)."""
+        row = fetch_one(
+            self.conn,
+            """SELECT d.training_plan_id, d.date FROM training_days_planned d
+               JOIN training_plans p ON p.id = d.training_plan_id
+               WHERE d.id = ? AND p.athlete_id = ? AND p.status IN (?, ?)""",
+            (day_id, athlete_id, *ACTIVE_STATUSES),
+        )
+        if row is None:
+            raise NotFound("That day isn't in your current plan.")
+        self.conn.execute(
+            "INSERT OR IGNORE INTO skipped_days (training_plan_id, date, skipped_at) "
+            "VALUES (?, ?, ?)",
+            (row[0], row[1], self._stamp()),
         )
 
     async def save_snapshot(self, athlete_id: int, plan_id: int, snap: Adaptive5kSnapshot) -> None:

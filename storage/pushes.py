@@ -54,8 +54,8 @@ class SqlitePushLog(SqliteRepository):
                     WHERE e.training_plan_id = p.id AND x.week_index = d.week_index
                       AND x.day_index = d.day_index)
                   AND NOT EXISTS (
-                    SELECT 1 FROM push_log l WHERE l.athlete_id = asked.athlete_id
-                      AND l.kind = 'skip' AND l.slot = asked.day)""",
+                    SELECT 1 FROM skipped_days s WHERE s.training_plan_id = p.id
+                      AND s.date = asked.day)""",
                 args,
             )
             found |= {owner: rows.day_row(day) for owner, *day in found_rows}

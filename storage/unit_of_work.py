@@ -16,7 +16,8 @@ from storage.activities import SqliteActivities
 from storage.athletes import SqliteAthletes
 from storage.executions import SqliteExecutions
 from storage.garmin import SqliteGarminAccounts
-from storage.plans import PlanCache, SqlitePlans
+from storage.plan_cache import PlanCache
+from storage.plans import SqlitePlans
 from storage.pushes import SqlitePushLog
 from storage.races import SqliteRaces
 from storage.sqlite import Database
@@ -25,21 +26,21 @@ T = TypeVar("T")
 
 
 class SqliteUnitOfWork:
-    def __init__(self, conn: sqlite3.Connection, clock: Clock, days: PlanCache) -> None:
-        self.athletes = SqliteAthletes(conn, clock, days)
-        self.races = SqliteRaces(conn, clock)
-        self.plans = SqlitePlans(conn, clock, days)
-        self.activities = SqliteActivities(conn, clock)
-        self.executions = SqliteExecutions(conn, clock, days)
-        self.pushes = SqlitePushLog(conn, clock)
-        self.garmin = SqliteGarminAccounts(conn, clock)
+    def __init__(self, conn: sqlite3.Connection, clock: Clock, plans: PlanCache) -> None:
+        self.athletes = SqliteAthletes(conn, clock, plans)
+        self.races = SqliteRaces(conn, clock, plans)
+        self.plans = SqlitePlans(conn, clock, plans)
+        self.activities = SqliteActivities(conn, clock, plans)
+        self.executions = SqliteExecutions(conn, clock, plans)
+        self.pushes = SqlitePushLog(conn, clock, plans)
+        self.garmin = SqliteGarminAccounts(conn, clock, plans)
 
 
 class SqliteUnits:
     def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self.db = db
         self.clock = clock or SystemClock()
-        self.days = PlanCache()
+        self.plan_cache = PlanCache()
 
     async def write(self, work: Work[T]) -> T:
         return await self.db.write(lambda conn: self._run(conn, work))
@@ -48,7 +49,7 @@ class SqliteUnits:
         return await self.db.read(lambda conn: self._run(conn, work))
 
     def _run(self, conn: sqlite3.Connection, work: Work[T]) -> T:
-        coroutine = work(SqliteUnitOfWork(conn, self.clock, self.days))
+        coroutine = work(SqliteUnitOfWork(conn, self.clock, self.plan_cache))
         assert isinstance(coroutine, Coroutine)
         return run_to_completion(coroutine)
 

@@ -48,6 +48,7 @@ class State:
     revisions: dict[int, list[PlanRevision]] = field(default_factory=dict)
     snapshots: dict[int, dict[int, Adaptive5kSnapshot]] = field(default_factory=dict)
     push_log: dict[tuple[int, str, str], str] = field(default_factory=dict)
+    skipped: set[tuple[int, date]] = field(default_factory=set)  # (plan id, day)
     garmin: dict[int, GarminAccount] = field(default_factory=dict)
     ids: Any = field(default_factory=lambda: itertools.count(1))
 
@@ -234,7 +235,9 @@ class FakePlans(_Repository):
         mine = [p for p in self.s.plans.values() if p.athlete_id == athlete_id]
         return sorted(mine, key=lambda p: p.id or 0, reverse=True)
 
-    async def move_workout(self, athlete_id: int, from_day_id: int, to_day_id: int) -> None:
+    async def move_workout(
+        self, athlete_id: int, from_day_id: int, to_day_id: int, revision: PlanRevision
+    ) -> PlanRevision:
         plan = self._active(athlete_id)
         days = {d.id: d for d in plan.days()} if plan else {}
         if from_day_id == to_day_id or from_day_id not in days or to_day_id not in days:
@@ -256,6 +259,16 @@ class FakePlans(_Repository):
             for w in plan.weeks
         )
         self.s.plans[plan.id] = plan.model_copy(update={"weeks": weeks})
+        saved = revision.model_copy(update={"id": self._new_id()})
+        self.s.revisions.setdefault(plan.id, []).append(saved)
+        return saved
+
+    async def skip_day(self, athlete_id: int, day_id: int) -> None:
+        plan = self._active(athlete_id)
+        day = next((d for d in plan.days() if d.id == day_id), None) if plan else None
+        if plan is None or plan.id is None or day is None:
+            raise NotFound("That day isn't in your current plan.")
+        self.s.skipped.add((plan.id, day.date))
 
     async def save_snapshot(self, athlete_id: int, plan_id: int, snap: Adaptive5kSnapshot) -> None:
         plan = self._owned_plan(athlete_id, plan_id)
@@ -420,11 +433,7 @@ class FakePushLog(_Repository):
         for athlete_id, on in asked:
             plan = self._training(athlete_id)
             day = plan.day_on(on) if plan else None
-            if (
-                plan is None
-                or day is None
-                or (athlete_id, "skip", on.isoformat()) in self.s.push_log
-            ):
+            if plan is None or day is None or (plan.id, on) in self.s.skipped:
                 continue
             if (day.week_index, day.day_index) not in self._done(plan):
                 found[athlete_id] = _row(day)

@@ -217,6 +217,7 @@ REVISION_LABELS = {
     "resume": "rebuilt after a pause",
     "edit": "you changed the plan",
     "undo": "a change undone",
+    "move": "a workout moved",
 }
 
 

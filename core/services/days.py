@@ -4,10 +4,8 @@ from datetime import date
 
 from core.adaptation import move_options
 from core.errors import InvalidInput, NotFound
-from core.models import TrainingDayPlanned
+from core.models import PlanRevision, RevisionKind, TrainingDayPlanned
 from core.ports import UnitOfWork
-
-SKIP = "skip"  # the push-log kind that marks a day the runner skipped: no nudge about it
 
 
 async def own_day(uow: UnitOfWork, athlete_id: int, day_id: int) -> TrainingDayPlanned:
@@ -20,11 +18,10 @@ async def own_day(uow: UnitOfWork, athlete_id: int, day_id: int) -> TrainingDayP
 
 
 async def skip_day(uow: UnitOfWork, athlete_id: int, day_id: int) -> TrainingDayPlanned:
-    """The runner won't run that day: no "you missed it" nudge follows."""
+    """The runner won't run that day: the day is marked skipped, and no "you missed it"
+    nudge follows."""
     day = await own_day(uow, athlete_id, day_id)
-    slot = day.date.isoformat()
-    if await uow.pushes.claim_push(athlete_id, SKIP, slot):
-        await uow.pushes.mark_push(athlete_id, SKIP, slot, "skipped")
+    await uow.plans.skip_day(athlete_id, day_id)
     return day
 
 
@@ -47,5 +44,12 @@ async def move_day(
     week = [d for d in days if d.week_index == missed.week_index]
     if target not in move_options(week, missed, done, today):
         raise InvalidInput("That day can't take this workout any more; the plan carries on.")
-    await uow.plans.move_workout(athlete_id, missed_id, target_id)
+    move = PlanRevision(
+        kind=RevisionKind.MOVE,
+        effective_from=today,
+        week_index=missed.week_index,
+        moved_from=missed.date,
+        moved_to=target.date,
+    )
+    await uow.plans.move_workout(athlete_id, missed_id, target_id, move)
     return target

@@ -4,9 +4,27 @@ import pytest
 
 from core.analysis import analyse
 from core.errors import AlreadyLinked, NotFound
+from core.models import PlanRevision, RevisionKind
 from core.ports import Units
 from core.services import coaching
+from tests.core.plans import START
 from tests.services.conftest import run_of, runner_with_plan
+
+A_MOVE = PlanRevision(kind=RevisionKind.MOVE, effective_from=START)
+
+
+async def test_a_skipped_day_is_not_missed_and_another_runner_cannot_skip_it(units: Units) -> None:
+    mine = await runner_with_plan(units, 1)
+    theirs = await runner_with_plan(units, 2)
+    plan = await units.read(lambda uow: uow.plans.active_plan(mine.stored_id))
+    day = next(d for d in plan.days() if d.planned.type.is_run)
+    with pytest.raises(NotFound):
+        await units.write(lambda uow: uow.plans.skip_day(theirs.stored_id, day.id))
+    asked = [(mine.stored_id, day.date)]
+    assert await units.read(lambda uow: uow.pushes.missed_days(asked))
+    for _ in range(2):  # twice: still one mark
+        await units.write(lambda uow: uow.plans.skip_day(mine.stored_id, day.id))
+    assert await units.read(lambda uow: uow.pushes.missed_days(asked)) == {}
 
 
 async def test_a_push_slot_is_claimed_once(units: Units) -> None:
@@ -67,7 +85,9 @@ async def test_another_runners_rows_are_not_found(units: Units) -> None:
         await units.read(lambda uow: uow.executions.executed_days(mine.stored_id, their_plan.id))
     with pytest.raises(NotFound):
         await units.write(
-            lambda uow: uow.plans.move_workout(mine.stored_id, day.id, their_plan.days()[1].id)
+            lambda uow: uow.plans.move_workout(
+                mine.stored_id, day.id, their_plan.days()[1].id, A_MOVE
+            )
         )
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from core.errors import InvalidInput, RateLimited
-from core.models import KEY_TYPES, AthleteActivity, TrainingPlan
+from core.models import KEY_TYPES, AthleteActivity, RevisionKind, TrainingPlan
 from core.ports import FeedPage
 from core.services import coaching, days, garmin_sync, pushes
 from core.services.pushes import NoticeKind
@@ -185,3 +185,7 @@ async def test_a_missed_workout_moves_only_where_the_rules_allow() -> None:
     await units.write(lambda uow: days.move_day(uow, athlete.stored_id, key.id, target.id, today))
     moved = {d.id: d.planned for d in (await plan_of(units, athlete.stored_id)).days()}
     assert moved[target.id] == key.planned and moved[key.id] == target.planned
+    assert plan.id is not None
+    [recorded] = await units.read(lambda uow: uow.plans.revisions(athlete.stored_id, plan.id))
+    assert recorded.kind is RevisionKind.MOVE  # the move is in the plan's history
+    assert (recorded.moved_from, recorded.moved_to) == (key.date, target.date)

@@ -4,7 +4,7 @@ whichever process (repository) changed them."""
 import pytest
 
 from core.clock import FrozenClock
-from core.models import Adaptive5kSnapshot, Trend, WorkoutType
+from core.models import Adaptive5kSnapshot, PlanRevision, RevisionKind, Trend, WorkoutType
 from storage import plans
 from storage.sqlite import Database
 from tests.storage.conftest import NOW, a_plan, new_athlete
@@ -42,7 +42,8 @@ async def test_days_are_read_once_and_again_after_any_change(db_path, day_reads)
             (a, b) for a in easy for b in easy if a.planned.distance_m != b.planned.distance_m
         )
         assert runs[0].id is not None and runs[1].id is not None
-        await other.move_workout(athlete.id, runs[0].id, runs[1].id)
+        move = PlanRevision(kind=RevisionKind.MOVE, effective_from=NOW.date())
+        await other.move_workout(athlete.id, runs[0].id, runs[1].id, move)
         moved = await mine.active_plan(athlete.id)
         assert len(day_reads) == reads + 1
         by_id = {d.id: d.planned for d in moved.days()}

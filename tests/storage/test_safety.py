@@ -91,6 +91,7 @@ async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: P
         for trigger in ("inserted", "updated", "deleted"):  # and what 0005 added
             conn.execute(f"DROP TRIGGER training_days_{trigger}")
         conn.execute("DROP TRIGGER training_plans_updated")  # and 0006
+        conn.execute("DROP TABLE skipped_days")  # and 0007
         conn.execute("ALTER TABLE training_plans DROP COLUMN days_version")
     async with Database(db_path) as db:
         repo = sqlite_calls(db)
@@ -99,3 +100,24 @@ async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: P
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT key FROM bot_state").fetchall() == [("[55,55]",)]
         assert conn.execute("SELECT race_key FROM races").fetchone()[0].startswith("race ")
+
+
+async def test_skips_kept_in_the_push_log_become_skipped_days(db_path: Path) -> None:
+    async with Database(db_path) as db:
+        repo = sqlite_calls(db)
+        athlete = await new_athlete(repo, 56)
+        plan = await repo.save_plan(athlete.id, generate_plan(request(RaceType.HALF, 12)), NOW)
+    day = plan.days()[1]
+    with sqlite3.connect(db_path) as conn:  # how versions before 0007 recorded "Skip today"
+        conn.execute("DROP TABLE skipped_days")
+        conn.execute("PRAGMA user_version = 6")
+        conn.execute(
+            "INSERT INTO push_log (athlete_id, kind, slot, status, updated_at) "
+            "VALUES (?, 'skip', ?, 'skipped', ?)",
+            (athlete.id, day.date.isoformat(), NOW.isoformat()),
+        )
+    async with Database(db_path) as db:
+        repo = sqlite_calls(db)
+        assert await repo.missed_days([(athlete.id, day.date)]) == {}
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM push_log WHERE kind = 'skip'").fetchone() == (0,)
