@@ -194,3 +194,8 @@ class Units(Protocol):
     async def read(self, work: Work[T]) -> T:
         """``work`` sees one consistent snapshot and must not write."""
         ...
+
+    async def read_long(self, work: Work[T]) -> T:
+        """A read that may take long (the push tick, an export), kept from holding up the
+        answers to other runners meanwhile."""
+        ...

@@ -10,7 +10,8 @@ Reads run on the event loop itself, on their own connection: in WAL mode a reade
 for a lock, and our reads are indexed and small (plans come from the process's cache), so a
 read unit takes a fraction of a millisecond — less than the trip to a thread, which under
 load costs more (measured in bench/bot.py: 1–1.5 CPU ms per update, the GIL passing between
-threads). Each read unit sees one consistent snapshot.
+threads). Each read unit sees one consistent snapshot. The few reads that may take long (the
+push tick, an export) go to a thread of their own instead (``read_long``).
 """
 
 import asyncio
@@ -95,12 +96,14 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._writer = _Lane(self.path)
+        self._long_reads = _Lane(self.path)
         self._reader: sqlite3.Connection | None = None
 
     async def open(self) -> "Database":
         self._create_private()
         await self._writer.open()
         await self.migrate()
+        await self._long_reads.open()
         self._reader = _connect(self.path)
         return self
 
@@ -115,6 +118,7 @@ class Database:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+        await self._long_reads.close()
         await self._writer.close()
 
     async def __aenter__(self) -> "Database":
@@ -125,8 +129,8 @@ class Database:
 
     @property
     def trips(self) -> int:
-        """Thread hops so far (write units)."""
-        return self._writer.trips
+        """Thread hops so far (write units and long reads)."""
+        return self._writer.trips + self._long_reads.trips
 
     async def count_statements(self) -> Callable[[], int]:
         """From now on, count the statements both connections run (benchmarks)."""
@@ -135,7 +139,8 @@ class Database:
         def count(_: str) -> None:
             counted[0] += 1
 
-        await self._writer.run(lambda conn: conn.set_trace_callback(count))
+        for lane in (self._writer, self._long_reads):
+            await lane.run(lambda conn: conn.set_trace_callback(count))
         self._read_connection.set_trace_callback(count)
         return lambda: counted[0]
 
@@ -153,6 +158,11 @@ class Database:
     async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """``work`` on one consistent snapshot, here on the event loop (see the module note)."""
         return _atomic(self._read_connection, "BEGIN", work)
+
+    async def read_long(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """A read that may take seconds (the push tick for 100k runners, an export): on its
+        own thread, so the event loop goes on answering meanwhile."""
+        return await self._long_reads.run(lambda conn: _atomic(conn, "BEGIN", work))
 
     @property
     def _read_connection(self) -> sqlite3.Connection:

@@ -48,6 +48,9 @@ class SqliteUnits:
     async def read(self, work: Work[T]) -> T:
         return await self.db.read(lambda conn: self._run(conn, work))
 
+    async def read_long(self, work: Work[T]) -> T:
+        return await self.db.read_long(lambda conn: self._run(conn, work))
+
     def _run(self, conn: sqlite3.Connection, work: Work[T]) -> T:
         coroutine = work(SqliteUnitOfWork(conn, self.clock, self.plan_cache))
         assert isinstance(coroutine, Coroutine)

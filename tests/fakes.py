@@ -547,3 +547,5 @@ class FakeUnits:
 
     async def read(self, work: Work[T]) -> T:
         return await work(FakeUnitOfWork(copy.deepcopy(self.state)))
+
+    read_long = read

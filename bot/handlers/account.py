@@ -15,7 +15,7 @@ from core.errors import GoFastError
 async def export(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    data = await context.services.units.read(
+    data = await context.services.units.read_long(
         lambda uow: uow.athletes.export_athlete(athlete.stored_id)
     )
     chat = update.effective_chat
