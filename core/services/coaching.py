@@ -130,7 +130,18 @@ async def fitness(
     assert plan.id is not None
     executed = await uow.executions.executed_days(athlete_id, plan.id)
     snaps = await uow.plans.snapshots(athlete_id, plan.id)
-    previous = snaps[-1] if snaps else None
+    if week_progress is None:
+        week_progress = await _this_week(uow, athlete_id, plan, executed, today)
+    return _fitness(plan, executed, snaps, today, week_progress)
+
+
+def _fitness(
+    plan: TrainingPlan,
+    executed: list[ExecutedDay],
+    snaps: list[Adaptive5kSnapshot],
+    today: date,
+    week_progress: WeekProgress | None,
+) -> Fitness:
     week = plan.week_of(today)
     snap = adaptive.snapshot(
         executed,
@@ -138,10 +149,8 @@ async def fitness(
         week.week_index if week else 0,
         baseline_5k_s=plan.baseline_5k_s,
         plan_vdot=plan.vdot,
-        previous=previous,
+        previous=snaps[-1] if snaps else None,
     )
-    if week_progress is None:
-        week_progress = await _this_week(uow, athlete_id, plan, today)
     adherence = week_progress.adherence if week_progress else None
     weekly = progress.recent_weekly_m(plan, executed, today)
     due = progress.time_trial_due(plan, executed, today)
@@ -156,23 +165,28 @@ class Status:
 
 
 async def status(uow: UnitOfWork, athlete_id: int, today: date) -> Status | None:
-    """ "Are you on track?": this week's adherence, the adaptive 5k and the verdict."""
+    """ "Are you on track?": this week's adherence, the adaptive 5k and the verdict (the plan,
+    its runs and its snapshots read once)."""
     plan = await uow.plans.active_plan(athlete_id)
-    if plan is None:
+    if plan is None or plan.id is None:
         return None
-    week_progress = await _this_week(uow, athlete_id, plan, today)
-    return Status(plan, week_progress, await fitness(uow, athlete_id, plan, today, week_progress))
+    executed = await uow.executions.executed_days(athlete_id, plan.id)
+    snaps = await uow.plans.snapshots(athlete_id, plan.id)
+    week_progress = await _this_week(uow, athlete_id, plan, executed, today)
+    return Status(plan, week_progress, _fitness(plan, executed, snaps, today, week_progress))
 
 
 async def _this_week(
-    uow: UnitOfWork, athlete_id: int, plan: TrainingPlan, today: date
+    uow: UnitOfWork, athlete_id: int, plan: TrainingPlan, executed: list[ExecutedDay], today: date
 ) -> WeekProgress | None:
-    current = plan.week_of(today)
-    inputs = await uow.executions.week_inputs(athlete_id, current.week_index) if current else None
-    if inputs is None:
+    """This week's adherence: its linked runs, and extra runs (unlinked) as extra volume."""
+    week = plan.week_of(today)
+    if week is None:
         return None
-    extra = sum(a.distance_m for a in inputs.extra_runs)
-    return progress.week_progress(inputs.week, inputs.executed, extra_m=extra)
+    unlinked = await uow.activities.unlinked_activities(athlete_id, week.start_date)
+    extra = sum(a.distance_m for a in unlinked if a.is_run and a.local_date <= week.end_date)
+    done = tuple(e for e in executed if e.week_index == week.week_index)
+    return progress.week_progress(week, done, extra_m=extra)
 
 
 async def _plan(uow: UnitOfWork, athlete_id: int) -> TrainingPlan:
