@@ -12,6 +12,7 @@ from bot.coach_bot import CoachBot
 from bot.render import Renderer
 from core.models import Athlete
 from core.ports import Clock, Units
+from core.services.runners import local_today
 from gofast.config import Settings
 from sources.file_worker import FileParser
 
@@ -32,7 +33,7 @@ class Services:
         return self.clock.now().astimezone(ZoneInfo(athlete.time_zone))
 
     def today(self, athlete: Athlete) -> date:
-        return self.local_now(athlete).date()
+        return local_today(self.clock.now(), athlete.time_zone)
 
 
 class Storage(Protocol):

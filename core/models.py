@@ -225,6 +225,35 @@ class TrainingWeek(Model):
         return sum(day.planned.distance_m for day in self.days)
 
 
+class WarningKind(StrEnum):
+    SHORTENED = "shortened"  # fewer weeks than the distance deserves
+    BASE_FIRST = "base-first"  # base weeks before the build
+    LITTLE_TIME_LEFT = "little-time-left"  # a rebuilt remainder shorter than a safe build
+    GOAL_AHEAD = "goal-ahead"  # the goal is well ahead of today's prediction
+    VOLUME_CAPPED = "volume-capped"  # too few run days to carry the runner's volume
+    NOTE = "note"  # a plan stored before warnings were structured: its text as it was
+
+
+class PlanWarning(Model):
+    """Something the runner should know about a plan: what, with the numbers to say it."""
+
+    kind: WarningKind
+    weeks: int | None = None
+    needed_weeks: int | None = None
+    race_type: RaceType | None = None
+    faster_pct: float | None = None
+    predicted_s: float | None = None
+    suggested_s: int | None = None
+    run_days: int | None = None
+    per_day_m: float | None = None
+    text: str | None = None  # NOTE only
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_old_text(cls, value: Any) -> Any:
+        return {"kind": WarningKind.NOTE, "text": value} if isinstance(value, str) else value
+
+
 class PhaseSpan(Model):
     phase: Phase
     first_week: int
@@ -293,7 +322,7 @@ class TrainingPlan(Model):
     predicted_s: float | None = None  # race time today's fitness predicts (plans race pace)
     readiness: Readiness | None = None
     shortened: bool = False
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[PlanWarning, ...] = ()
     status: "PlanStatus | None" = None
     result: "RaceResult | None" = None
 
@@ -659,7 +688,7 @@ class PlanRevision(Model):
     changes: tuple[str, ...] = ()  # edited fields
     moved_from: date | None = None  # a moved workout's day …
     moved_to: date | None = None  # … and where it went
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[PlanWarning, ...] = ()
     goal_at_risk: bool = False
     race_too_close: bool = False  # fewer weeks left than a safe build of this distance needs
     undone: bool = False

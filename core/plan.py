@@ -33,6 +33,7 @@ from core.models import (
     Phase,
     PhaseSpan,
     PlannedWorkout,
+    PlanWarning,
     Race,
     RaceType,
     Readiness,
@@ -42,9 +43,9 @@ from core.models import (
     TrainingPaces,
     TrainingPlan,
     TrainingWeek,
+    WarningKind,
     WorkoutType,
 )
-from core.parsing import format_duration
 from core.prediction import race_prediction_s
 from core.profiles import DistanceProfile, profile_for
 from core.progress import planned_training_m
@@ -213,7 +214,7 @@ def _continued_volumes(
     frames: list["_Frame"],
     ctx: "_Context",
     how: Continuation,
-    warnings: list[str],
+    warnings: list[PlanWarning],
 ) -> "_Volumes":
     """Volumes for the rebuilt weeks: from ``how.level_m`` (within the run-day floor and
     carry), on the old calendar of phases or a fresh one, ramp weeks first."""
@@ -246,7 +247,7 @@ def _assemble(
     weeks: tuple[TrainingWeek, ...],
     baseline_5k_s: int,
     built_weeks: int,
-    warnings: list[str],
+    warnings: list[PlanWarning],
 ) -> TrainingPlan:
     race = request.race
     goal = request.goal_time_s
@@ -366,39 +367,51 @@ def _frames(start: date, race_day: date) -> list[_Frame]:
     return frames
 
 
-def _check_length(weeks: int, profile: DistanceProfile) -> list[str]:
+def _check_length(weeks: int, profile: DistanceProfile) -> list[PlanWarning]:
     label = profile.race_type.label
     if weeks < profile.hard_min_weeks:
         raise PlanError(
             f"{weeks} week(s) is too short to prepare safely for a {label}: I need at least "
             f"{profile.hard_min_weeks}. Pick a later race, or a shorter distance for this date."
         )
+    race_type = profile.race_type
     if weeks < profile.recommended_min_weeks:
+        needed = profile.recommended_min_weeks
         return [
-            f"Shortened plan: {weeks} weeks instead of the {profile.recommended_min_weeks}+ "
-            f"a {label} deserves. Volume grows only as fast as is safe."
+            PlanWarning(
+                kind=WarningKind.SHORTENED, weeks=weeks, needed_weeks=needed, race_type=race_type
+            )
         ]
     if weeks > profile.max_weeks:
         return [
-            f"{weeks - profile.max_weeks} base week(s) first, then a "
-            f"{profile.max_weeks}-week {label} build."
+            PlanWarning(
+                kind=WarningKind.BASE_FIRST,
+                weeks=weeks - profile.max_weeks,
+                needed_weeks=profile.max_weeks,
+                race_type=race_type,
+            )
         ]
     return []
 
 
-def _remainder_length(weeks: int, profile: DistanceProfile, allow_short: bool) -> list[str]:
+def _remainder_length(weeks: int, profile: DistanceProfile, allow_short: bool) -> list[PlanWarning]:
     """A rebuilt remainder may be shorter than a fresh plan could be: the runner is already
     training. It is said plainly rather than refused (unless the runner chose the date)."""
     if weeks >= profile.hard_min_weeks or not allow_short:
         return _check_length(weeks, profile)
     return [
-        f"Only {weeks} week(s) left until race day: less than the {profile.hard_min_weeks} a "
-        f"{profile.race_type.label} build needs. Volume stays safe, but consider a later race "
-        "or a new goal."
+        PlanWarning(
+            kind=WarningKind.LITTLE_TIME_LEFT,
+            weeks=weeks,
+            needed_weeks=profile.hard_min_weeks,
+            race_type=profile.race_type,
+        )
     ]
 
 
-def _context(request: PlanRequest, profile: DistanceProfile, warnings: list[str]) -> _Context:
+def _context(
+    request: PlanRequest, profile: DistanceProfile, warnings: list[PlanWarning]
+) -> _Context:
     runner_vdot = check_vdot_range(vdot(FIVE_K_M, request.baseline_5k_s))
     paces = training_paces(runner_vdot)
     race_km = request.race.distance_m / METRES_PER_KM
@@ -415,13 +428,12 @@ def _context(request: PlanRequest, profile: DistanceProfile, warnings: list[str]
     )
 
 
-def _goal_warning(goal_s: int, predicted_s: float) -> str:
-    faster = (1 - goal_s / predicted_s) * 100
-    return (
-        f"Your goal is {faster:.0f} % faster than your fitness predicts today "
-        f"({format_duration(predicted_s)}): race day and race-pace runs are planned at the "
-        f"prediction. A goal of {format_duration(suggested_goal_s(predicted_s))} is ambitious "
-        "but within reach; the prediction follows your training."
+def _goal_warning(goal_s: int, predicted_s: float) -> PlanWarning:
+    return PlanWarning(
+        kind=WarningKind.GOAL_AHEAD,
+        faster_pct=(1 - goal_s / predicted_s) * 100,
+        predicted_s=predicted_s,
+        suggested_s=suggested_goal_s(predicted_s),
     )
 
 
@@ -430,7 +442,7 @@ def suggested_goal_s(predicted_s: float) -> int:
     return int(predicted_s * (1 - norms.GOAL_STRETCH) // 60 * 60)
 
 
-def _volume_bounds(ctx: _Context, warnings: list[str]) -> tuple[int, int]:
+def _volume_bounds(ctx: _Context, warnings: list[PlanWarning]) -> tuple[int, int]:
     """Starting and peak weekly volume, in steps. The start never asks for runs beyond the
     spike rule from the runner's longest recent run; the peak follows the runner's level."""
     runs = len(ctx.request.run_days)
@@ -438,9 +450,9 @@ def _volume_bounds(ctx: _Context, warnings: list[str]) -> tuple[int, int]:
     baseline = math.floor(ctx.request.baseline_weekly_m / ctx.step_m)
     start = max(baseline, ctx.steps(runs * ctx.profile.run_floor_miles))
     if start > carry:
+        per_day_m = norms.PER_RUN_DAY_MAX_MILES * METRES_PER_MILE
         warnings.append(
-            f"{runs} run days carry at most {norms.PER_RUN_DAY_MAX_MILES:g} mi a day in this "
-            "plan; add a run day to keep your full weekly volume."
+            PlanWarning(kind=WarningKind.VOLUME_CAPPED, run_days=runs, per_day_m=per_day_m)
         )
         start = carry
     start = min(start, runs * _allowed(_longest_start(ctx)))

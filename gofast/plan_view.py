@@ -128,7 +128,7 @@ def plan_json(plan: TrainingPlan) -> dict[str, Any]:
         "goalPaceSecPerMile": _per_mile(plan.goal_pace_s_per_km),
         "predictionSec": plan.predicted_s,
         "shortened": plan.shortened,
-        "warnings": list(plan.warnings),
+        "warnings": warning_texts(plan),
         "readiness": readiness_json(plan.readiness),
         "paces": {k: _per_mile(v) for k, v in plan.paces.model_dump(by_alias=True).items()},
         "phaseOverview": [
@@ -188,7 +188,7 @@ def plan_table(plan: TrainingPlan) -> str:
         f"{plan.race.race_date:%a %d %b %Y} · {plan.total_weeks} weeks from "
         f"{plan.start_date:%d %b %Y} · VDOT {plan.vdot:.1f}{goal}",
         *_readiness_lines(plan),
-        *[f"! {warning}" for warning in plan.warnings],
+        *[f"! {warning}" for warning in warning_texts(plan)],
         "",
         f"{'Wk':>3}  {'Dates':<13}  {'Phase':<6} {units.value:>6}  Days",
     ]
@@ -226,3 +226,8 @@ def _readiness_lines(plan: TrainingPlan) -> list[str]:
             f"({alt.weeks} weeks{f', {alt.base_weeks} of base first' if alt.base_weeks else ''})"
         )
     return lines
+
+
+def warning_texts(plan: TrainingPlan) -> list[str]:
+    """The plan's warnings in words (the same words the bot uses)."""
+    return [plain(_render("plan/warning_text", w=w, units=plan.units)) for w in plan.warnings]

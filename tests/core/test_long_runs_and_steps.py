@@ -13,6 +13,7 @@ from core.models import (
     RaceType,
     StepKind,
     TrainingPlan,
+    WarningKind,
     WorkoutStep,
     WorkoutType,
 )
@@ -179,7 +180,7 @@ def test_race_day_is_planned_at_the_slower_of_goal_and_prediction() -> None:
     assert hopeful.predicted_s is not None and hopeful.predicted_s > 3.5 * 3600
     race_day = hopeful.days()[-1].planned
     assert race_day.pace_s_per_km == pytest.approx(hopeful.predicted_s / 42.195, abs=0.1)
-    assert any("faster than your fitness predicts" in w for w in hopeful.warnings)
+    assert any(w.kind is WarningKind.GOAL_AHEAD for w in hopeful.warnings)
     marathon_pace = {
         d.planned.pace_s_per_km
         for d in hopeful.days()

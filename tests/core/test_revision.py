@@ -16,6 +16,7 @@ from core.models import (
     TrainingPlan,
     TrainingWeek,
     VolumeChange,
+    WarningKind,
     WeekProgress,
     WorkoutType,
 )
@@ -251,7 +252,7 @@ def test_unrealistic_goal_after_a_long_break_is_said() -> None:
     )
     revised = after_break(plan, plan.weeks[11].start_date, 35, 24 * 60)
     assert revised.revision.goal_at_risk and revised.revision.race_too_close
-    assert any("left until race day" in w for w in revised.revision.warnings)
+    assert any(w.kind is WarningKind.LITTLE_TIME_LEFT for w in revised.revision.warnings)
     assert not after_break(plan, plan.weeks[3].start_date, 10, 24 * 60).revision.race_too_close
 
 
