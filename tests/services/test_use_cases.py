@@ -7,7 +7,14 @@ from datetime import date, timedelta
 import pytest
 
 from core.errors import InvalidInput, RateLimited
-from core.models import KEY_TYPES, AthleteActivity, RevisionKind, TrainingPlan
+from core.models import (
+    KEY_TYPES,
+    Athlete,
+    AthleteActivity,
+    RevisionKind,
+    TrainingDayPlanned,
+    TrainingPlan,
+)
 from core.ports import FeedPage
 from core.services import coaching, days, garmin_sync, pushes
 from core.services.pushes import NoticeKind
@@ -112,7 +119,7 @@ async def notices_on(units: FakeUnits, morning: date) -> list[pushes.Notice]:
     return await units.read(lambda uow: pushes.due_now(uow, start, end, "19:00", 6))
 
 
-def key_day_after_a_run(plan: TrainingPlan):  # type: ignore[no-untyped-def]
+def key_day_after_a_run(plan: TrainingPlan) -> TrainingDayPlanned:
     runs = [d for d in plan.days() if d.planned.type.is_run]
     return next(
         d
@@ -121,11 +128,26 @@ def key_day_after_a_run(plan: TrainingPlan):  # type: ignore[no-untyped-def]
     )
 
 
-async def test_a_missed_key_workout_gets_a_nudge_and_one_missed_run_no_rebuild() -> None:
+@dataclass
+class KeyDayAhead:
+    """A runner on the fake storage whose plan has a key workout after a run."""
+
+    units: FakeUnits
+    athlete: Athlete
+    plan: TrainingPlan
+    key: TrainingDayPlanned
+
+
+async def key_day_ahead() -> KeyDayAhead:
     units = FakeUnits()
     athlete = await runner_with_plan(units)
     plan = await plan_of(units, athlete.stored_id)
-    key = key_day_after_a_run(plan)
+    return KeyDayAhead(units, athlete, plan, key_day_after_a_run(plan))
+
+
+async def test_a_missed_key_workout_gets_a_nudge_and_one_missed_run_no_rebuild() -> None:
+    ahead = await key_day_ahead()
+    units, athlete, plan, key = ahead.units, ahead.athlete, ahead.plan, ahead.key
     await run_days(units, athlete.stored_id, plan, key.date)
     notices = await notices_on(units, key.date + timedelta(days=1))
     kinds = {n.kind: n for n in notices}
@@ -137,10 +159,8 @@ async def test_a_missed_key_workout_gets_a_nudge_and_one_missed_run_no_rebuild()
 
 
 async def test_two_missed_runs_in_a_row_get_no_nudge() -> None:
-    units = FakeUnits()
-    athlete = await runner_with_plan(units)
-    plan = await plan_of(units, athlete.stored_id)
-    key = key_day_after_a_run(plan)
+    ahead = await key_day_ahead()
+    units, athlete, plan, key = ahead.units, ahead.athlete, ahead.plan, ahead.key
     before = [d for d in plan.days() if d.planned.type.is_run and d.date < key.date][-1]
     await run_days(units, athlete.stored_id, plan, before.date)  # the run before is missed too
     notices = await notices_on(units, key.date + timedelta(days=1))
@@ -148,10 +168,8 @@ async def test_two_missed_runs_in_a_row_get_no_nudge() -> None:
 
 
 async def test_a_skipped_day_is_not_nudged() -> None:
-    units = FakeUnits()
-    athlete = await runner_with_plan(units)
-    plan = await plan_of(units, athlete.stored_id)
-    key = key_day_after_a_run(plan)
+    ahead = await key_day_ahead()
+    units, athlete, plan, key = ahead.units, ahead.athlete, ahead.plan, ahead.key
     await run_days(units, athlete.stored_id, plan, key.date)
     assert key.id is not None
     await units.write(lambda uow: days.skip_day(uow, athlete.stored_id, key.id))
@@ -161,10 +179,8 @@ async def test_a_skipped_day_is_not_nudged() -> None:
 
 
 async def test_a_missed_workout_moves_only_where_the_rules_allow() -> None:
-    units = FakeUnits()
-    athlete = await runner_with_plan(units)
-    plan = await plan_of(units, athlete.stored_id)
-    key = key_day_after_a_run(plan)
+    ahead = await key_day_ahead()
+    units, athlete, plan, key = ahead.units, ahead.athlete, ahead.plan, ahead.key
     await run_days(units, athlete.stored_id, plan, key.date)
     [nudge] = [
         n for n in await notices_on(units, key.date + timedelta(days=1)) if n.kind == "nudge"
