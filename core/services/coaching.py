@@ -20,6 +20,7 @@ from core.models import (
     OnTrack,
     TrainingDayPlanned,
     TrainingPlan,
+    TrainingWeek,
     WeekProgress,
 )
 from core.parsing import parse_date, parse_distance, parse_duration
@@ -179,10 +180,15 @@ async def status(uow: UnitOfWork, athlete_id: int, today: date) -> Status | None
 async def _this_week(
     uow: UnitOfWork, athlete_id: int, plan: TrainingPlan, executed: list[ExecutedDay], today: date
 ) -> WeekProgress | None:
-    """This week's adherence: its linked runs, and extra runs (unlinked) as extra volume."""
     week = plan.week_of(today)
-    if week is None:
-        return None
+    return None if week is None else await week_progress(uow, athlete_id, week, executed)
+
+
+async def week_progress(
+    uow: UnitOfWork, athlete_id: int, week: TrainingWeek, executed: list[ExecutedDay]
+) -> WeekProgress:
+    """A week's adherence: its linked runs (of the plan's ``executed``), and extra runs
+    (unlinked) as extra volume."""
     unlinked = await uow.activities.unlinked_activities(athlete_id, week.start_date)
     extra = sum(a.distance_m for a in unlinked if a.is_run and a.local_date <= week.end_date)
     done = tuple(e for e in executed if e.week_index == week.week_index)

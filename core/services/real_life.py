@@ -6,7 +6,7 @@ own changes, undo, and race day. Each use case loads what it needs, asks the pur
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from core import progress, revision
+from core import revision
 from core.errors import AlreadyDone, InvalidInput, NotFound
 from core.fitness import vdot
 from core.models import (
@@ -16,7 +16,6 @@ from core.models import (
     RaceType,
     RevisionKind,
     TrainingPlan,
-    WeekProgress,
 )
 from core.ports import UnitOfWork
 from core.services import coaching
@@ -82,16 +81,6 @@ async def _save(
     return await _explained(uow, athlete_id, revised.plan, saved, today)
 
 
-async def week_progress_of(
-    uow: UnitOfWork, athlete_id: int, week_index: int
-) -> WeekProgress | None:
-    inputs = await uow.executions.week_inputs(athlete_id, week_index)
-    if inputs is None:
-        return None
-    extra = sum(a.distance_m for a in inputs.extra_runs)
-    return progress.week_progress(inputs.week, inputs.executed, extra_m=extra)
-
-
 # ---- the week-end adjustment ------------------------------------------------------------------
 
 
@@ -103,12 +92,13 @@ async def adjust_after_week(
     if not finished or len(finished) == len(plan.weeks):
         return None
     judged_week = finished[-1]
-    judged = await week_progress_of(uow, athlete_id, judged_week.week_index)
-    if judged is None:
-        return None
+    assert plan.id is not None
+    executed = await uow.executions.executed_days(athlete_id, plan.id)
+    judged = await coaching.week_progress(uow, athlete_id, judged_week, executed)
     before = None
     if judged_week.week_index > 0:
-        before = await week_progress_of(uow, athlete_id, judged_week.week_index - 1)
+        earlier = plan.weeks[judged_week.week_index - 1]
+        before = await coaching.week_progress(uow, athlete_id, earlier, executed)
     start = max(judged_week.end_date + timedelta(days=1), today)
     from_day = await _open_day(uow, athlete_id, plan, start)
     if from_day > plan.race.race_date:
