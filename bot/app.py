@@ -31,7 +31,9 @@ from bot.updates import FloodGuard, PerChatUpdateProcessor, private_only
 from core.clock import SystemClock
 from core.ports import Clock
 from gofast.config import Settings
-from sources.garmin import GarminFeed, TokenVault
+from sources.file_worker import FileParser
+from sources.garmin import GarminFeed, GarminLogins, TokenVault
+from sources.workout_file import FitWorkouts
 from storage.bot_state import BotStateStore
 from storage.inbox import Inbox
 from storage.sqlite import Database
@@ -88,6 +90,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
         units=SqliteUnits(db, clock),
         clock=clock or SystemClock(),
         render=Renderer(),
+        files=FileParser(),
+        workouts=FitWorkouts(),
     )
     application.storage = db
     inbox = Inbox(db)
@@ -102,7 +106,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
     if vault is None:
         logging.getLogger("gofast").warning("GOFAST_SECRET_KEY is not set: Garmin sync is off")
     feed = GarminFeed(vault) if vault else None
-    application.garmin = GarminSync(application.services, vault, feed)
+    login = GarminLogins(vault) if vault else None
+    application.garmin = GarminSync(application.services, login, feed)
     _add_handlers(application, settings)
     return application
 

@@ -23,7 +23,7 @@ MAX_ID = 2**63 - 1  # SQLite's INTEGER; a forged button may carry any digits
 def _user_id(update: Update) -> int:
     user = update.effective_user
     if user is None:
-        raise NotFound("I don't know you yet: send /start and we'll set you up.")
+        raise NotFound("unknown_runner")
     return user.id
 
 
@@ -54,7 +54,7 @@ def button_ids(update: Update) -> list[int]:
     assert query is not None and query.data is not None
     ids = [int(p) for p in query.data.split(":")[2:]]
     if any(i > MAX_ID for i in ids):
-        raise GoFastError("This button has expired.")
+        raise GoFastError("button_expired")
     return ids
 
 
@@ -68,7 +68,7 @@ async def plan_of(context: CoachContext, athlete: Athlete) -> TrainingPlan:
     assert athlete.id is not None
     plan = await context.services.units.read(lambda uow: uow.plans.active_plan(athlete.stored_id))
     if plan is None:
-        raise NotFound("You have no plan yet. Send /race to set your race goal.")
+        raise NotFound("no_plan")
     return plan
 
 
@@ -82,6 +82,12 @@ async def say(
     assert chat is not None
     text = context.services.render(template, **values)
     return await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def say_error(update: Update, context: CoachContext, error: GoFastError) -> Message:
+    """The error's words, as a reply (a step that asks again says them itself)."""
+    message = context.services.render.error(error)
+    return await say(update, context, "errors/domain", message=message)
 
 
 async def edit(

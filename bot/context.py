@@ -1,6 +1,6 @@
 """The bot's typed context: services reachable from every handler, no module globals."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
@@ -11,23 +11,33 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.coach_bot import CoachBot
 from bot.render import Renderer
 from core.models import Athlete
-from core.ports import Clock, Units
+from core.ports import ActivityFiles, Clock, Units, WorkoutFiles
 from core.services.runners import local_today
-from gofast.config import Settings
-from sources.file_worker import FileParser
 
 if TYPE_CHECKING:
     from bot.jobs.garmin import GarminSync
     from bot.jobs.pushes import Pushes
 
 
+class Options(Protocol):
+    """The operator's settings the handlers and jobs read (gofast.config.Settings has them)."""
+
+    default_time_zone: str
+    default_push_time: str
+    push_grace_minutes: int
+    weekly_push_time: str
+    weekly_push_day: int
+    garmin_sync_minutes: int
+
+
 @dataclass
 class Services:
-    settings: Settings
+    settings: Options
     units: Units
     clock: Clock
     render: Renderer
-    files: FileParser = field(default_factory=FileParser)
+    files: ActivityFiles
+    workouts: WorkoutFiles
 
     def local_now(self, athlete: Athlete) -> datetime:
         return self.clock.now().astimezone(ZoneInfo(athlete.time_zone))

@@ -1,18 +1,24 @@
 """One Jinja environment for every message a runner reads (HTML parse mode, autoescaped)."""
 
 import html
+import logging
 import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
+from core.errors import GoFastError
 from core.models import PaceRange, PlannedWorkout
 from core.parsing import format_distance, format_duration, format_pace, format_signed_duration
 from core.units import Units
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+ERROR_CODES = "errors/codes.html.j2"
+log = logging.getLogger(__name__)
+ALERT_CHARS = 200  # Telegram's limit for a callback query's answer
 
 
 def _pace(seconds_per_km: float | None, units: Units) -> str:
@@ -40,6 +46,15 @@ def _day(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b}"
 
 
+QUOTE_CHARS = 30  # an error quotes this much of what was typed, never all of it
+
+
+def _quoted(text: str) -> str:
+    """``“what was typed”``, cut short: a reply must not echo a 4,000-character paste."""
+    cleaned = " ".join(str(text).split())
+    return f"“{cleaned[:QUOTE_CHARS]}…”" if len(cleaned) > QUOTE_CHARS else f"“{cleaned}”"
+
+
 def _percent(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.0f}%"
 
@@ -65,10 +80,24 @@ class Renderer:
             percent=_percent,
             pace_range=_pace_range,
             step_distance=_step_distance,
+            quoted=_quoted,
         )
 
     def __call__(self, template: str, /, **context: Any) -> str:
         return self.env.get_template(f"{template}.html.j2").render(**context).strip()
+
+    def error(self, error: GoFastError) -> Markup:
+        """The error's words: the macro named by its code in ``errors/codes``, filled with its
+        values (HTML, safe to place in another template)."""
+        words = getattr(self.env.get_template(ERROR_CODES).module, error.code, None)
+        if words is None:  # a code without words is our bug: say sorry rather than nothing
+            log.error("no words for error code %s", error.code)
+            return Markup(self("errors/generic"))
+        return Markup(str(words(**error.params)).strip())
+
+    def error_text(self, error: GoFastError) -> str:
+        """The error as plain text, short enough for a button's alert (200 characters)."""
+        return plain(self.error(error))[:ALERT_CHARS]
 
     def workout(self, planned: PlannedWorkout, units: Units, race_name: str | None = None) -> str:
         """A workout's text (HTML-safe, no tags), rendered from its steps."""

@@ -40,10 +40,7 @@ def resolve_zone(text: str) -> str:
     if zone is None:
         zone = _zones().get(text.strip().lower())
     if zone is None:
-        raise InvalidInput(
-            f"I don't know the time zone of “{text.strip()[:40]}”. Try a big city near you "
-            "(Berlin, New York), a zone like Europe/Berlin, or share your location 📍."
-        )
+        raise InvalidInput("zone_unknown", text=text)
     ZoneInfo(zone)  # proves tzdata has it
     return zone
 
@@ -51,7 +48,7 @@ def resolve_zone(text: str) -> str:
 def zone_at(latitude: float, longitude: float) -> str:
     zone = get_tz(longitude, latitude)
     if not zone:
-        raise InvalidInput("I couldn't find a time zone there. Type your city instead?")
+        raise InvalidInput("zone_not_found")
     return zone
 
 

@@ -1,12 +1,20 @@
-"""The engine's error types. Each carries a message fit to show a runner as is."""
+"""The engine's error types. Each carries a ``code`` and the values to word it; the words live
+in ``templates/errors/codes.html.j2`` (one macro per code), so the engine holds no prose."""
+
+from typing import Any
 
 
 class GoFastError(Exception):
-    """Base of every domain error; ``message`` is friendly, never a traceback."""
+    """Base of every domain error: ``code`` names the macro that words it, ``params`` fill it."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:  # logs and tracebacks: the code and its values, never prose
+        values = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"{self.code}({values})"
 
 
 class InvalidInput(GoFastError):
@@ -32,6 +40,6 @@ class AlreadyLinked(GoFastError):
 class RateLimited(GoFastError):
     """A service (Garmin) asked us to slow down; ``level`` counts back-offs in a row."""
 
-    def __init__(self, message: str, level: int = 0) -> None:
-        super().__init__(message)
+    def __init__(self, code: str = "garmin_rate_limited", /, level: int = 0, **params: Any):
+        super().__init__(code, **params)
         self.level = level

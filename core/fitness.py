@@ -36,7 +36,7 @@ def velocity_for_vo2(vo2: float) -> float:
 def vdot(distance_m: float, seconds: float) -> float:
     """VDOT of a race: ``distance_m`` run in ``seconds``."""
     if distance_m <= 0 or seconds <= 0:
-        raise InvalidInput("A race needs a distance and a time above zero.")
+        raise InvalidInput("race_result_not_positive")
     minutes = seconds / 60
     return oxygen_cost(distance_m / minutes) / fraction_of_max(minutes)
 
@@ -46,7 +46,7 @@ def equivalent_time(vdot_value: float, distance_m: float) -> float:
     """Seconds a runner of this VDOT would race ``distance_m`` in (bisection on time; the
     same few VDOTs come back on every /status, so the answers are kept)."""
     if distance_m <= 0:
-        raise InvalidInput("A race needs a distance above zero.")
+        raise InvalidInput("race_result_not_positive")
     # VDOT falls monotonically as time grows for a fixed distance.
     low, high = distance_m / 1000 * 60.0, distance_m / 1000 * 1800.0  # 1:00/km .. 30:00/km
     for _ in range(60):
@@ -85,5 +85,5 @@ def riegel(
 
 def check_vdot_range(value: float) -> float:
     if not MIN_VDOT <= value <= MAX_VDOT:
-        raise InvalidInput("That time is outside what I can coach from. Double-check it?")
+        raise InvalidInput("time_out_of_range")
     return value

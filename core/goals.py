@@ -52,18 +52,18 @@ class RaceDraft(Model):
         missing = [
             label
             for label, value in (
-                ("race", self.name),
+                ("race_name", self.name),
                 ("distance", self.distance_m),
-                ("race date", self.race_date),
-                ("5k time", self.five_k_s),
-                ("weekly volume", self.weekly_m),
-                ("run days", self.run_days),
-                ("long-run day", self.long_run_day),
+                ("race_date", self.race_date),
+                ("five_k", self.five_k_s),
+                ("weekly", self.weekly_m),
+                ("run_days", self.run_days),
+                ("long_run_day", self.long_run_day),
             )
             if value is None
         ]
         if missing:
-            raise InvalidInput(f"I still need your {missing[0]}.")
+            raise InvalidInput("goal_answer_missing", answer=missing[0])
         assert self.race_type and self.distance_m and self.race_date and self.name
         assert self.five_k_s and self.weekly_m is not None and self.run_days is not None
         assert self.long_run_day is not None
@@ -90,22 +90,24 @@ class RaceDraft(Model):
 
 def check_race_distance(metres: float) -> float:
     if metres < MIN_RACE_M:
-        raise InvalidInput("Races start at 1 km for this coach.")
+        raise InvalidInput("race_too_short")
     return metres
 
 
 def check_race_day(race_type: RaceType, distance_m: float, race_day: date, today: date) -> date:
     """In the future, within two years, and far enough away for a safe plan of that distance."""
     if race_day <= today:
-        raise InvalidInput("That date isn't in the future. When is the race?")
+        raise InvalidInput("race_day_past")
     if (race_day - today).days > MAX_DAYS_AHEAD:
-        raise InvalidInput("That's more than two years away: pick a race within two years.")
+        raise InvalidInput("race_day_too_far")
     weeks = weeks_until(today, race_day)
     profile = profile_for(race_type, distance_m)
     if weeks < profile.hard_min_weeks:
         raise InvalidInput(
-            f"That's only {weeks} week(s) away; a safe {profile.race_type.label} plan needs at "
-            f"least {profile.hard_min_weeks}. Pick a later date (or /cancel)."
+            "race_day_too_close",
+            weeks=weeks,
+            race_type=profile.race_type,
+            needed=profile.hard_min_weeks,
         )
     return race_day
 
@@ -122,25 +124,25 @@ def check_five_k(seconds: int) -> int:
 
 def check_weekly(metres: float) -> float:
     if metres > MAX_WEEKLY_M:
-        raise InvalidInput(f"That's more than I coach: under {MAX_WEEKLY_M // 1000} km.")
+        raise InvalidInput("weekly_too_high", limit_m=MAX_WEEKLY_M)
     return metres
 
 
 def check_longest(metres: float) -> float:
     if metres > MAX_LONGEST_RUN_M:
-        raise InvalidInput(f"That's more than I plan around: under {MAX_LONGEST_RUN_M // 1000} km.")
+        raise InvalidInput("longest_too_long", limit_m=MAX_LONGEST_RUN_M)
     return metres
 
 
 def check_run_days(days: tuple[int, ...] | list[int]) -> tuple[int, ...]:
     if not MIN_RUN_DAYS <= len(set(days)) <= MAX_RUN_DAYS:
-        raise InvalidInput(f"Pick between {MIN_RUN_DAYS} and {MAX_RUN_DAYS} days.")
+        raise InvalidInput("run_days_count", low=MIN_RUN_DAYS, high=MAX_RUN_DAYS)
     return tuple(sorted(set(days)))
 
 
 def check_long_day(day: int, run_days: tuple[int, ...] | list[int]) -> int:
     if day not in run_days:
-        raise InvalidInput("Pick one of your run days.")
+        raise InvalidInput("long_day_not_run_day")
     return day
 
 

@@ -1,6 +1,6 @@
 """Parse what runners type (durations, paces, distances, dates) and format values back.
 
-Every parser raises :class:`InvalidInput` with a message the bot can show as is.
+Every parser raises :class:`InvalidInput` with a code (and what was typed, to quote back).
 """
 
 import math
@@ -22,15 +22,7 @@ _COLON = re.compile(r"^(\d{1,3}):(\d{1,2})(?::(\d{1,2}))?$")
 _UNITS = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>hours?|hrs|hr|h|minutes?|mins|min|m|seconds?|secs|sec|s)"
 )
-_DURATION_EXAMPLES = "Try something like 24:30, 1:45:30, 3h30 or 45min."
 MAX_DURATION_S = 7 * 24 * 3600  # longer than any run or race a coach plans
-QUOTE_CHARS = 30  # an error quotes this much of what was typed, never all of it
-
-
-def quoted(text: str) -> str:
-    """``“what was typed”``, cut short: a reply must not echo a 4,000-character paste."""
-    cleaned = " ".join(text.split())
-    return f"“{cleaned[:QUOTE_CHARS]}…”" if len(cleaned) > QUOTE_CHARS else f"“{cleaned}”"
 
 
 def parse_duration(text: str, *, hours_first: bool = False) -> int:
@@ -40,14 +32,14 @@ def parse_duration(text: str, *, hours_first: bool = False) -> int:
     """
     cleaned = text.strip().lower().replace(" ", "")
     if not cleaned:
-        raise InvalidInput(f"I need a time. {_DURATION_EXAMPLES}")
+        raise InvalidInput("time_missing")
     match = _COLON.match(cleaned)
     exact = _colon_seconds(match, hours_first) if match else _unit_seconds(cleaned)
     if not math.isfinite(exact) or exact > MAX_DURATION_S:  # "1"*320 + "h" overflows a float
-        raise InvalidInput(f"That's longer than a week. {_DURATION_EXAMPLES}")
+        raise InvalidInput("time_over_week")
     seconds = round(exact)
     if seconds <= 0:
-        raise InvalidInput(f"A time has to be longer than zero. {_DURATION_EXAMPLES}")
+        raise InvalidInput("time_not_positive")
     return seconds
 
 
@@ -57,13 +49,13 @@ def _colon_seconds(match: re.Match[str], hours_first: bool) -> int:
     if c is None:
         hours, minutes, seconds = (a, b, 0) if hours_first else (0, a, b)
         if hours_first and minutes >= 60:
-            raise InvalidInput(f"“{a}:{b:02d}” has more than 59 minutes. {_DURATION_EXAMPLES}")
+            raise InvalidInput("time_hours_minutes_over_59", hours=a, minutes=b)
     else:
         hours, minutes, seconds = a, b, c
         if minutes >= 60:
-            raise InvalidInput(f"Minutes go up to 59, not {minutes}. {_DURATION_EXAMPLES}")
+            raise InvalidInput("time_minutes_over_59", minutes=minutes)
     if seconds >= 60:
-        raise InvalidInput(f"Seconds go up to 59, not {seconds}. {_DURATION_EXAMPLES}")
+        raise InvalidInput("time_seconds_over_59", seconds=seconds)
     return hours * 3600 + minutes * 60 + seconds
 
 
@@ -74,7 +66,7 @@ def _unit_seconds(cleaned: str) -> float:
         return int(trailing.group(1)) * 3600 + _checked_minutes(int(trailing.group(2))) * 60
     parts = list(_UNITS.finditer(cleaned))
     if not parts or "".join(p.group(0) for p in parts) != cleaned:
-        raise InvalidInput(f"I couldn't read {quoted(cleaned)} as a time. {_DURATION_EXAMPLES}")
+        raise InvalidInput("time_unreadable", text=cleaned)
     total = 0.0
     for part in parts:
         value, unit = float(part.group("num")), part.group("unit")
@@ -85,7 +77,7 @@ def _unit_seconds(cleaned: str) -> float:
 
 def _checked_minutes(minutes: int) -> int:
     if minutes >= 60:
-        raise InvalidInput(f"Minutes go up to 59, not {minutes}. {_DURATION_EXAMPLES}")
+        raise InvalidInput("time_minutes_over_59", minutes=minutes)
     return minutes
 
 
@@ -101,16 +93,16 @@ def parse_pace(text: str, default_units: Units | None = None) -> float:
     cleaned = text.strip().lower()
     match = _PACE.match(cleaned)
     if not match:
-        raise InvalidInput(f"I couldn't read {quoted(text)} as a pace. Try 8:30/mi or 5:10/km.")
+        raise InvalidInput("pace_unreadable", text=text)
     minutes, seconds, unit = int(match.group(1)), int(match.group(2)), match.group(3)
     if seconds >= 60:
-        raise InvalidInput(f"Seconds go up to 59, not {seconds}. Try 8:30/mi or 5:10/km.")
+        raise InvalidInput("pace_seconds_over_59", seconds=seconds)
     units = _units_word(unit) if unit else default_units
     if units is None:
-        raise InvalidInput("Per km or per mile? Try 8:30/mi or 5:10/km.")
+        raise InvalidInput("pace_units_missing")
     per_km = (minutes * 60 + seconds) * METRES_PER_KM / units.metres
     if not MIN_PACE_S_PER_KM <= per_km <= MAX_PACE_S_PER_KM:
-        raise InvalidInput("That pace is outside what a runner can hold. Try 8:30/mi or 5:10/km.")
+        raise InvalidInput("pace_out_of_range")
     return per_km
 
 
@@ -132,7 +124,6 @@ NAMED_DISTANCES: dict[str, float] = {
 _DISTANCE = re.compile(
     r"^(?P<num>-?\d+(?:[.,]\d+)?)\s*(?P<unit>k|km|kms|kilometers?|kilometres?|mi|mile|miles|m|meters?|metres?)?$"
 )
-_DISTANCE_EXAMPLES = "Try 5k, 10 km, 6.2 mi, half or marathon."
 MAX_DISTANCE_M = 500_000.0
 
 
@@ -153,21 +144,21 @@ def parse_distance(text: str, default_units: Units | None = None) -> float:
         return named
     match = _DISTANCE.match(cleaned)
     if not match:
-        raise InvalidInput(f"I couldn't read {quoted(text)} as a distance. {_DISTANCE_EXAMPLES}")
+        raise InvalidInput("distance_unreadable", text=text)
     value = float(match.group("num").replace(",", "."))
     unit = match.group("unit")
     if value <= 0 or not math.isfinite(value):
-        raise InvalidInput(f"A distance has to be more than zero. {_DISTANCE_EXAMPLES}")
+        raise InvalidInput("distance_not_positive")
     metres = value * _distance_factor(unit, default_units)
     if metres > MAX_DISTANCE_M:
-        raise InvalidInput(f"{quoted(text)} is further than I can coach. {_DISTANCE_EXAMPLES}")
+        raise InvalidInput("distance_too_far", text=text)
     return metres
 
 
 def _distance_factor(unit: str | None, default_units: Units | None) -> float:
     if unit is None:
         if default_units is None:
-            raise InvalidInput(f"Kilometres or miles? {_DISTANCE_EXAMPLES}")
+            raise InvalidInput("distance_units_missing")
         return default_units.metres
     if unit in ("m", "meter", "meters", "metre", "metres"):
         return 1.0
@@ -185,7 +176,6 @@ _DATE_FORMATS = (
     "%d/%m/%Y",
 )
 _DATE_FORMATS_NO_YEAR = ("%d %b", "%d %B", "%b %d", "%B %d")
-_DATE_EXAMPLES = "Try 2027-04-18, 18 Apr 2027, today or tomorrow."
 
 
 def parse_date(text: str, today: date) -> date:
@@ -207,7 +197,7 @@ def parse_date(text: str, today: date) -> date:
         upcoming = _next_occurrence(cleaned, fmt, today)
         if upcoming is not None:
             return upcoming
-    raise InvalidInput(f"I couldn't read {quoted(text)} as a date. {_DATE_EXAMPLES}")
+    raise InvalidInput("date_unreadable", text=text)
 
 
 def _next_occurrence(day_and_month: str, fmt: str, today: date) -> date | None:
@@ -230,7 +220,7 @@ def parse_weekday(text: str, *, strict: bool = True) -> int | None:
         if len(cleaned) >= 3 and cleaned.startswith(prefix) and _is_weekday_word(cleaned):
             return index
     if strict:
-        raise InvalidInput(f"I couldn't read {quoted(text)} as a weekday. Try mon, tue … sun.")
+        raise InvalidInput("weekday_unreadable", text=text)
     return None
 
 
@@ -276,22 +266,22 @@ _NOT_SECRET_PUNCTUATION = set(".,:'’/")  # dates, times and names use these, p
 
 def parse_race_name(text: str) -> str:
     """A race name fit for the shared race list: letters, no addresses, nothing secret."""
-    return _public_text(text, "race name", "Berlin Marathon")
+    return _public_text(text, "race_name")
 
 
 def parse_place(text: str) -> str:
     """A race's location, held in the shared race list like its name."""
-    return _public_text(text, "place", "Berlin, Germany")
+    return _public_text(text, "place")
 
 
-def _public_text(text: str, what: str, example: str) -> str:
+def _public_text(text: str, field: str) -> str:
     name = " ".join(text.split())
     if sum(ch.isalpha() for ch in name) < 2:
-        raise InvalidInput(f"A {what} needs a couple of letters.")
+        raise InvalidInput("public_text_short", field=field)
     if len(name) > MAX_RACE_NAME:
-        raise InvalidInput(f"That's more than {MAX_RACE_NAME} characters for a {what}.")
+        raise InvalidInput("public_text_long", field=field, limit=MAX_RACE_NAME)
     if "@" in name or _WEB.search(name) or looks_like_secret(name):
-        raise InvalidInput(f"That doesn't look like a {what}. Try e.g. {example}.")
+        raise InvalidInput("public_text_odd", field=field)
     return name
 
 

@@ -65,7 +65,7 @@ _RUN_DAY_OFFSETS = {
 def default_run_days(count: int, long_run_day: int) -> tuple[int, ...]:
     """Sensible weekdays (0 = Monday) for ``count`` runs a week around the long-run day."""
     if count not in _RUN_DAY_OFFSETS:
-        raise InvalidInput("Pick between 3 and 7 run days a week.")
+        raise InvalidInput("run_days_count", low=3, high=7)
     return tuple(sorted((long_run_day + offset) % 7 for offset in _RUN_DAY_OFFSETS[count]))
 
 
@@ -85,13 +85,13 @@ class PlanRequest(Model):
     def _valid_run_days(cls, days: tuple[int, ...]) -> tuple[int, ...]:
         unique = tuple(sorted(set(days)))
         if not 3 <= len(unique) <= 7 or not all(0 <= d <= 6 for d in unique):
-            raise InvalidInput("Pick between 3 and 7 run days a week.")
+            raise InvalidInput("run_days_count", low=3, high=7)
         return unique
 
     @model_validator(mode="after")
     def _long_day_is_a_run_day(self) -> "PlanRequest":
         if self.long_run_day not in self.run_days:
-            raise InvalidInput("The long-run day has to be one of your run days.")
+            raise InvalidInput("long_day_not_run_day")
         return self
 
 
@@ -158,7 +158,7 @@ def generate_plan(request: PlanRequest) -> TrainingPlan:
     """Build a deterministic plan; raises :class:`PlanError` when no safe plan fits."""
     race = request.race
     if race.race_date <= request.start_date:
-        raise InvalidInput("Race day has to be after the plan's start date.")
+        raise InvalidInput("race_before_start")
     profile = profile_for(race.race_type, race.distance_m)
     frames = _frames(request.start_date, race.race_date)
     warnings = _check_length(len(frames), profile)
@@ -193,7 +193,7 @@ def continue_plan(plan: TrainingPlan, request: PlanRequest, how: Continuation) -
     race day; every generator rule holds for the rebuilt weeks."""
     race = request.race
     if how.from_day > race.race_date:
-        raise InvalidInput("Race day has already passed: nothing left to rebuild.")
+        raise InvalidInput("race_passed")
     profile = profile_for(race.race_type, race.distance_m)
     kept = _kept_weeks(plan, how.from_day)
     frames = _continued_frames(plan, kept, _frames(how.from_day, race.race_date))
@@ -368,13 +368,11 @@ def _frames(start: date, race_day: date) -> list[_Frame]:
 
 
 def _check_length(weeks: int, profile: DistanceProfile) -> list[PlanWarning]:
-    label = profile.race_type.label
+    race_type = profile.race_type
     if weeks < profile.hard_min_weeks:
         raise PlanError(
-            f"{weeks} week(s) is too short to prepare safely for a {label}: I need at least "
-            f"{profile.hard_min_weeks}. Pick a later race, or a shorter distance for this date."
+            "plan_too_short", weeks=weeks, race_type=race_type, needed=profile.hard_min_weeks
         )
-    race_type = profile.race_type
     if weeks < profile.recommended_min_weeks:
         needed = profile.recommended_min_weeks
         return [

@@ -19,24 +19,18 @@ MAX_DURATION_S = 48 * 3600  # a 24 h race and then some; longer is a forgotten s
 
 
 def check_plausible(activity: AthleteActivity, today: date) -> None:
-    """Raise :class:`InvalidInput` (a sentence for the runner) for an implausible activity;
+    """Raise :class:`InvalidInput` (a code and its values) for an implausible activity;
     ``today`` is the runner's local date."""
     if activity.local_date.year < EARLIEST_YEAR:
-        raise InvalidInput(f"That activity is dated {activity.local_date:%Y}: before my time.")
+        raise InvalidInput("activity_too_old", on=activity.local_date)
     if activity.local_date > today:
-        raise InvalidInput(
-            f"That activity is dated {activity.local_date:%d %b %Y}, which hasn't happened yet. "
-            "Is your watch's clock right?"
-        )
+        raise InvalidInput("activity_in_future", on=activity.local_date)
     if activity.duration_s <= 0 or activity.duration_s > MAX_DURATION_S:
-        raise InvalidInput("That activity's duration doesn't look right (zero or over 48 hours).")
+        raise InvalidInput("activity_duration_odd")
     if not activity.is_run:
         return
     if activity.distance_m <= 0:
-        raise InvalidInput("That run has no distance in it.")
+        raise InvalidInput("run_without_distance")
     kmh = activity.distance_m / 1000 / (activity.time_s / 3600)
     if not MIN_RUN_KMH <= kmh <= MAX_RUN_KMH:
-        raise InvalidInput(
-            f"That's {kmh:.1f} km/h, outside what a run can be ({MIN_RUN_KMH:g}–{MAX_RUN_KMH:g} "
-            "km/h). Was it a ride, or a GPS glitch?"
-        )
+        raise InvalidInput("run_speed_odd", kmh=kmh, low=MIN_RUN_KMH, high=MAX_RUN_KMH)

@@ -26,6 +26,7 @@ from core.models import (
     DuePush,
     ExecutedDay,
     GarminAccount,
+    PlannedWorkout,
     PlanRevision,
     PlanStatus,
     Race,
@@ -163,6 +164,42 @@ class ActivityFeed(Protocol):
     """A service that holds a runner's activities (Garmin Connect)."""
 
     async def runs(self, sealed_tokens: bytes, first: date, last: date, zone: str) -> FeedPage: ...
+
+
+class GarminLogin(Protocol):
+    """Garmin's sign-in: email and password, then maybe a code (MFA). Tokens come back sealed,
+    ready to store: nothing above this port sees them in the clear."""
+
+    async def start(self, athlete_id: int, email: str, password: str) -> bytes | None:
+        """Sealed tokens, or None when Garmin wants a code (the login waits for :meth:`finish`)."""
+        ...
+
+    async def finish(self, athlete_id: int, code: str) -> bytes:
+        """Sealed tokens; NotFound when no login waits (expired), InvalidInput for a wrong code
+        (the login keeps waiting)."""
+        ...
+
+
+class ActivityFiles(Protocol):
+    """Runs from the files runners send (FIT, GPX, TCX, gzipped or not)."""
+
+    max_bytes: int  # the most a bot may download
+
+    def check(self, name: str, size: int) -> None:
+        """Refuse (InvalidInput) a file by its name and claimed size, before downloading it."""
+        ...
+
+    async def read(self, name: str, data: bytes, time_zone: str) -> AthleteActivity:
+        """The run in the file, dated in the runner's zone; InvalidInput when it can't be read."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class WorkoutFiles(Protocol):
+    """A planned workout as a file a watch loads."""
+
+    def encode(self, planned: PlannedWorkout, name: str, created: datetime) -> bytes: ...
 
 
 class UnitOfWork(Protocol):

@@ -321,7 +321,7 @@ def edit_plan(plan: TrainingPlan, edit: PlanEdit, from_day: date, current_5k_s: 
     request = request_of(plan, fitness_5k(plan))
     changes = _changed_fields(plan, edit)
     if not changes:
-        raise InvalidInput("Nothing changed: the plan stays as it is.")
+        raise InvalidInput("edit_changes_nothing")
     race = plan.race
     if edit.race_date is not None:
         check_race_day(race.race_type, race.distance_m, edit.race_date, from_day)

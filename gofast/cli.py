@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, NoReturn
 
+from bot.render import Renderer, plain
 from core.errors import GoFastError
 from core.models import Prediction, Race, RaceType
 from core.parsing import (
@@ -75,9 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(COMMANDS[args.command](args) or 0)
     except (GoFastError, ConfigError) as error:
-        message = error.message if isinstance(error, GoFastError) else str(error)
+        message = _error_text(error) if isinstance(error, GoFastError) else str(error)
         print(f"gofast {args.command}: {message}", file=sys.stderr)
         return 2
+
+
+def _error_text(error: GoFastError) -> str:
+    """The same words the runner reads in the chat."""
+    return plain(Renderer().error(error))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -133,7 +139,7 @@ def plan_request_from_args(args: argparse.Namespace, today: date | None = None) 
         distance_m=distance,
     )
     if args.weekly < 0 or (args.longest or 0) < 0:
-        raise GoFastError("Weekly mileage and the longest run can't be negative.")
+        raise GoFastError("cli_negative_volume")
     return PlanRequest(
         race=race,
         start_date=parse_date(args.start, today) if args.start else today,
@@ -154,9 +160,9 @@ def _predict(args: argparse.Namespace) -> int:
     if args.baseline_5k:
         recent.insert(0, (FIVE_K_M, parse_duration(args.baseline_5k)))
     if not recent:
-        raise GoFastError("Give a recent race: --baseline-5k 24:00 or --recent half=1:52:00.")
+        raise GoFastError("cli_recent_missing")
     if args.weekly is not None and args.weekly < 0:
-        raise GoFastError("Weekly mileage can't be negative.")
+        raise GoFastError("cli_negative_volume")
     weekly_m = miles_to_metres(args.weekly if args.weekly is not None else DEFAULT_WEEKLY_MILES)
     prediction = predict(equivalent_5k_s(recent), distance, goal, weekly_m, recent)
     data = _prediction_json(prediction, distance)
@@ -173,7 +179,7 @@ def _recent_race(text: str) -> tuple[float, float]:
     """``half=1:52:00`` → (metres, seconds)."""
     distance_text, _, time_text = text.partition("=")
     if not time_text:
-        raise GoFastError(f"--recent takes DISTANCE=TIME, e.g. 10k=50:00 (not {text!r}).")
+        raise GoFastError("cli_recent_unreadable", text=text)
     distance = parse_distance(distance_text)
     return distance, parse_duration(time_text, hours_first=distance > 15000)
 

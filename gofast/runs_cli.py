@@ -45,7 +45,7 @@ def analyse_command(args: argparse.Namespace) -> int:
     on = parse_date(args.date, activity.local_date) if args.date else activity.local_date
     planned = days.get(on)
     if planned is None or not planned.type.is_run:
-        raise InvalidInput(f"No run is planned on {on.isoformat()} in that plan.")
+        raise InvalidInput("cli_no_run_planned", on=on)
     result = analyse(planned, activity)
     data = {"date": on.isoformat(), "type": planned.type.value, **analysis_json(result)}
     print(json.dumps(data, indent=2) if args.json else _analysis_table(data))
@@ -121,7 +121,7 @@ def _activity(path: Path) -> AthleteActivity:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InvalidInput(f"Can't read {path}: {error.strerror}.") from None
+        raise InvalidInput("cli_file_unreadable", path=str(path), reason=error.strerror) from None
     parsed = parse_activity_file(path.name, data)
     return parsed.activity(parsed.start_utc.date())  # no time zone offline: the UTC date
 
@@ -130,7 +130,7 @@ def _plan_days(name: str) -> dict[date, PlannedWorkout]:
     try:
         return planned_days_from_json(json.loads(Path(name).read_text()))
     except (OSError, ValueError, KeyError, TypeError):
-        raise InvalidInput(f"{name} isn't a plan from `gofast plan --json`.") from None
+        raise InvalidInput("cli_not_a_plan", name=str(name)) from None
 
 
 def _executed(activity: AthleteActivity, days: dict[date, PlannedWorkout]) -> ExecutedDay:

@@ -14,9 +14,11 @@ import resource
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from zoneinfo import ZoneInfo
 
 from core.errors import InvalidInput
-from sources.files import ParsedActivity, parse_activity_file
+from core.models import AthleteActivity
+from sources.files import MAX_FILE_BYTES, ParsedActivity, check_file, parse_activity_file
 
 PARSE_TIMEOUT_S = 30.0
 MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024
@@ -39,7 +41,10 @@ def _die_with_parent() -> None:
 
 
 class FileParser:
-    """One warm worker process (spawned: no fork of the bot's threads), started on first use."""
+    """One warm worker process (spawned: no fork of the bot's threads), started on first use;
+    the :class:`core.ports.ActivityFiles` the bot reads runs with."""
+
+    max_bytes = MAX_FILE_BYTES
 
     def __init__(
         self, timeout_s: float = PARSE_TIMEOUT_S, memory_bytes: int = MEMORY_LIMIT_BYTES
@@ -57,6 +62,14 @@ class FileParser:
             )
         return self._pool
 
+    def check(self, name: str, size: int) -> None:
+        check_file(name, size)
+
+    async def read(self, name: str, data: bytes, time_zone: str) -> AthleteActivity:
+        parsed = await self.parse(name, data)
+        local = parsed.start_utc.astimezone(ZoneInfo(time_zone)).date()
+        return parsed.activity(local, file_name=name[:100])
+
     async def parse(self, name: str, data: bytes) -> ParsedActivity:
         loop = asyncio.get_running_loop()
         job = loop.run_in_executor(self._executor(), parse_activity_file, name, data)
@@ -64,10 +77,10 @@ class FileParser:
             return await asyncio.wait_for(job, self.timeout_s)
         except TimeoutError:
             self.close(kill=True)
-            raise InvalidInput("That file took too long to read. Is it one activity?") from None
+            raise InvalidInput("file_too_slow") from None
         except (MemoryError, BrokenProcessPool):
             self.close(kill=True)
-            raise InvalidInput("That file is too big for me to read. Is it one activity?") from None
+            raise InvalidInput("file_too_heavy") from None
 
     def close(self, *, kill: bool = False) -> None:
         pool, self._pool = self._pool, None

@@ -1,7 +1,7 @@
 """FIT, GPX and TCX files (optionally gzip-compressed) → one normalised activity summary.
 
 A thin normaliser over fitdecode, gpxpy and tcxreader: every failure becomes a
-:class:`core.errors.InvalidInput` whose message can be shown to the runner as is.
+:class:`core.errors.InvalidInput` with a code the bot's templates word for the runner.
 """
 
 import gzip
@@ -29,7 +29,6 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a gzip bomb stops here
 MAX_POINTS = 48 * 3600
 MAX_FIT_FRAMES = 4 * MAX_POINTS  # records plus laps, events, device info…
 SUPPORTED = (".fit", ".gpx", ".tcx")
-TOO_BIG = "That file is over 20 MB, more than Telegram lets me download. Try it zipped as .gz?"
 POINT_TAGS = {".gpx": b"<trkpt", ".tcx": b"<Trackpoint"}
 
 
@@ -76,11 +75,9 @@ def check_file(name: str, size: int) -> str:
     """The file's kind, or a clear refusal before anything is downloaded or parsed."""
     kind = file_kind(name)
     if kind is None:
-        raise InvalidInput(
-            "I can read .fit, .gpx and .tcx files (also .gz). Export one and send it?"
-        )
+        raise InvalidInput("file_kind_unknown")
     if size > MAX_FILE_BYTES:
-        raise InvalidInput(TOO_BIG)
+        raise InvalidInput("file_too_big", limit=MAX_FILE_BYTES)
     return kind
 
 
@@ -88,7 +85,7 @@ def parse_activity_file(name: str, data: bytes) -> ParsedActivity:
     kind = check_file(name, len(data))
     payload = _gunzip(data) if name.lower().endswith(".gz") or data[:2] == b"\x1f\x8b" else data
     if not payload.strip():
-        raise InvalidInput("That file is empty.")
+        raise InvalidInput("file_empty")
     _check_points(kind, payload)
     try:
         parsed = {".fit": _fit, ".gpx": _gpx, ".tcx": _tcx}[kind](payload)
@@ -97,11 +94,9 @@ def parse_activity_file(name: str, data: bytes) -> ParsedActivity:
     except Exception as error:  # parsers raise anything on corrupt input; one sentence will do
         if _out_of_memory(error):  # gpxpy wraps the MemoryError of a huge file
             raise MemoryError from None
-        raise InvalidInput(
-            f"I couldn't read that {kind} file: it looks damaged. Try exporting it again?"
-        ) from None
+        raise InvalidInput("file_damaged", kind=kind) from None
     if not MIN_START <= parsed.start_utc <= MAX_START:
-        raise InvalidInput(f"That file is dated {parsed.start_utc:%Y}: its clock must be off.")
+        raise InvalidInput("file_clock_off", year=parsed.start_utc.year)
     return parsed
 
 
@@ -110,7 +105,7 @@ MAX_START = datetime(2100, 1, 1, tzinfo=UTC)  # later dates overflow once moved 
 
 
 def _too_long() -> InvalidInput:
-    return InvalidInput("That file holds more than 48 hours of track points: send one activity.")
+    return InvalidInput("file_too_long")
 
 
 def _check_points(kind: str, payload: bytes) -> None:
@@ -134,9 +129,9 @@ def _gunzip(data: bytes) -> bytes:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as archive:
             unpacked = archive.read(MAX_UNPACKED_BYTES + 1)
     except (OSError, EOFError):
-        raise InvalidInput("That .gz file is damaged. Try compressing it again?") from None
+        raise InvalidInput("file_gzip_damaged") from None
     if len(unpacked) > MAX_UNPACKED_BYTES:
-        raise InvalidInput("That file unpacks to more than 100 MB; send a single activity.")
+        raise InvalidInput("file_unpacks_too_big", limit=MAX_UNPACKED_BYTES)
     return unpacked
 
 
@@ -149,7 +144,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _no_activity() -> InvalidInput:
-    return InvalidInput("That file holds no activity I can use (no time or distance in it).")
+    return InvalidInput("file_no_activity")
 
 
 def _fit(payload: bytes) -> ParsedActivity:

@@ -21,7 +21,7 @@ from garminconnect import (
     GarminConnectTooManyRequestsError,
 )
 
-from core.errors import GoFastError, InvalidInput, RateLimited
+from core.errors import GoFastError, InvalidInput, NotFound, RateLimited
 from core.models import RUNNING_SPORTS, ActivitySource, AthleteActivity
 from core.ports import FeedPage
 
@@ -43,7 +43,7 @@ class TokenVault:
         try:
             self._fernet = Fernet(key.encode())
         except (ValueError, TypeError) as error:
-            raise GoFastError("GOFAST_SECRET_KEY is not a valid Fernet key.") from error
+            raise GoFastError("secret_key_invalid") from error
 
     def seal(self, tokens: str) -> bytes:
         return self._fernet.encrypt(tokens.encode())
@@ -52,7 +52,7 @@ class TokenVault:
         try:
             return self._fernet.decrypt(sealed).decode()
         except InvalidToken as error:
-            raise GoFastError("Stored Garmin tokens can't be read with this key.") from error
+            raise GoFastError("garmin_tokens_unreadable") from error
 
 
 @dataclass
@@ -84,12 +84,12 @@ class PendingLogins:
 def _translate(error: Exception) -> GoFastError:
     text = str(error)
     if isinstance(error, GarminConnectTooManyRequestsError) or "429" in text:
-        return GarminRateLimited("Garmin is rate-limiting this account; I'll try again later.")
+        return GarminRateLimited("garmin_rate_limited")
     if isinstance(error, GarminConnectAuthenticationError):
         if "MFA" in text:
-            return InvalidInput("That code didn't work. Check it and send it again?")
-        return InvalidInput("Garmin didn't accept that email and password.")
-    return GarminUnavailable("Garmin Connect isn't answering right now; I'll try again later.")
+            return InvalidInput("garmin_code_wrong")
+        return InvalidInput("garmin_login_refused")
+    return GarminUnavailable("garmin_unavailable")
 
 
 async def _in_thread(fn: Any, *args: Any) -> Any:
@@ -120,6 +120,33 @@ async def login(email: str, password: str) -> LoginResult:
 async def finish_login(client: Garmin, code: str) -> str:
     await _in_thread(client.resume_login, None, code.strip())
     return client.client.dumps()
+
+
+class GarminLogins:
+    """The :class:`core.ports.GarminLogin`: tokens sealed with the vault, a login waiting for
+    its code held in :class:`PendingLogins`."""
+
+    def __init__(self, vault: TokenVault) -> None:
+        self.vault = vault
+        self.pending = PendingLogins()
+
+    async def start(self, athlete_id: int, email: str, password: str) -> bytes | None:
+        result = await login(email, password)
+        if result.tokens is None:
+            self.pending.put(athlete_id, result.client)
+            return None
+        return self.vault.seal(result.tokens)
+
+    async def finish(self, athlete_id: int, code: str) -> bytes:
+        client = self.pending.take(athlete_id)
+        if client is None:
+            raise NotFound("garmin_login_expired")
+        try:
+            tokens = await finish_login(client, code)
+        except GoFastError:
+            self.pending.put(athlete_id, client)  # a typo, a glitch: the login takes the next code
+            raise
+        return self.vault.seal(tokens)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,13 @@ _INTENSITY = {
 MAX_NAME = 15  # watches show about this much of a workout's name
 
 
+class FitWorkouts:
+    """Workouts as FIT files: the :class:`core.ports.WorkoutFiles` the bot sends."""
+
+    def encode(self, planned: PlannedWorkout, name: str, created: datetime) -> bytes:
+        return workout_fit(planned, name, created)
+
+
 def workout_fit(planned: PlannedWorkout, name: str, created: datetime) -> bytes:
     """The workout as FIT bytes; raises ValueError for a day without steps (rest)."""
     if not planned.steps:

@@ -123,7 +123,7 @@ def owned_activity(conn: sqlite3.Connection, athlete_id: int, activity_id: int) 
         (activity_id, athlete_id),
     )
     if row is None:
-        raise NotFound("That activity isn't yours, or no longer exists.")
+        raise NotFound("activity_not_yours")
     return rows.activity(row)
 
 

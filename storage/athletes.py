@@ -3,7 +3,7 @@
 import sqlite3
 from typing import Any
 
-from core.errors import GoFastError, NotFound
+from core.errors import NotFound
 from core.models import Athlete
 from storage import rows
 from storage.base import SqliteRepository, athlete_where
@@ -68,7 +68,7 @@ class SqliteAthletes(SqliteRepository):
     async def update_athlete(self, athlete_id: int, **fields: Any) -> Athlete:
         unknown = set(fields) - ATHLETE_FIELDS
         if unknown:
-            raise GoFastError(f"Unknown athlete fields: {', '.join(sorted(unknown))}")
+            raise ValueError(f"Unknown athlete fields: {', '.join(sorted(unknown))}")
         values = {k: self._athlete_value(k, v) for k, v in fields.items()}
         conn = self.conn
         athlete_where(conn, "id = ?", athlete_id)

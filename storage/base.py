@@ -33,5 +33,5 @@ class SqliteRepository:
 def athlete_where(conn: sqlite3.Connection, where: str, arg: Any) -> Athlete:
     row = fetch_one(conn, f"SELECT * FROM athletes WHERE {where}", (arg,))
     if row is None:
-        raise NotFound("I don't know you yet: send /start first.")
+        raise NotFound("unknown_runner")
     return rows.athlete(row)

@@ -50,7 +50,7 @@ class SqliteExecutions(SqliteRepository):
             (day_id, athlete_id),
         )
         if row is None or row["execution_id"] is None:
-            raise NotFound("That day isn't in your plan.")
+            raise NotFound("day_not_in_plan")
         day = rows.day(row)
         try:
             cursor = conn.execute(
@@ -69,7 +69,7 @@ class SqliteExecutions(SqliteRepository):
                 ),
             )
         except sqlite3.IntegrityError:
-            raise AlreadyLinked("That run or that day is already linked.") from None
+            raise AlreadyLinked("run_or_day_linked") from None
         conn.execute(
             "UPDATE athlete_activities SET match_state = NULL WHERE id = ?", (activity_id,)
         )
@@ -90,7 +90,7 @@ class SqliteExecutions(SqliteRepository):
             "DELETE FROM training_days_executed WHERE activity_id = ?", (activity_id,)
         )
         if cursor.rowcount == 0:
-            raise NotFound("That run isn't linked to your plan.")
+            raise NotFound("run_not_linked")
 
     async def executed_days(self, athlete_id: int, plan_id: int) -> list[ExecutedDay]:
         conn = self.conn

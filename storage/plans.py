@@ -187,7 +187,7 @@ class SqlitePlans(SqliteRepository):
                 ),
             )
         except sqlite3.IntegrityError:
-            raise AlreadyDone("That week was already adjusted.") from None
+            raise AlreadyDone("week_already_adjusted") from None
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
@@ -251,9 +251,9 @@ class SqlitePlans(SqliteRepository):
             (revision_id, athlete_id),
         )
         if row is None:
-            raise NotFound("That change isn't in your current plan.")
+            raise NotFound("change_not_in_plan")
         if row["undone"] or row["latest"] != row["id"] or row["previous_plan"] is None:
-            raise AlreadyDone("That change can't be undone any more: the plan moved on.")
+            raise AlreadyDone("undo_too_late")
         return rows.revision(row), TrainingPlan.model_validate_json(row["previous_plan"])
 
     async def execution_count(self, athlete_id: int, plan_id: int) -> int:
@@ -310,9 +310,9 @@ class SqlitePlans(SqliteRepository):
             (plan_id, from_day_id, to_day_id),
         )
         if len(found) != 2 or from_day_id == to_day_id:
-            raise NotFound("Those days aren't both in your current plan.")
+            raise NotFound("days_not_in_plan")
         if any(r["done"] for r in found):
-            raise AlreadyLinked("A day with a run linked can't be moved.")
+            raise AlreadyLinked("linked_day_not_movable")
         data = {r["id"]: r["planned_data"] for r in found}
         conn.executemany(
             "UPDATE training_days_planned SET planned_data = ? WHERE id = ?",
@@ -332,7 +332,7 @@ class SqlitePlans(SqliteRepository):
             (day_id, athlete_id, *ACTIVE_STATUSES),
         )
         if row is None:
-            raise NotFound("That day isn't in your current plan.")
+            raise NotFound("day_not_in_plan")
         self.conn.execute(
             "INSERT OR IGNORE INTO skipped_days (training_plan_id, date, skipped_at) "
             "VALUES (?, ?, ?)",
@@ -379,7 +379,7 @@ def load_plan(conn: sqlite3.Connection, cache: PlanCache, plan_id: int) -> Train
         (plan_id,),
     )
     if stamp is None:
-        raise NotFound("That plan no longer exists.")
+        raise NotFound("plan_gone")
     key = (stamp[0], stamp[1], stamp[2], stamp[3])
     plan = cache.get(key)
     if plan is None:
@@ -430,7 +430,7 @@ def active_plan_id(conn: sqlite3.Connection, athlete_id: int) -> int | None:
 def owned_plan(conn: sqlite3.Connection, athlete_id: int, plan_id: int) -> None:
     sql = "SELECT 1 FROM training_plans WHERE id = ? AND athlete_id = ?"
     if fetch_one(conn, sql, (plan_id, athlete_id)) is None:
-        raise NotFound("That plan isn't yours, or no longer exists.")
+        raise NotFound("plan_not_yours")
 
 
 def snapshots_of(conn: sqlite3.Connection, plan_id: int) -> list[Adaptive5kSnapshot]:

@@ -62,13 +62,13 @@ class _Repository:
 
     def _athlete(self, athlete_id: int) -> Athlete:
         if athlete_id not in self.s.athletes:
-            raise NotFound("I don't know you yet: send /start first.")
+            raise NotFound("unknown_runner")
         return self.s.athletes[athlete_id]
 
     def _owned_plan(self, athlete_id: int, plan_id: int) -> TrainingPlan:
         plan = self.s.plans.get(plan_id)
         if plan is None or plan.athlete_id != athlete_id:
-            raise NotFound("That plan isn't yours, or no longer exists.")
+            raise NotFound("plan_not_yours")
         return plan
 
     def _active(self, athlete_id: int) -> TrainingPlan | None:
@@ -79,7 +79,7 @@ class _Repository:
     def _owned_activity(self, athlete_id: int, activity_id: int) -> AthleteActivity:
         activity = self.s.activities.get(activity_id)
         if activity is None or activity.athlete_id != athlete_id:
-            raise NotFound("That activity isn't yours, or no longer exists.")
+            raise NotFound("activity_not_yours")
         return activity
 
     def _linked_ids(self) -> set[int]:
@@ -241,11 +241,11 @@ class FakePlans(_Repository):
         plan = self._active(athlete_id)
         days = {d.id: d for d in plan.days()} if plan else {}
         if from_day_id == to_day_id or from_day_id not in days or to_day_id not in days:
-            raise NotFound("Those days aren't both in your current plan.")
+            raise NotFound("days_not_in_plan")
         assert plan is not None and plan.id is not None
         done = {(e.week_index, e.day_index) for e in self.s.executed[plan.id]}
         if any((days[i].week_index, days[i].day_index) in done for i in (from_day_id, to_day_id)):
-            raise AlreadyLinked("A day with a run linked can't be moved.")
+            raise AlreadyLinked("linked_day_not_movable")
         swap = {from_day_id: days[to_day_id].planned, to_day_id: days[from_day_id].planned}
         weeks = tuple(
             w.model_copy(
@@ -267,7 +267,7 @@ class FakePlans(_Repository):
         plan = self._active(athlete_id)
         day = next((d for d in plan.days() if d.id == day_id), None) if plan else None
         if plan is None or plan.id is None or day is None:
-            raise NotFound("That day isn't in your current plan.")
+            raise NotFound("day_not_in_plan")
         self.s.skipped.add((plan.id, day.date))
 
     async def save_snapshot(self, athlete_id: int, plan_id: int, snap: Adaptive5kSnapshot) -> None:
@@ -355,7 +355,7 @@ class FakeExecutions(_Repository):
         if activity_id in self._linked_ids() or any(
             (e.week_index, e.day_index) == (day.week_index, day.day_index) for e in done
         ):
-            raise AlreadyLinked("That run or that day is already linked.")
+            raise AlreadyLinked("run_or_day_linked")
         executed = ExecutedDay(
             id=self._new_id(),
             execution_id=self.s.executions[plan],
@@ -376,7 +376,7 @@ class FakeExecutions(_Repository):
                 day = next((d for d in plan.days() if d.id == day_id), None)
                 if day is not None and plan.id is not None:
                     return plan.id, day
-        raise NotFound("That day isn't in your plan.")
+        raise NotFound("day_not_in_plan")
 
     async def relink_activity(
         self, athlete_id: int, activity_id: int, day_id: int, analysis: DayAnalysis
@@ -391,7 +391,7 @@ class FakeExecutions(_Repository):
                 if executed.activity_id == activity_id:
                     days.remove(executed)
                     return
-        raise NotFound("That run isn't linked to your plan.")
+        raise NotFound("run_not_linked")
 
     async def executed_days(self, athlete_id: int, plan_id: int) -> list[ExecutedDay]:
         self._owned_plan(athlete_id, plan_id)

@@ -42,7 +42,7 @@ async def delete(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
     if not context.user_data.pop("delete_asked", False):
-        raise GoFastError("This button has expired: send /delete again.")
+        raise GoFastError("delete_button_expired")
     await context.services.units.write(lambda uow: uow.athletes.delete_athlete(athlete.stored_id))
     context.user_data.clear()
     context.chat_data.clear()

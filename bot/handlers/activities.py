@@ -1,7 +1,6 @@
 """Runs arrive (a file in the chat, or /log) → stored → matched → linked, asked, or extra."""
 
 import logging
-from zoneinfo import ZoneInfo
 
 from telegram import Document, Update
 from telegram.error import BadRequest
@@ -14,7 +13,6 @@ from bot.messages import announce
 from core.errors import AlreadyLinked, GoFastError, InvalidInput, NotFound
 from core.models import Athlete, AthleteActivity
 from core.services import coaching
-from sources.files import MAX_FILE_BYTES, TOO_BIG, check_file
 
 log = logging.getLogger(__name__)
 
@@ -25,24 +23,24 @@ async def on_document(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     document = message.document
     name = document.file_name or "activity"
-    check_file(name, document.file_size or 0)
-    data = await _download(document)
-    parsed = await context.services.files.parse(name, data)
-    local = parsed.start_utc.astimezone(ZoneInfo(athlete.time_zone)).date()
-    activity = parsed.activity(local, file_name=name[:100])
+    files = context.services.files
+    files.check(name, document.file_size or 0)
+    data = await _download(document, files.max_bytes)
+    activity = await files.read(name, data, athlete.time_zone)
     await _import(update, context, athlete, activity)
 
 
-async def _download(document: Document) -> bytes:
+async def _download(document: Document, max_bytes: int) -> bytes:
     """The file's bytes; its claimed size is only a claim (it may be missing or false)."""
+    too_big = InvalidInput("file_too_big", limit=max_bytes)
     try:
         telegram_file = await document.get_file()
     except BadRequest as error:
         if "file is too big" in str(error).lower():
-            raise InvalidInput(TOO_BIG) from None
+            raise too_big from None
         raise
-    if (telegram_file.file_size or 0) > MAX_FILE_BYTES:
-        raise InvalidInput(TOO_BIG)
+    if (telegram_file.file_size or 0) > max_bytes:
+        raise too_big
     return bytes(await telegram_file.download_as_bytearray())
 
 
@@ -63,7 +61,7 @@ async def log_run(update: Update, context: CoachContext) -> None:
             write=True,
         )
     except coaching.LogWordsUnclear as error:
-        await say(update, context, "activity/log_help", hint=error.message)
+        await say(update, context, "activity/log_help", hint=context.services.render.error(error))
         return
     await announce(context.bot, context.services.render, found.athlete, found.result)
 
@@ -90,7 +88,7 @@ async def link(update: Update, context: CoachContext) -> None:
             write=True,
         )
     except AlreadyLinked:
-        raise GoFastError("Already handled: this run or that day is already linked.") from None
+        raise GoFastError("link_already_handled") from None
     await edit(
         update,
         context,
@@ -110,7 +108,7 @@ async def show_other_days(update: Update, context: CoachContext) -> None:
         lambda uow: coaching.nearby_open_days(uow, athlete.stored_id, activity_id)
     )
     if not days:
-        raise GoFastError("No open planned runs within a week of this one.")
+        raise GoFastError("no_open_days_near")
     await edit(
         update,
         context,
@@ -147,7 +145,7 @@ async def unlink(update: Update, context: CoachContext) -> None:
             lambda uow: coaching.unlink_run(uow, athlete.stored_id, activity_id)
         )
     except NotFound:
-        raise GoFastError("Already handled: that run isn't linked.") from None
+        raise GoFastError("unlink_already_handled") from None
     link = rows([button("📅 Link to a day", f"ac:o:{activity_id}")], 1)
     await edit(
         update,
@@ -168,7 +166,7 @@ async def _unlinked(context: CoachContext, athlete: Athlete, activity_id: int) -
             lambda uow: coaching.unlinked_run(uow, athlete.stored_id, activity_id)
         )
     except AlreadyLinked:
-        raise GoFastError("Already handled: this run is linked to your plan.") from None
+        raise GoFastError("extra_already_linked") from None
 
 
 def handlers() -> list:  # type: ignore[type-arg]

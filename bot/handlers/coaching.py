@@ -82,7 +82,7 @@ async def progress(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     report = await weekly_report(context.services, athlete, context.services.today(athlete))
     if report is None:
-        raise NotFound("You have no plan yet. Send /race to set your race goal.")
+        raise NotFound("no_plan")
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_photo(chat.id, report.chart, caption=report.caption)
@@ -112,7 +112,7 @@ def parse_pause(args: list[str]) -> tuple[int | None, str | None]:
         else:
             words.append(arg)
     if days is not None and not 1 <= days <= MAX_PAUSE_DAYS:
-        raise InvalidInput(f"A pause lasts 1 to {MAX_PAUSE_DAYS} days, e.g. /pause 10 injured.")
+        raise InvalidInput("pause_days", limit=MAX_PAUSE_DAYS)
     text = " ".join(words).strip().lower()[:40]
     return days, REASONS.get(text, text or None)
 
@@ -171,7 +171,7 @@ async def result(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     text = " ".join(context.args or [])
     if not text:
-        raise InvalidInput("Send your finish time after the command, e.g. /result 3:58:12.")
+        raise InvalidInput("result_missing")
     plan = await plan_of(context, athlete)
     finish = parse_duration(text, hours_first=plan.race.distance_m > 15000)
     check_vdot_range(vdot(plan.race.distance_m, finish))

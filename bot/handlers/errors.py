@@ -5,6 +5,7 @@ import logging
 from telegram import Update
 
 from bot.context import CoachContext
+from bot.render import ALERT_CHARS, plain
 from core.errors import GoFastError
 
 log = logging.getLogger("gofast.errors")
@@ -16,7 +17,7 @@ async def on_error(update: object, context: CoachContext) -> None:
         log.error("error outside an update", exc_info=error)
         return
     if isinstance(error, GoFastError):
-        await _tell(update, context, error.message, domain=True)
+        await _tell(update, context, error)
         return
     user = update.effective_user
     log.error(
@@ -25,18 +26,22 @@ async def on_error(update: object, context: CoachContext) -> None:
         user.id if user else None,
         exc_info=error,
     )
-    await _tell(update, context, context.services.render("errors/generic"), domain=False)
+    await _tell(update, context, None)
 
 
-async def _tell(update: Update, context: CoachContext, text: str, *, domain: bool) -> None:
+async def _tell(update: Update, context: CoachContext, error: GoFastError | None) -> None:
     """Answer a pressed button with an alert (a message when the press was answered already),
-    a message with a reply; never raise from here."""
+    a message with a reply; ``None`` is our own bug, one apology. Never raise from here."""
     query = update.callback_query
+    render = context.services.render
     try:
+        if error is None:
+            body = render("errors/generic")
+        else:
+            body = render("errors/domain", message=render.error(error))
         if query is not None and not context.coach_bot.answered(query.id):
-            await query.answer(text[:200], show_alert=True)
+            await query.answer(plain(body)[:ALERT_CHARS], show_alert=True)
         elif update.effective_chat is not None:
-            body = context.services.render("errors/domain", message=text) if domain else text
             await context.bot.send_message(update.effective_chat.id, body)
     except Exception:  # the reply itself failed (network, blocked bot): logging is all we can do
         log.warning("could not tell user about an error", exc_info=True)

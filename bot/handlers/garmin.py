@@ -20,14 +20,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.common import athlete_of, edit, say
+from bot.common import athlete_of, edit, say, say_error
 from bot.context import CoachApplication, CoachContext
 from bot.jobs.garmin import GarminSync
 from bot.keyboards import button, rows
-from core.errors import GoFastError
-from core.parsing import format_duration, looks_like_secret, quoted
+from core.errors import GoFastError, InvalidInput, NotFound
+from core.parsing import format_duration, looks_like_secret
 from core.services import coaching
-from sources import garmin
 
 EMAIL, PASSWORD, CODE = "EMAIL", "PASSWORD", "CODE"
 SECRETS_GROUP = -1  # before the conversations of group 0
@@ -72,8 +71,7 @@ async def start(update: Update, context: CoachContext) -> str | int:
 async def got_email(update: Update, context: CoachContext) -> str:
     text = (update.effective_message.text or "").strip()  # type: ignore[union-attr]
     if "@" not in text or " " in text or len(text) > 200:
-        message = f"{quoted(text)} doesn't look like an email. (/cancel to stop)"
-        await say(update, context, "errors/domain", message=message)
+        await say_error(update, context, InvalidInput("email_odd", text=text))
         return EMAIL
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
@@ -94,52 +92,45 @@ async def got_password(update: Update, context: CoachContext) -> str | int:
     if not email:  # the bot restarted in between
         await say(update, context, "garmin/texts", step="email")
         return EMAIL
+    login = _sync(context).login
+    assert login is not None
     try:
-        result = await garmin.login(email, password)
+        sealed = await login.start(athlete.id, email, password)
     except GoFastError as error:
-        await say(
-            update, context, "errors/domain", message=f"{error.message} Send /garmin to try again."
-        )
+        message = context.services.render.error(error)
+        await say(update, context, "garmin/texts", step="login_failed", message=message)
         return ConversationHandler.END
     finally:
         del password
-    if result.tokens is None:
-        assert athlete.id is not None
-        _sync(context).logins.put(athlete.id, result.client)
+    if sealed is None:
         await say(update, context, "garmin/texts", step="code")
         return CODE
-    await _connected(update, context, result.tokens)
+    await _connected(update, context, sealed)
     return ConversationHandler.END
 
 
 async def got_code(update: Update, context: CoachContext) -> str | int:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    sync = _sync(context)
-    client = sync.logins.take(athlete.id)
-    if client is None:
-        await say(
-            update,
-            context,
-            "errors/domain",
-            message="That login timed out. Send /garmin to start again.",
-        )
-        return ConversationHandler.END
+    login = _sync(context).login
+    assert login is not None
     code = (update.effective_message.text or "").strip()  # type: ignore[union-attr]
     try:
-        tokens = await garmin.finish_login(client, code)
+        sealed = await login.finish(athlete.id, code)
+    except NotFound as error:  # the login timed out
+        await say_error(update, context, error)
+        return ConversationHandler.END
     except GoFastError as error:
-        sync.logins.put(athlete.id, client)
-        await say(update, context, "errors/domain", message=error.message)
+        await say_error(update, context, error)
         return CODE
-    await _connected(update, context, tokens)
+    await _connected(update, context, sealed)
     return ConversationHandler.END
 
 
-async def _connected(update: Update, context: CoachContext, tokens: str) -> None:
+async def _connected(update: Update, context: CoachContext, sealed: bytes) -> None:
     athlete = await athlete_of(update, context)
     sync = _sync(context)
-    await sync.connect(athlete, tokens)
+    await sync.connect(athlete, sealed)
     await say(update, context, "garmin/texts", step="connected")
     result = await sync.sync(context.bot, athlete, quiet=True)
     assert athlete.id is not None
@@ -181,7 +172,7 @@ async def disconnect(update: Update, context: CoachContext) -> None:
 async def cancel(update: Update, context: CoachContext) -> int:
     athlete = await athlete_of(update, context)
     _sync(context).emails.pop(athlete.id or 0, None)
-    await say(update, context, "errors/domain", message="OK, Garmin not connected.")
+    await say(update, context, "garmin/texts", step="cancelled")
     return ConversationHandler.END
 
 

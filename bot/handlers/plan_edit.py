@@ -118,7 +118,7 @@ async def got_date(update: Update, context: CoachContext) -> str:
         new_date = parse_date(_text(update), today)
         goals.check_race_day(draft.race_type, draft.distance_m, new_date, today)
     except InvalidInput as error:
-        return await ask(update, context, M_DATE, hint=error.message)
+        return await ask(update, context, M_DATE, hint=context.services.render.error(error))
     _edit(context)["race_date"] = new_date.isoformat()
     return await ask(update, context, M_CONFIRM)
 
@@ -135,7 +135,7 @@ async def got_goal(update: Update, context: CoachContext) -> str:
         goal = parse_duration(_text(update), hours_first=draft.long_race)
         goals.check_goal(draft.distance_m, goal)
     except InvalidInput as error:
-        return await ask(update, context, M_GOAL, hint=error.message)
+        return await ask(update, context, M_GOAL, hint=context.services.render.error(error))
     edit.update(goal_time_s=goal, clear_goal=False)
     return await ask(update, context, M_CONFIRM)
 
@@ -145,7 +145,7 @@ async def got_weekly(update: Update, context: CoachContext) -> str:
     try:
         metres = goals.check_weekly(parse_volume(_text(update), athlete.units))
     except InvalidInput as error:
-        return await ask(update, context, M_WEEKLY, hint=error.message)
+        return await ask(update, context, M_WEEKLY, hint=context.services.render.error(error))
     _edit(context)["weekly_m"] = metres
     return await ask(update, context, M_CONFIRM)
 
@@ -160,7 +160,7 @@ async def days_done(update: Update, context: CoachContext) -> str:
     try:
         days = goals.check_run_days(race.draft_of(context).get("days", []))
     except InvalidInput as error:
-        await query.answer(error.message, show_alert=True)
+        await query.answer(context.services.render.error_text(error), show_alert=True)
         return M_DAYS
     await drop_buttons(update)
     _edit(context)["run_days"] = list(days)
@@ -173,7 +173,7 @@ async def got_long_day(update: Update, context: CoachContext) -> str:
     try:
         day = goals.check_long_day(int(query.data.split(":")[2]), race.draft_of(context)["days"])
     except InvalidInput as error:
-        await query.answer(error.message, show_alert=True)
+        await query.answer(context.services.render.error_text(error), show_alert=True)
         return M_LONG
     await drop_buttons(update)
     _edit(context)["long_run_day"] = day
@@ -207,7 +207,7 @@ async def _preview(update: Update, context: CoachContext) -> str:
         )
     except GoFastError as error:
         race.draft_of(context)["edit"] = {}
-        return await ask(update, context, MODIFY, hint=error.message)
+        return await ask(update, context, MODIFY, hint=context.services.render.error(error))
     buttons = rows(
         [
             button("✅ Apply", "rc:m:apply"),

@@ -192,7 +192,7 @@ async def got_name(update: Update, context: CoachContext) -> str:
     try:
         name = parse_race_name(update.effective_message.text or "")  # type: ignore[union-attr]
     except InvalidInput as error:
-        return await ask(update, context, NAME, hint=error.message)
+        return await ask(update, context, NAME, hint=context.services.render.error(error))
     draft = draft_of(context)
     draft["name"] = name
     athlete = await athlete_of(update, context)
@@ -227,7 +227,7 @@ async def picked_known(update: Update, context: CoachContext) -> str:
     try:
         _set_date(draft, athlete, context, race.race_date.isoformat())
     except InvalidInput as error:
-        return await ask(update, context, DATE, hint=error.message)
+        return await ask(update, context, DATE, hint=context.services.render.error(error))
     return await ask(update, context, GOAL)
 
 
@@ -254,7 +254,7 @@ async def got_distance(update: Update, context: CoachContext) -> str:
         text = update.effective_message.text or ""  # type: ignore[union-attr]
         metres = goals.check_race_distance(parse_distance(text, athlete.units))
     except InvalidInput as error:
-        return await ask(update, context, DISTANCE, hint=error.message)
+        return await ask(update, context, DISTANCE, hint=context.services.render.error(error))
     draft_of(context).update(type=RaceType.from_distance(metres).value, distance_m=metres)
     return await ask(update, context, DATE)
 
@@ -271,7 +271,7 @@ async def got_date(update: Update, context: CoachContext) -> str:
     try:
         _set_date(draft_of(context), athlete, context, update.effective_message.text or "")  # type: ignore[union-attr]
     except InvalidInput as error:
-        return await ask(update, context, DATE, hint=error.message)
+        return await ask(update, context, DATE, hint=context.services.render.error(error))
     return await _next(update, context, LOCATION)
 
 
@@ -280,7 +280,7 @@ async def got_location(update: Update, context: CoachContext) -> str:
         try:
             place = parse_place(update.effective_message.text or "")  # type: ignore[union-attr]
         except InvalidInput as error:
-            return await ask(update, context, LOCATION, hint=error.message)
+            return await ask(update, context, LOCATION, hint=context.services.render.error(error))
         draft_of(context)["location"] = place
     else:
         await drop_buttons(update)
@@ -298,7 +298,7 @@ async def got_goal(update: Update, context: CoachContext) -> str:
         goal = parse_duration(text, hours_first=typed(draft).long_race)
         goals.check_goal(draft["distance_m"], goal)
     except InvalidInput as error:
-        return await ask(update, context, GOAL, hint=error.message)
+        return await ask(update, context, GOAL, hint=context.services.render.error(error))
     draft["goal_s"] = goal
     return await _next(update, context, FIVE_K)
 
@@ -317,7 +317,7 @@ async def got_five_k(update: Update, context: CoachContext) -> str:
         text = update.effective_message.text or ""  # type: ignore[union-attr]
         seconds = goals.check_five_k(parse_duration(text))
     except InvalidInput as error:
-        return await ask(update, context, FIVE_K, hint=error.message)
+        return await ask(update, context, FIVE_K, hint=context.services.render.error(error))
     draft.update(five_k_s=seconds, five_k_estimated=False)
     return await _next(update, context, WEEKLY)
 
@@ -328,7 +328,7 @@ async def got_weekly(update: Update, context: CoachContext) -> str:
     try:
         metres = goals.check_weekly(parse_volume(text, athlete.units))
     except InvalidInput as error:
-        return await ask(update, context, WEEKLY, hint=error.message)
+        return await ask(update, context, WEEKLY, hint=context.services.render.error(error))
     draft = draft_of(context)
     draft["weekly_m"] = metres
     draft.setdefault("days", list(default_run_days(4, 6)))
@@ -362,7 +362,7 @@ async def got_longest(update: Update, context: CoachContext) -> str:
     try:
         metres = goals.check_longest(parse_volume(text, athlete.units))
     except InvalidInput as error:
-        return await ask(update, context, LONGEST, hint=error.message)
+        return await ask(update, context, LONGEST, hint=context.services.render.error(error))
     draft.update(longest_m=metres, longest_inferred=False)
     return await _next(update, context, DAYS)
 
@@ -391,7 +391,7 @@ async def days_done(update: Update, context: CoachContext) -> str:
     try:
         goals.check_run_days(draft_of(context).get("days", []))
     except InvalidInput as error:
-        await query.answer(error.message, show_alert=True)
+        await query.answer(context.services.render.error_text(error), show_alert=True)
         return DAYS
     await drop_buttons(update)
     return await ask(update, context, LONG_DAY)
@@ -405,7 +405,7 @@ async def got_long_day(update: Update, context: CoachContext) -> str:
     try:
         draft["long_day"] = goals.check_long_day(day, draft.get("days", []))
     except InvalidInput as error:
-        await query.answer(error.message, show_alert=True)
+        await query.answer(context.services.render.error_text(error), show_alert=True)
         return LONG_DAY
     await drop_buttons(update)
     return await ask(update, context, CONFIRM)
@@ -422,7 +422,7 @@ async def _summary(
         shown = race_goal.preview(typed(draft), athlete, context.services.today(athlete))
     except GoFastError as error:
         draft["editing"] = True
-        return await ask(update, context, EDIT, hint=error.message)
+        return await ask(update, context, EDIT, hint=context.services.render.error(error))
     alternatives = shown.alternatives
     draft["alternatives"] = [alt.model_dump(mode="json") for alt in alternatives]
     await persist(update, context, CONFIRM)

@@ -96,7 +96,7 @@ async def toggle_notification(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
     if kind not in dict(NOTIFICATION_KINDS):
-        raise InvalidInput("That button is out of date.")
+        raise InvalidInput("button_out_of_date")
     on = notifications_on(athlete)
     on[kind] = not on[kind]
     updated = await context.services.units.write(
@@ -116,7 +116,7 @@ async def save_zone(update: Update, context: CoachContext) -> str:
     try:
         zone = zone_from(message)
     except InvalidInput as error:
-        return await ask_zone(update, context, error.message)
+        return await ask_zone(update, context, context.services.render.error(error))
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
     await context.services.units.write(
@@ -142,7 +142,7 @@ async def save_time(update: Update, context: CoachContext) -> str:
     try:
         clock = parse_clock(text)
     except InvalidInput as error:
-        return await ask_time(update, context, error.message)
+        return await ask_time(update, context, context.services.render.error(error))
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
     await context.services.units.write(

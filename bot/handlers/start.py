@@ -26,7 +26,7 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.h]?([0-5]\d)$")
 def parse_clock(text: str) -> str:
     match = _CLOCK.match(text.strip().lower())
     if not match:
-        raise InvalidInput("Send a time like 06:45 (24-hour clock).")
+        raise InvalidInput("push_time_unreadable")
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
@@ -103,7 +103,7 @@ async def zone_button(update: Update, context: CoachContext) -> str:
     assert query is not None and query.data is not None
     index = int(query.data.split(":")[2])
     if not 0 <= index < len(COMMON_ZONES):
-        raise InvalidInput("That button is out of date: pick again?")
+        raise InvalidInput("button_out_of_date")
     await drop_buttons(update)
     return await save_zone(update, context, COMMON_ZONES[index])
 
@@ -114,7 +114,7 @@ async def zone_text(update: Update, context: CoachContext) -> str:
     try:
         zone = zone_from(message)
     except InvalidInput as error:
-        return await ask_zone(update, context, hint=error.message)
+        return await ask_zone(update, context, hint=context.services.render.error(error))
     return await save_zone(update, context, zone)
 
 
@@ -154,7 +154,9 @@ async def push_time_text(update: Update, context: CoachContext) -> str | int:
         clock = parse_clock(message.text or "")
     except InvalidInput as error:
         athlete = await athlete_of(update, context)
-        return await ask_push_time(update, context, athlete.time_zone, hint=error.message)
+        return await ask_push_time(
+            update, context, athlete.time_zone, hint=context.services.render.error(error)
+        )
     return await finish(update, context, clock)
 
 

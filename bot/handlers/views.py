@@ -26,7 +26,7 @@ async def today(update: Update, context: CoachContext) -> None:
     )
     athlete, on, view = found.athlete, found.today, found.result
     if view is None:
-        raise NotFound("You have no plan yet. Send /race to set your race goal.")
+        raise NotFound("no_plan")
     runs = view.day is not None and bool(view.day.planned.steps) and view.analysis is None
     markup = InlineKeyboardMarkup([[watch_button(on)]]) if runs else None
     await say(update, context, "plan/today", markup, view=view, today=on, units=athlete.units)
@@ -74,7 +74,7 @@ async def turn_page(update: Update, context: CoachContext) -> None:
     plan = so_far.plan
     index = int(query.data.split(":")[1])
     if not 0 <= index < plan.total_weeks:
-        raise NotFound("That week isn't in your current plan.")
+        raise NotFound("week_not_in_plan")
     await edit(
         update,
         context,
@@ -94,7 +94,7 @@ async def status(update: Update, context: CoachContext) -> None:
     )
     athlete, on, result = found.athlete, found.today, found.result
     if result is None:
-        raise NotFound("You have no plan yet. Send /race to set your race goal.")
+        raise NotFound("no_plan")
     weeks_left = max(0, -(-(result.plan.race.race_date - on).days // 7))
     await say(
         update,

@@ -9,7 +9,6 @@ from bot.common import athlete_of
 from bot.context import CoachContext
 from bot.render import plain
 from core.errors import NotFound
-from sources.workout_file import workout_fit
 
 
 async def send_workout(update: Update, context: CoachContext) -> None:
@@ -21,16 +20,16 @@ async def send_workout(update: Update, context: CoachContext) -> None:
     try:
         on = date.fromisoformat(query.data.split(":", 2)[2])
     except ValueError:
-        raise NotFound("That workout isn't in your plan.") from None
+        raise NotFound("workout_not_in_plan") from None
     days = await context.services.units.read(
         lambda uow: uow.plans.planned_days(athlete.stored_id, on, on)
     )
     if not days or not days[0].planned.steps:
-        raise NotFound("No run planned that day: nothing to send to your watch.")
+        raise NotFound("no_workout_that_day")
     day = days[0]
     render = context.services.render
     name = plain(render("workout/fit_name", planned=day.planned, units=athlete.units))
-    data = workout_fit(day.planned, name, context.services.clock.now())
+    data = context.services.workouts.encode(day.planned, name, context.services.clock.now())
     await query.answer()
     chat = update.effective_chat
     assert chat is not None

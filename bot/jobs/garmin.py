@@ -9,10 +9,9 @@ from bot.context import Services
 from bot.messages import announce
 from core.errors import RateLimited
 from core.models import Athlete, GarminAccount
-from core.ports import ActivityFeed
+from core.ports import ActivityFeed, GarminLogin
 from core.services import garmin_sync
 from core.services.garmin_sync import SyncOutcome
-from sources.garmin import PendingLogins, TokenVault
 
 log = logging.getLogger("gofast.garmin")
 
@@ -32,22 +31,20 @@ class GarminAccountsView:
 
 class GarminSync:
     def __init__(
-        self, services: Services, vault: TokenVault | None, feed: ActivityFeed | None
+        self, services: Services, login: GarminLogin | None, feed: ActivityFeed | None
     ) -> None:
         self.services = services
-        self.vault = vault
+        self.login = login
         self.feed = feed
         self.accounts = GarminAccountsView(services)
-        self.logins = PendingLogins()
         self.emails: dict[int, str] = {}  # between the email and the password message only
 
     @property
     def enabled(self) -> bool:
-        return self.vault is not None and self.feed is not None
+        return self.login is not None and self.feed is not None
 
-    async def connect(self, athlete: Athlete, tokens: str) -> None:
-        assert self.vault is not None and athlete.id is not None
-        sealed, now = self.vault.seal(tokens), self.services.clock.now()
+    async def connect(self, athlete: Athlete, sealed: bytes) -> None:
+        now = self.services.clock.now()
         await self.services.units.write(
             lambda uow: uow.garmin.connect(athlete.stored_id, sealed, now)
         )

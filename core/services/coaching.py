@@ -87,7 +87,7 @@ async def link_run(
     plan = await _plan(uow, athlete_id)
     day = next((d for d in plan.days() if d.id == day_id), None)
     if day is None:
-        raise NotFound("That day isn't in your current plan.")
+        raise NotFound("day_not_in_plan")
     assert plan.id is not None
     done = await uow.executions.executed_days(athlete_id, plan.id)
     same = [e for e in done if e.activity_id == activity_id and e.date == day.date]
@@ -198,7 +198,7 @@ async def week_progress(
 async def _plan(uow: UnitOfWork, athlete_id: int) -> TrainingPlan:
     plan = await uow.plans.active_plan(athlete_id)
     if plan is None:
-        raise NotFound("You have no active plan. Send /race to set one up.")
+        raise NotFound("no_plan")
     return plan
 
 
@@ -232,7 +232,7 @@ async def unlinked_run(uow: UnitOfWork, athlete_id: int, activity_id: int) -> At
     activity = await uow.activities.get_activity(athlete_id, activity_id)
     open_runs = await uow.activities.unlinked_activities(athlete_id, activity.local_date)
     if all(a.id != activity_id for a in open_runs):
-        raise AlreadyLinked("That run is already linked to your plan.")
+        raise AlreadyLinked("run_already_linked")
     return activity
 
 
@@ -277,11 +277,12 @@ def manual_run(
         distance = parse_distance(words[0], athlete.units)
         seconds = parse_duration(words[1])
         on = parse_date(words[2], today) if len(words) > 2 else today
-    except (InvalidInput, IndexError) as error:
-        message = error.message if isinstance(error, InvalidInput) else "Tell me distance and time."
-        raise LogWordsUnclear(message) from None
+    except InvalidInput as error:
+        raise LogWordsUnclear(error.code, **error.params) from None
+    except IndexError:
+        raise LogWordsUnclear("log_words_missing") from None
     if on > today:
-        raise InvalidInput("That day hasn't happened yet: log runs you've done.")
+        raise InvalidInput("log_in_future")
     start = datetime.combine(on, time(MANUAL_RUN_HOUR), ZoneInfo(athlete.time_zone))
     note = " ".join(words[3:])[:NOTE_CHARS]
     return AthleteActivity(

@@ -13,7 +13,7 @@ async def own_day(uow: UnitOfWork, athlete_id: int, day_id: int) -> TrainingDayP
     plan = await uow.plans.active_plan(athlete_id)
     day = next((d for d in plan.days() if d.id == day_id), None) if plan else None
     if day is None:
-        raise NotFound("That day isn't in your current plan.")
+        raise NotFound("day_not_in_plan")
     return day
 
 
@@ -32,18 +32,18 @@ async def move_day(
     week, from today on, an easy day not run yet with no hard day beside it."""
     plan = await uow.plans.active_plan(athlete_id)
     if plan is None or plan.id is None:
-        raise NotFound("You have no active plan. Send /race to set one up.")
+        raise NotFound("no_plan")
     days = plan.days()
     missed = next((d for d in days if d.id == missed_id), None)
     target = next((d for d in days if d.id == target_id), None)
     if missed is None or target is None:
-        raise NotFound("Those days aren't both in your current plan.")
+        raise NotFound("days_not_in_plan")
     done = {
         (e.week_index, e.day_index) for e in await uow.executions.executed_days(athlete_id, plan.id)
     }
     week = [d for d in days if d.week_index == missed.week_index]
     if target not in move_options(week, missed, done, today):
-        raise InvalidInput("That day can't take this workout any more; the plan carries on.")
+        raise InvalidInput("move_not_allowed")
     move = PlanRevision(
         kind=RevisionKind.MOVE,
         effective_from=today,

@@ -59,16 +59,16 @@ async def sync(
     assert athlete_id is not None
     account = await units.read(lambda uow: uow.garmin.get(athlete_id))
     if account is None:
-        raise NotFound("Garmin isn't connected. Send /garmin to connect it.")
+        raise NotFound("garmin_not_connected")
     if account.backoff_until and account.backoff_until > now:
-        raise RateLimited("Garmin asked me to slow down; I'll sync again later.")
+        raise RateLimited("garmin_backed_off")
     try:
         page = await feed.runs(account.tokens, window(account, today), today, athlete.time_zone)
     except RateLimited as limited:
         level = min(account.backoff_level + 1, len(BACKOFF_HOURS))
         until = now + timedelta(hours=BACKOFF_HOURS[level - 1])
         await units.write(lambda uow: uow.garmin.back_off(athlete_id, until, level))
-        raise RateLimited(limited.message, level) from limited
+        raise RateLimited(limited.code, level=level) from limited
     return await units.write(lambda uow: _import(uow, athlete, page, today, now))
 
 

@@ -54,7 +54,7 @@ async def _explained(
 async def _active(uow: UnitOfWork, athlete_id: int) -> TrainingPlan:
     plan = await uow.plans.active_plan(athlete_id)
     if plan is None:
-        raise NotFound("You have no active plan. Send /race to set one up.")
+        raise NotFound("no_plan")
     return plan
 
 
@@ -264,9 +264,7 @@ async def finished_plan(uow: UnitOfWork, athlete_id: int, today: date) -> Traini
     """The active plan whose race day has come."""
     plan = await _active(uow, athlete_id)
     if today < plan.race.race_date:
-        raise InvalidInput(
-            f"Race day is {plan.race.race_date:%a %d %b}: send your result after the race."
-        )
+        raise InvalidInput("result_before_race", race_day=plan.race.race_date)
     return plan
 
 

@@ -20,7 +20,7 @@ def local_today(now: datetime, zone: str) -> date:
 async def known_runner(uow: UnitOfWork, telegram_user_id: int) -> Athlete:
     athlete = await uow.athletes.athlete_by_telegram(telegram_user_id)
     if athlete is None:
-        raise NotFound("I don't know you yet: send /start and we'll set you up.")
+        raise NotFound("unknown_runner")
     return athlete
 
 

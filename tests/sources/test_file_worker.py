@@ -10,6 +10,7 @@ from core.errors import InvalidInput
 from sources.file_worker import FileParser
 from sources.files import MAX_POINTS
 from tests.activity_files import MORNING, gpx_file
+from tests.words import refused
 
 
 def long_track(points: int) -> bytes:
@@ -53,7 +54,7 @@ async def test_parses_in_a_worker_and_keeps_the_loop_free() -> None:
 async def test_a_slow_file_is_stopped_and_the_worker_replaced() -> None:
     parser = FileParser(timeout_s=0.2)
     try:
-        with pytest.raises(InvalidInput, match="too long"):
+        with refused(InvalidInput, "too long"):
             await parser.parse("long.gpx", long_track(MAX_POINTS // 2))
         parser.timeout_s = 30
         assert (await parser.parse("run.gpx", gpx_file(MORNING, 5000, 1500))).distance_m > 0
@@ -66,7 +67,7 @@ async def test_a_file_needing_more_memory_than_allowed_is_refused() -> None:
     try:
         small = await parser.parse("run.gpx", gpx_file(MORNING, 5000, 1500))
         assert small.distance_m > 0  # the limit leaves room for ordinary files
-        with pytest.raises(InvalidInput, match="too big"):
+        with refused(InvalidInput, "too big"):
             await parser.parse("long.gpx", long_track(MAX_POINTS))
         assert (await parser.parse("run.gpx", gpx_file(MORNING, 5000, 1500))) == small
     finally:

@@ -5,6 +5,7 @@ import pytest
 from core.errors import InvalidInput
 from sources.files import MAX_FILE_BYTES, file_kind, parse_activity_file
 from tests.activity_files import MORNING, fit_file, gpx_file, tcx_file
+from tests.words import refused
 
 
 def test_fit_file() -> None:
@@ -67,19 +68,19 @@ def test_gzip_and_fingerprints() -> None:
     ],
 )
 def test_bad_files_get_a_clear_message(name: str, data: bytes, says: str) -> None:
-    with pytest.raises(InvalidInput, match=says):
+    with refused(InvalidInput, says):
         parse_activity_file(name, data)
 
 
 def test_truncated_fit_is_damaged() -> None:
     data = fit_file(MORNING, 8000, 2400)
-    with pytest.raises(InvalidInput, match="damaged"):
+    with refused(InvalidInput, "damaged"):
         parse_activity_file("run.fit", data[: len(data) // 2])
 
 
 def test_gzip_bomb_is_refused() -> None:
     bomb = gzip.compress(b"\0" * (101 * 1024 * 1024))
-    with pytest.raises(InvalidInput, match="100 MB"):
+    with refused(InvalidInput, "100 MB"):
         parse_activity_file("run.fit.gz", bomb)
 
 
@@ -99,7 +100,7 @@ def test_gpx_points_out_of_order_make_no_negative_duration() -> None:
 def test_a_file_from_year_9999_is_refused() -> None:
     from datetime import UTC, datetime
 
-    with pytest.raises(InvalidInput, match="clock"):
+    with refused(InvalidInput, "clock"):
         parse_activity_file(
             "run.tcx", tcx_file(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), 5000, 1500)
         )
@@ -115,5 +116,5 @@ def million_points() -> bytes:
 
 
 def test_too_many_track_points_are_refused_before_parsing() -> None:
-    with pytest.raises(InvalidInput, match="48 hours"):
+    with refused(InvalidInput, "48 hours"):
         parse_activity_file("big.gpx.gz", gzip.compress(million_points()))
