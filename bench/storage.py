@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.synthetic import insert_plans, insert_race
 from core.models import ActivitySource, AthleteActivity, Race, RaceType
 from core.plan import PlanRequest, default_run_days, generate_plan
+from core.services import coaching
 from storage.sqlite import Database
 from tests.units import sqlite_calls
 
@@ -208,7 +209,8 @@ async def main() -> None:
 
         async def on_track() -> None:
             athlete = rng.randint(1, args.athletes)
-            assert await repo.week_inputs(athlete, 3) is not None
+            today = START + timedelta(weeks=3)
+            assert await repo.units.read(lambda uow: coaching.status(uow, athlete, today))
 
         samples = await timed(on_track, 200)
         p50, p99 = statistics.median(samples), sorted(samples)[int(len(samples) * 0.99) - 1]

@@ -709,16 +709,6 @@ class DayView(Model):
     analysis: DayAnalysis | None  # the linked run's analysis, when the day is done
 
 
-class WeekInputs(Model):
-    """What storage hands the engine for one week's adherence and "on track"."""
-
-    plan: TrainingPlan
-    week: TrainingWeek
-    executed: tuple[ExecutedDay, ...]
-    extra_runs: tuple[AthleteActivity, ...]
-    latest_snapshot: Adaptive5kSnapshot | None
-
-
 class PlannedDay(Protocol):
     """What the day rules read of a planned day: a TrainingDayPlanned, or a DayRow."""
 

@@ -33,7 +33,6 @@ from core.models import (
     RaceResult,
     TrainingDayPlanned,
     TrainingPlan,
-    WeekInputs,
 )
 
 
@@ -127,7 +126,6 @@ class Executions(Protocol):
     ) -> ExecutedDay: ...
     async def unlink_activity(self, athlete_id: int, activity_id: int) -> None: ...
     async def executed_days(self, athlete_id: int, plan_id: int) -> list[ExecutedDay]: ...
-    async def week_inputs(self, athlete_id: int, week_index: int) -> WeekInputs | None: ...
 
 
 class PushLog(Protocol):

@@ -8,11 +8,11 @@ import sqlite3
 from typing import Any
 
 from core.errors import AlreadyLinked, NotFound
-from core.models import DayAnalysis, ExecutedDay, WeekInputs
+from core.models import DayAnalysis, ExecutedDay
 from storage import rows
-from storage.activities import owned_activity, unlinked
+from storage.activities import owned_activity
 from storage.base import SqliteRepository
-from storage.plans import active_plan_id, load_plan, owned_plan, snapshots_of
+from storage.plans import owned_plan
 from storage.sqlite import fetch_all, fetch_one
 
 
@@ -96,27 +96,6 @@ class SqliteExecutions(SqliteRepository):
         conn = self.conn
         owned_plan(conn, athlete_id, plan_id)
         return executed_rows(conn, plan_id)
-
-    async def week_inputs(self, athlete_id: int, week_index: int) -> WeekInputs | None:
-        """Everything adherence and "on track" need for one week of the active plan."""
-        conn = self.conn
-        plan_id = active_plan_id(conn, athlete_id)
-        if plan_id is None:
-            return None
-        plan = load_plan(conn, self.plans, plan_id)
-        week = next((w for w in plan.weeks if w.week_index == week_index), None)
-        if week is None:
-            return None
-        executed = executed_rows(conn, plan_id, week_index)
-        extras = unlinked(conn, athlete_id, week.start_date, week.end_date)
-        snaps = snapshots_of(conn, plan_id)
-        return WeekInputs(
-            plan=plan,
-            week=week,
-            executed=tuple(executed),
-            extra_runs=tuple(a for a in extras if a.is_run),
-            latest_snapshot=snaps[-1] if snaps else None,
-        )
 
 
 def executed_rows(

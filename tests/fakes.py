@@ -29,7 +29,6 @@ from core.models import (
     PlanStatus,
     TrainingDayPlanned,
     TrainingPlan,
-    WeekInputs,
 )
 from core.ports import Work
 
@@ -396,29 +395,6 @@ class FakeExecutions(_Repository):
     async def executed_days(self, athlete_id: int, plan_id: int) -> list[ExecutedDay]:
         self._owned_plan(athlete_id, plan_id)
         return sorted(self.s.executed[plan_id], key=lambda e: e.date)
-
-    async def week_inputs(self, athlete_id: int, week_index: int) -> WeekInputs | None:
-        plan = self._active(athlete_id)
-        week = next((w for w in plan.weeks if w.week_index == week_index), None) if plan else None
-        if plan is None or plan.id is None or week is None:
-            return None
-        snaps = self.s.snapshots.get(plan.id, {})
-        linked = self._linked_ids()
-        extras = [
-            a
-            for a in self.s.activities.values()
-            if a.athlete_id == athlete_id
-            and a.id not in linked
-            and a.is_run
-            and week.start_date <= a.local_date <= week.end_date
-        ]
-        return WeekInputs(
-            plan=plan,
-            week=week,
-            executed=tuple(e for e in self.s.executed[plan.id] if e.week_index == week_index),
-            extra_runs=tuple(extras),
-            latest_snapshot=snaps[max(snaps)] if snaps else None,
-        )
 
 
 class FakePushLog(_Repository):

@@ -249,25 +249,17 @@ async def test_a_restart_opens_a_new_execution_and_results_complete_the_plan(
     assert past.status is PlanStatus.COMPLETED and past.result == result
 
 
-async def test_week_inputs_and_snapshots(repo: OneUnitPerCall) -> None:
+async def test_a_snapshot_is_kept_and_becomes_the_plans_adaptive_5k(
+    repo: OneUnitPerCall,
+) -> None:
     athlete = await new_athlete(repo)
     plan = await repo.save_plan(athlete.id, a_plan(), NOW)
-    week = plan.weeks[0]
-    day = next(d for d in week.days if d.planned.type.is_run)
-    linked, _ = await repo.import_activity(athlete.id, a_run((day.date - START).days, 6))
-    await repo.link_activity(athlete.id, linked.id, day.id, analyse(day.planned, linked))
-    extra, _ = await repo.import_activity(athlete.id, a_run(3, 4, minutes=25))
     from core.adaptive import snapshot
 
     snap = snapshot([], START, 0, 1440, plan.vdot)
     await repo.save_snapshot(athlete.id, plan.id, snap)
-    inputs = await repo.week_inputs(athlete.id, 0)
-    assert inputs is not None
-    assert [e.activity_id for e in inputs.executed] == [linked.id]
-    assert [a.id for a in inputs.extra_runs] == [extra.id]
-    assert inputs.latest_snapshot == snap
+    assert await repo.snapshots(athlete.id, plan.id) == [snap]
     assert (await repo.active_plan(athlete.id)).adaptive_5k_s == snap.seconds
-    assert await repo.week_inputs(athlete.id, 99) is None
 
 
 async def test_due_pushes_and_claims(repo: OneUnitPerCall) -> None:
