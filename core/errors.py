@@ -12,6 +12,11 @@ class GoFastError(Exception):
         self.code = code
         self.params = params
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by code and values (a file's refusal comes back from the worker process);
+        the default would call ``cls(code, params)`` and fail."""
+        return (_rebuilt, (type(self), self.code, self.params), self.__dict__)
+
     def __str__(self) -> str:  # logs and tracebacks: the code and its values, never prose
         values = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"{self.code}({values})"
@@ -43,3 +48,7 @@ class RateLimited(GoFastError):
     def __init__(self, code: str = "garmin_rate_limited", /, level: int = 0, **params: Any):
         super().__init__(code, **params)
         self.level = level
+
+
+def _rebuilt(kind: type[GoFastError], code: str, params: dict[str, Any]) -> GoFastError:
+    return kind(code, **params)

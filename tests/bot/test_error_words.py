@@ -2,10 +2,11 @@
 values the raise gives it; no words are left for a code nothing raises."""
 
 import ast
+import pickle
 from pathlib import Path
 
 from bot.render import ERROR_CODES, Renderer
-from core.errors import GoFastError, InvalidInput, NotFound
+from core.errors import GoFastError, InvalidInput, NotFound, RateLimited
 from core.models import RaceType
 from tests.words import words
 
@@ -78,3 +79,12 @@ def test_words_fill_in_the_values_and_escape_what_was_typed() -> None:
 def test_a_code_without_words_is_an_apology_not_silence() -> None:
     said = words(GoFastError("no_such_code"))
     assert "Something went wrong on my side" in said
+
+
+def test_an_error_survives_the_trip_from_the_file_worker() -> None:
+    """Refusals come back pickled from the worker process, code, values and level intact."""
+    sent = InvalidInput("file_damaged", kind=".fit")
+    back = pickle.loads(pickle.dumps(sent))
+    assert type(back) is InvalidInput and (back.code, back.params) == ("file_damaged", sent.params)
+    limited = pickle.loads(pickle.dumps(RateLimited("garmin_rate_limited", level=3)))
+    assert limited.level == 3 and limited.code == "garmin_rate_limited"
