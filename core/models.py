@@ -593,6 +593,7 @@ class OnTrack(Model):
     """The answer to "Are you on track?"."""
 
     current_5k_s: float
+    weekly_m: float  # the weekly volume the prediction assumes (recent running, or as told)
     predicted_s: float  # the coach's prediction from today's 5k fitness and volume
     low_s: float  # its 80 % range
     high_s: float

@@ -65,11 +65,13 @@ def on_track(
     """Today's prediction (the coach's model, from today's 5k fitness and weekly volume) against
     the goal."""
     distance = plan.race.distance_m
-    race = predict_race([(FIVE_K_M, current_5k_s)], distance, weekly_m or plan.baseline_weekly_m)
+    weekly = weekly_m or plan.baseline_weekly_m
+    race = predict_race([(FIVE_K_M, current_5k_s)], distance, weekly)
     goal = plan.goal_time_s
     delta = None if goal is None else race.predicted_s - goal
     return OnTrack(
         current_5k_s=current_5k_s,
+        weekly_m=weekly,
         predicted_s=race.predicted_s,
         low_s=race.low_s,
         high_s=race.high_s,

@@ -97,8 +97,8 @@ async def got_password(update: Update, context: CoachContext) -> str | int:
     try:
         sealed = await login.start(athlete.id, email, password)
     except GoFastError as error:
-        message = context.services.render.error(error)
-        await say(update, context, "garmin/texts", step="login_failed", message=message)
+        words = context.services.render.error(error)
+        await say(update, context, "garmin/texts", step="login_failed", message=words)
         return ConversationHandler.END
     finally:
         del password

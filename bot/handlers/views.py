@@ -6,10 +6,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.common import as_runner, edit, say
 from bot.context import CoachContext
 from bot.keyboards import plan_pager, watch_button
-from core import progress
 from core.errors import NotFound
-from core.models import STANDARD_DISTANCES
-from core.prediction import predict
 from core.services import coaching, runners
 
 
@@ -109,35 +106,21 @@ async def status(update: Update, context: CoachContext) -> None:
 
 
 async def predictions(update: Update, context: CoachContext) -> None:
-    found = await _so_far(update, context)
-    athlete, so_far = found.athlete, found.result
-    plan = so_far.plan
-    five_k = plan.adaptive_5k_s or plan.baseline_5k_s
-    today = found.today
-    weekly = progress.recent_weekly_m(plan, so_far.executed, today) or plan.baseline_weekly_m
-    rows = []
-    for race_type, distance in STANDARD_DISTANCES.items():
-        guess = predict(five_k, distance, weekly_m=weekly)
-        rows.append(
-            {
-                "label": race_type.label,
-                "race": guess.race,
-                "vdot": guess.vdot_prediction_s,
-                "seed": guess.seed_prediction_s,
-                "riegel": guess.riegel_prediction_s,
-            }
-        )
-    prediction = predict(five_k, plan.race.distance_m, plan.goal_time_s, weekly_m=weekly)
+    found = await as_runner(
+        update, context, lambda uow, athlete, on: coaching.predictions(uow, athlete.stored_id, on)
+    )
+    if found.result is None:
+        raise NotFound("no_plan")
+    status = found.result.status
     await say(
         update,
         context,
         "plan/predict",
-        prediction=prediction,
-        rows=rows,
-        plan=plan,
-        adaptive=plan.adaptive_5k_s is not None,
-        weekly_m=weekly,
-        units=athlete.units,
+        plan=status.plan,
+        now=status.fitness.on_track,
+        adaptive=status.fitness.adaptive,
+        table=found.result.table,
+        units=found.athlete.units,
     )
 
 

@@ -10,6 +10,7 @@ from core.analysis import analyse
 from core.errors import AlreadyLinked, InvalidInput, NotFound
 from core.matching import match
 from core.models import (
+    STANDARD_DISTANCES,
     ActivitySource,
     Adaptive5kSnapshot,
     Athlete,
@@ -18,6 +19,8 @@ from core.models import (
     MatchCandidate,
     MatchDecision,
     OnTrack,
+    Prediction,
+    RaceType,
     TrainingDayPlanned,
     TrainingPlan,
     TrainingWeek,
@@ -26,6 +29,7 @@ from core.models import (
 from core.parsing import parse_date, parse_distance, parse_duration
 from core.plausibility import check_plausible
 from core.ports import UnitOfWork
+from core.prediction import predict
 
 NEARBY_DAYS = 7
 
@@ -175,6 +179,26 @@ async def status(uow: UnitOfWork, athlete_id: int, today: date) -> Status | None
     snaps = await uow.plans.snapshots(athlete_id, plan.id)
     week_progress = await _this_week(uow, athlete_id, plan, executed, today)
     return Status(plan, week_progress, _fitness(plan, executed, snaps, today, week_progress))
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """/predict: today's fitness (the very numbers /status shows) carried to every distance."""
+
+    status: Status
+    table: tuple[tuple[RaceType, Prediction], ...]
+
+
+async def predictions(uow: UnitOfWork, athlete_id: int, today: date) -> Predictions | None:
+    found = await status(uow, athlete_id, today)
+    if found is None:
+        return None
+    now = found.fitness.on_track
+    table = tuple(
+        (race_type, predict(now.current_5k_s, distance, weekly_m=now.weekly_m))
+        for race_type, distance in STANDARD_DISTANCES.items()
+    )
+    return Predictions(found, table)
 
 
 async def _this_week(

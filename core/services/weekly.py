@@ -4,10 +4,17 @@ and, from the weekly job, the week-end adjustment of the weeks to come."""
 from dataclasses import dataclass
 from datetime import date
 
-from core.models import AthleteActivity, ExecutedDay, TrainingPlan, TrainingWeek, WeekProgress
+from core.models import (
+    Adaptive5kSnapshot,
+    AthleteActivity,
+    ExecutedDay,
+    TrainingPlan,
+    TrainingWeek,
+    WeekProgress,
+)
 from core.ports import UnitOfWork
 from core.prediction import race_prediction_s
-from core.progress import planned_training_m, week_progress
+from core.progress import planned_training_m, recent_weekly_m, week_progress
 from core.services import coaching, real_life
 
 
@@ -52,8 +59,8 @@ async def weekly(
     await coaching.snapshot_week(uow, athlete_id, plan, today, status.fitness)
     executed = await uow.executions.executed_days(athlete_id, plan.id)
     extras = await uow.activities.unlinked_activities(athlete_id, plan.start_date)
-    predictions = tuple(  # the coach's prediction from each week's 5k (at the volume told)
-        (s.week_index, race_prediction_s(s.seconds, plan.race.distance_m, plan.baseline_weekly_m))
+    predictions = tuple(  # each week's prediction as /status said it that day
+        (s.week_index, _prediction(plan, executed, s))
         for s in await uow.plans.snapshots(athlete_id, plan.id)
     )
     return Weekly(
@@ -65,6 +72,13 @@ async def weekly(
         predictions,
         change,
     )
+
+
+def _prediction(plan: TrainingPlan, executed: list[ExecutedDay], snap: Adaptive5kSnapshot) -> float:
+    """The coach's prediction from a snapshot's 5k at the volume run up to that day: the same
+    rule as :func:`core.progress.on_track`, so the chart's last point is /status's number."""
+    weekly = recent_weekly_m(plan, executed, snap.taken_on) or plan.baseline_weekly_m
+    return race_prediction_s(snap.seconds, plan.race.distance_m, weekly)
 
 
 def volumes(

@@ -1,0 +1,91 @@
+"""Daily friction (issue 17), end to end through the fake Bot API: one set of numbers, a coach
+that knows what was already run, answers read the way runners type them."""
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+from core.analysis import analyse
+from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, TrainingDayPlanned
+from core.plan import generate_plan
+from core.units import Units
+from tests.bot.test_conversations import texts
+from tests.bot.test_pushes import travel
+from tests.core.plans import request
+from tests.units import stored
+
+TIME = r"(\d+:\d\d(?::\d\d)?)"
+
+
+async def with_goal(bot, user_id: int, goal_s: int) -> Athlete:
+    """A runner (km, UTC) on a 12-week half-marathon plan from 1 Mar 2027 with a goal time."""
+    repo = stored(bot)
+    athlete = await repo.upsert_athlete(Athlete(telegram_user_id=user_id, chat_id=user_id))
+    athlete = await repo.update_athlete(athlete.id, onboarded=True, units=Units.KM)
+    plan = generate_plan(
+        request(RaceType.HALF, 12, start=date(2027, 3, 1), units=Units.KM, goal_time_s=goal_s)
+    )
+    await repo.save_plan(athlete.id, plan, datetime(2027, 3, 1, 1, tzinfo=UTC))
+    return athlete
+
+
+async def ran(
+    bot, athlete, day: TrainingDayPlanned, faster: float = 1.0, note: str | None = None
+) -> None:
+    """The runner ran ``day``'s workout, ``faster`` times its planned pace (stored, linked)."""
+    seconds = day.planned.distance_m / 1000 * (day.planned.pace_s_per_km or 360) * faster
+    activity = AthleteActivity(
+        source=ActivitySource.MANUAL,
+        external_id=f"ran-{day.date}",
+        start_utc=datetime.combine(day.date, time(7), UTC),
+        local_date=day.date,
+        distance_m=day.planned.distance_m,
+        duration_s=seconds,
+        summary={"note": note} if note else {},
+    )
+    repo = stored(bot)
+    run, _ = await repo.import_activity(athlete.id, activity)
+    await repo.link_activity(athlete.id, run.id, day.id, analyse(day.planned, run))
+
+
+def figure(pattern: str, html: str) -> str:
+    text = re.sub(r"<[^>]+>", "", html)
+    found = re.search(pattern, text, re.IGNORECASE | re.DOTALL)
+    assert found, f"{pattern!r} not in {text!r}"
+    return found.group(1)
+
+
+async def test_every_command_gives_the_same_numbers_at_the_same_moment(
+    telegram, bot, clock
+) -> None:
+    athlete = await with_goal(bot, 170, 1 * 3600 + 50 * 60)
+    repo = stored(bot)
+    plan = await repo.active_plan(athlete.id)
+    runs = [d for d in plan.days() if d.planned.type.is_run]
+    first_sunday = plan.weeks[0].end_date
+    for day in (d for d in runs if d.date <= first_sunday):
+        await ran(bot, athlete, day, faster=0.97)
+    clock.set(datetime.combine(first_sunday, time(18, 50), UTC))  # the weekly snapshot
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    snapped = (await repo.active_plan(athlete.id)).adaptive_5k_s
+    week_3 = plan.weeks[2].end_date
+    after = [d for d in runs if first_sunday < d.date <= week_3]
+    for day in after[:-1]:
+        await ran(bot, athlete, day)
+    await ran(bot, athlete, after[-1], faster=0.85, note="time trial")  # fitter since the snapshot
+    clock.set(datetime.combine(week_3 + timedelta(days=1), time(12), UTC))
+
+    user = telegram.user(170)
+    status = texts(await user.send("/status"))
+    predicted = texts(await user.send("/predict"))
+    weekly = texts(await user.send("/progress"))
+
+    five_k = figure(rf"Adaptive 5k: {TIME}", status)
+    assert five_k != f"{snapped // 60}:{snapped % 60:02d}"  # today's, not last week's snapshot
+    assert figure(rf"adaptive 5k {TIME}", predicted) == five_k
+    assert figure(rf"Adaptive 5k {TIME}", weekly) == five_k
+    race = figure(rf"Predicted: {TIME}", status)
+    assert figure(rf"Test race: predicted {TIME}", predicted) == race
+    assert figure(rf"predicted {TIME}", weekly) == race
+    assert figure(rf"Half marathon: {TIME}", predicted) == race
+    goal_gap = figure(r"Goal: \S+ → ([+-]\d+:\d\d(?::\d\d)?)", status)
+    assert figure(r"→ ([+-]\d+:\d\d(?::\d\d)?)", predicted) == goal_gap
