@@ -13,69 +13,39 @@ from bot.explain import explain
 from bot.reports import weekly_report
 from core.errors import InvalidInput, NotFound
 from core.fitness import check_vdot_range, equivalent_time, vdot
-from core.models import Athlete, TrainingDayPlanned
+from core.models import Athlete
 from core.parsing import parse_duration
 from core.services import days, real_life
 from core.units import FIVE_K_M
 
 
-async def _own_day(context: CoachContext, athlete: Athlete, day_id: int) -> TrainingDayPlanned:
-    assert athlete.id is not None
-    return await context.services.units.read(
-        lambda uow: days.own_day(uow, athlete.stored_id, day_id)
-    )
-
-
 async def workout_done(update: Update, context: CoachContext) -> None:
-    athlete, ids = await pressed(update, context)
-    await _own_day(context, athlete, ids[0])
-    await say(
-        update,
-        context,
-        "errors/domain",
-        message=(
-            "Nice work! Send the file from your watch (.fit, .gpx, .tcx) or log it, "
-            "e.g. /log 8km 45:00, and I'll check it against the plan."
-        ),
+    athlete, (day_id,) = await pressed(update, context)
+    found = await context.services.units.read(
+        lambda uow: days.day_done(uow, athlete.stored_id, day_id)
     )
+    await say(update, context, "plan/day_answer", step="done", run=found.run, units=athlete.units)
 
 
 async def workout_skipped(update: Update, context: CoachContext) -> None:
     athlete, (day_id,) = await pressed(update, context)
-    assert athlete.id is not None
     await context.services.units.write(lambda uow: days.skip_day(uow, athlete.stored_id, day_id))
-    await edit(
-        update,
-        context,
-        "errors/domain",
-        message="Skipped. Rest well; one missed day changes nothing — carry on tomorrow.",
-    )
+    await edit(update, context, "plan/day_answer", step="skipped")
 
 
 async def move_missed(update: Update, context: CoachContext) -> None:
     athlete, (missed_id, target_id) = await pressed(update, context)
-    assert athlete.id is not None
     today = context.services.today(athlete)
     target = await context.services.units.write(
         lambda uow: days.move_day(uow, athlete.stored_id, missed_id, target_id, today)
     )
-    await edit(
-        update,
-        context,
-        "errors/domain",
-        message=f"Moved to {target.date:%A %d %b}. That day's easy run takes its old slot.",
-    )
+    await edit(update, context, "plan/day_answer", step="moved", target=target)
 
 
 async def drop_missed(update: Update, context: CoachContext) -> None:
-    athlete, ids = await pressed(update, context)
-    await _own_day(context, athlete, ids[0])
-    await edit(
-        update,
-        context,
-        "errors/domain",
-        message="Dropped. No making up miles: the plan carries on as written.",
-    )
+    athlete, (day_id, *_) = await pressed(update, context)
+    await context.services.units.read(lambda uow: days.own_day(uow, athlete.stored_id, day_id))
+    await edit(update, context, "plan/day_answer", step="dropped")
 
 
 async def progress(update: Update, context: CoachContext) -> None:

@@ -212,6 +212,9 @@ class Pushes:
             text, markup = self._adapted(athlete, adapted)
         elif item.quiet:
             return False
+        elif item.done:  # logged before the push: say so, no Done/Skip to press
+            text = self.services.render("push/done", day=day, units=athlete.units)
+            markup = None
         else:
             render = self.services.render
             text = _daily_text(render, _template(day), day.date, day.planned, athlete.units)

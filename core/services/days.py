@@ -1,10 +1,11 @@
 """A runner's answers about one planned day: done, skipped, moved, dropped."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from core.adaptation import move_options
-from core.errors import InvalidInput, NotFound
-from core.models import PlanRevision, RevisionKind, TrainingDayPlanned
+from core.errors import AlreadyDone, InvalidInput, NotFound
+from core.models import ExecutedDay, PlanRevision, RevisionKind, TrainingDayPlanned
 from core.ports import UnitOfWork
 
 
@@ -17,12 +18,36 @@ async def own_day(uow: UnitOfWork, athlete_id: int, day_id: int) -> TrainingDayP
     return day
 
 
+@dataclass(frozen=True)
+class DayDone:
+    """A day the runner says is done, and the run already linked to it, if any."""
+
+    day: TrainingDayPlanned
+    run: ExecutedDay | None
+
+
+async def day_done(uow: UnitOfWork, athlete_id: int, day_id: int) -> DayDone:
+    day = await own_day(uow, athlete_id, day_id)
+    return DayDone(day, await _linked_run(uow, athlete_id, day))
+
+
 async def skip_day(uow: UnitOfWork, athlete_id: int, day_id: int) -> TrainingDayPlanned:
     """The runner won't run that day: the day is marked skipped, and no "you missed it"
-    nudge follows."""
+    nudge follows. A day with a run linked is done, not skipped."""
     day = await own_day(uow, athlete_id, day_id)
+    if await _linked_run(uow, athlete_id, day) is not None:
+        raise AlreadyDone("day_already_run")
     await uow.plans.skip_day(athlete_id, day_id)
     return day
+
+
+async def _linked_run(
+    uow: UnitOfWork, athlete_id: int, day: TrainingDayPlanned
+) -> ExecutedDay | None:
+    assert day.training_plan_id is not None
+    executed = await uow.executions.executed_days(athlete_id, day.training_plan_id)
+    at = (day.week_index, day.day_index)
+    return next((e for e in executed if (e.week_index, e.day_index) == at), None)
 
 
 async def move_day(

@@ -57,6 +57,7 @@ class Notice:
     missed: DayRow | None = None  # nudge: the missed key workout …
     options: tuple[DayRow, ...] = ()  # … and the days it could move to
     runs: tuple[AthleteActivity, ...] = ()  # pending: runs waiting for a decision
+    done: bool = False  # daily: today's run is already in (logged before the push)
 
 
 async def due_now(
@@ -93,7 +94,14 @@ def daily(push: DuePush, yesterday: DayRow | None) -> Notice | None:
     if quiet and not check:
         return None
     return Notice(
-        athlete, NoticeKind.DAILY, slot, push.local_date, day, quiet=quiet, check_missed=check
+        athlete,
+        NoticeKind.DAILY,
+        slot,
+        push.local_date,
+        day,
+        quiet=quiet,
+        check_missed=check,
+        done=push.done,
     )
 
 

@@ -9,7 +9,7 @@ from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, Trai
 from core.plan import generate_plan
 from core.units import Units
 from tests.bot.test_conversations import texts
-from tests.bot.test_pushes import travel
+from tests.bot.test_pushes import runner, travel
 from tests.core.plans import request
 from tests.units import stored
 
@@ -89,3 +89,30 @@ async def test_every_command_gives_the_same_numbers_at_the_same_moment(
     assert figure(rf"Half marathon: {TIME}", predicted) == race
     goal_gap = figure(r"Goal: \S+ → ([+-]\d+:\d\d(?::\d\d)?)", status)
     assert figure(r"→ ([+-]\d+:\d\d(?::\d\d)?)", predicted) == goal_gap
+
+
+async def test_the_morning_push_knows_the_run_is_already_in(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 171, "UTC", "07:00")
+    plan = await stored(bot).active_plan(athlete.id)
+    early, later = [d for d in plan.days() if d.planned.type.is_run][1:3]
+    clock.set(datetime.combine(early.date, time(6, 50), UTC))
+    await ran(bot, athlete, early)  # a 6 am runner, logged before the 7:00 push
+    received = await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    [(_, _, morning)] = received[171]
+    assert "already done" in morning and "Done ✓" not in morning
+    [push] = [c for c in telegram.calls_to(171) if "already done" in c.text]
+    assert push.buttons == []
+
+    clock.set(datetime.combine(later.date, time(6, 50), UTC))
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    [push] = [
+        c for c in telegram.calls_to(171) if c.buttons and "Done ✓ — log it" in c.buttons[0][0]
+    ]
+    await ran(bot, athlete, later)  # logged after the push: the old buttons still work, truthfully
+    user = telegram.user(171)
+    done = texts(await user.press(push.buttons[0][1]))
+    assert "Already in" in done and "Send the file" not in done
+    skip = await user.press(push.buttons[1][1])
+    assert any("already done" in c.text for c in skip) and not any(
+        "Skipped" in c.text for c in skip
+    )
