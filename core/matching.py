@@ -3,8 +3,10 @@
 Each open planned run within ±3 days is scored:
     confidence = 0.55 · date_score + 0.35 · distance_score + 0.10 · pace_score
 Decision: ``auto`` when the best is the same local day, within the distance tolerance, confident
-(≥ 0.8) and clearly ahead of the runner-up (≥ 0.25); ``extra`` when nothing reaches 0.35;
-otherwise ``ask``.
+(≥ 0.8) and clearly ahead of any other run planned that same day (≥ 0.25); ``extra`` when
+nothing reaches 0.35; otherwise ``ask``. A similar run on another day does not make a same-day
+fit doubtful: the date is the strongest evidence, and the link comes with Undo. Asking every time
+a 6-day plan repeats a distance taught runners to ignore the question.
 """
 
 from collections.abc import Iterable
@@ -88,7 +90,8 @@ def _decide(candidates: tuple[MatchCandidate, ...]) -> MatchDecision:
     if not candidates:
         return MatchDecision.EXTRA
     best = candidates[0]
-    runner_up = candidates[1].confidence if len(candidates) > 1 else 0.0
+    same_day = [c.confidence for c in candidates[1:] if c.days_apart == 0]
+    runner_up = max(same_day, default=0.0)
     confident = (
         best.days_apart == 0
         and within_distance_tolerance(

@@ -3,6 +3,7 @@ that knows what was already run, answers read the way runners type them."""
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 
 from core.analysis import analyse
 from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, TrainingDayPlanned
@@ -116,3 +117,27 @@ async def test_the_morning_push_knows_the_run_is_already_in(telegram, bot, clock
     assert any("already done" in c.text for c in skip) and not any(
         "Skipped" in c.text for c in skip
     )
+
+
+async def test_a_run_that_fits_today_links_at_once_with_undo(telegram, bot, clock) -> None:
+    """Tuesday's easy 5.5 km, logged on Tuesday, is Tuesday's, though Wednesday plans the same:
+    linked with an Undo instead of "Is this activity for your plan?"."""
+    athlete = await runner(bot, 172, "UTC")
+    plan = await stored(bot).active_plan(athlete.id)
+    days = plan.days()
+    today, tomorrow = next(
+        (a, b)
+        for a, b in pairwise(days)
+        if a.planned.type.is_run and a.planned.distance_m == b.planned.distance_m
+    )
+    clock.set(datetime.combine(today.date, time(19), UTC))
+    minutes = round(today.planned.distance_m / 1000 * today.planned.pace_s_per_km / 60)
+    reply = await telegram.user(172).send(
+        f"/log {today.planned.distance_m / 1000:g}km {minutes}:00"
+    )
+    said = texts(reply)
+    assert "Is this activity for your plan?" not in said
+    assert "Completed" in said
+    assert any(data.startswith("ac:u:") for c in reply for _, data in c.buttons)  # the undo
+    executed = await stored(bot).executed_days(athlete.id, plan.id)
+    assert [e.date for e in executed] == [today.date] and tomorrow.date != today.date

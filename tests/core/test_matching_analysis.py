@@ -65,6 +65,21 @@ def test_same_day_and_distance_links_automatically() -> None:
     assert result.best is not None and result.best.day.planned.type is WorkoutType.LONG
 
 
+def test_a_same_day_fit_links_though_tomorrow_plans_the_same_run() -> None:
+    """A 6-day plan repeats distances: Wednesday's easy 6.5 run logged on Wednesday is
+    Wednesday's, however much Thursday's looks like it."""
+    week = [planned(2, 6.5), planned(3, 6.5)]
+    result = match(run(MONDAY + timedelta(days=2), 6.5), week)
+    assert result.decision is MatchDecision.AUTO
+    assert result.best is not None and result.best.day.day_index == 2
+    assert [c.day.day_index for c in result.candidates] == [2, 3]  # the runner-up was close
+
+
+def test_two_runs_planned_the_same_day_still_ask() -> None:
+    week = [planned(2, 6.5), planned(2, 6.5)]
+    assert match(run(MONDAY + timedelta(days=2), 6.5), week).decision is MatchDecision.ASK
+
+
 def test_run_on_a_rest_day_asks_between_neighbours() -> None:
     result = match(run(MONDAY + timedelta(days=4), 5), WEEK)
     assert result.decision is MatchDecision.ASK
