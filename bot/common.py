@@ -98,10 +98,19 @@ async def edit(
     **values: Any,
 ) -> None:
     """Replace the pressed button's message (callbacks only)."""
+    await edit_text(update, context, context.services.render(template, **values), markup)
+
+
+async def edit_text(
+    update: Update,
+    context: CoachContext,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace the pressed button's message with rendered ``text``."""
     query = update.callback_query
     assert query is not None
     await query.answer()
-    text = context.services.render(template, **values)
     shown = query.message
     if isinstance(shown, Message) and shown.text == visible(text) and shown.reply_markup == markup:
         return  # Telegram refuses an edit that changes nothing

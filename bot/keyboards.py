@@ -51,6 +51,7 @@ def confirm_activity(
             button("➕ Extra run", f"ac:x:{activity_id}"),
         ]
     )
+    keyboard.append([delete_button(activity_id)])
     return InlineKeyboardMarkup(keyboard)
 
 
@@ -63,7 +64,31 @@ def other_days(
 
 
 def undo_link(activity_id: int) -> InlineKeyboardMarkup:
-    return single("↩️ Not for my plan", f"ac:u:{activity_id}")
+    return InlineKeyboardMarkup(
+        [[button("↩️ Not for my plan", f"ac:u:{activity_id}"), delete_button(activity_id)]]
+    )
+
+
+def delete_button(activity_id: int) -> InlineKeyboardButton:
+    return button("🗑 Delete run", f"ac:d:{activity_id}")
+
+
+def unlinked_run(activity_id: int) -> InlineKeyboardMarkup:
+    """A run that counts as extra: link it to a day after all, or delete it."""
+    return InlineKeyboardMarkup(
+        [[button("📅 Link to a day", f"ac:o:{activity_id}"), delete_button(activity_id)]]
+    )
+
+
+def confirm_delete(activity_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button("🗑 Yes, delete it", f"ac:dd:{activity_id}"),
+                button("Keep it", f"ac:k:{activity_id}"),
+            ]
+        ]
+    )
 
 
 def plan_pager(week_index: int, total: int) -> InlineKeyboardMarkup:

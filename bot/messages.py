@@ -6,16 +6,17 @@ reads the same, and no job imports a handler.
 
 from telegram import Bot, InlineKeyboardMarkup
 
-from bot.keyboards import button, confirm_activity, rows, undo_link
-from bot.render import Renderer
-from core.models import Athlete, MatchDecision
+from bot.context import Services
+from bot.keyboards import confirm_activity, undo_link, unlinked_run
+from core.models import Athlete, AthleteActivity, MatchDecision
 from core.services import coaching
 
 
 def import_reply(
-    render: Renderer, athlete: Athlete, outcome: coaching.ImportOutcome
+    services: Services, athlete: Athlete, outcome: coaching.ImportOutcome
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The message (text, buttons) a stored run earns, whichever way it arrived."""
+    render = services.render
     stored, units = outcome.activity, athlete.units
     assert stored.id is not None
     if outcome.linked is not None:
@@ -36,12 +37,21 @@ def import_reply(
         kind = "ask"
         markup = confirm_activity(stored.id, [c.day for c in outcome.candidates], units)
     else:
-        kind, markup = "extra", rows([button("📅 Link to a day", f"ac:o:{stored.id}")], 1)
-    return render("activity/received", kind=kind, activity=stored, units=units), markup
+        kind, markup = "extra", unlinked_run(stored.id)
+    return run_text(services, athlete, stored, kind), markup
+
+
+def run_text(services: Services, athlete: Athlete, run: AthleteActivity, kind: str) -> str:
+    """What became of a run (``kind``: ask, extra, unlinked…), dated with its year when it
+    isn't from this year."""
+    today = services.today(athlete)
+    return services.render(
+        "activity/received", kind=kind, activity=run, units=athlete.units, today=today
+    )
 
 
 async def announce(
-    bot: Bot, render: Renderer, athlete: Athlete, outcome: coaching.ImportOutcome
+    bot: Bot, services: Services, athlete: Athlete, outcome: coaching.ImportOutcome
 ) -> None:
-    text, markup = import_reply(render, athlete, outcome)
+    text, markup = import_reply(services, athlete, outcome)
     await bot.send_message(athlete.chat_id, text, reply_markup=markup)

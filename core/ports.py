@@ -108,6 +108,10 @@ class Activities(Protocol):
     async def set_match_state(
         self, athlete_id: int, activity_id: int, state: str | None
     ) -> None: ...
+    async def delete_activity(self, athlete_id: int, activity_id: int) -> None:
+        """Gone, with its link to a planned day; NotFound when it isn't the runner's."""
+        ...
+
     async def pending_matches(
         self, athlete_ids: Sequence[int]
     ) -> dict[int, list[AthleteActivity]]: ...

@@ -73,6 +73,12 @@ class SqliteActivities(SqliteRepository):
     ) -> list[AthleteActivity]:
         return unlinked(self.conn, athlete_id, since or date.min, date.max)
 
+    async def delete_activity(self, athlete_id: int, activity_id: int) -> None:
+        conn = self.conn
+        owned_activity(conn, athlete_id, activity_id)
+        # its executed-day row goes with it (ON DELETE CASCADE)
+        conn.execute("DELETE FROM athlete_activities WHERE id = ?", (activity_id,))
+
     async def set_match_state(self, athlete_id: int, activity_id: int, state: str | None) -> None:
         """'pending' while "Is this activity for your plan?" waits, 'extra' once decided."""
         conn = self.conn

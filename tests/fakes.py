@@ -299,6 +299,12 @@ class FakeActivities(_Repository):
     async def get_activity(self, athlete_id: int, activity_id: int) -> AthleteActivity:
         return self._owned_activity(athlete_id, activity_id)
 
+    async def delete_activity(self, athlete_id: int, activity_id: int) -> None:
+        self._owned_activity(athlete_id, activity_id)
+        del self.s.activities[activity_id]
+        for plan_id, days in self.s.executed.items():
+            self.s.executed[plan_id] = [e for e in days if e.activity_id != activity_id]
+
     async def unlinked_activities(
         self, athlete_id: int, since: date | None = None
     ) -> list[AthleteActivity]:

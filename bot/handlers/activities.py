@@ -2,14 +2,14 @@
 
 import logging
 
-from telegram import Document, Update
+from telegram import Document, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.common import as_runner, athlete_of, button_ids, edit, pressed, say
+from bot.common import as_runner, athlete_of, button_ids, edit, edit_text, pressed, say
 from bot.context import CoachContext
-from bot.keyboards import button, other_days, rows, undo_link
-from bot.messages import announce
+from bot.keyboards import confirm_delete, other_days, undo_link, unlinked_run
+from bot.messages import announce, run_text
 from core.errors import AlreadyLinked, GoFastError, InvalidInput, NotFound
 from core.models import Athlete, AthleteActivity
 from core.services import coaching
@@ -63,7 +63,7 @@ async def log_run(update: Update, context: CoachContext) -> None:
     except coaching.LogWordsUnclear as error:
         await say(update, context, "activity/log_help", hint=context.services.render.error(error))
         return
-    await announce(context.bot, context.services.render, found.athlete, found.result)
+    await announce(context.bot, context.services, found.athlete, found.result)
 
 
 async def _import(
@@ -73,7 +73,7 @@ async def _import(
     outcome = await services.units.write(
         lambda uow: coaching.import_run(uow, athlete, activity, services.today(athlete))
     )
-    await announce(context.bot, services.render, athlete, outcome)
+    await announce(context.bot, services, athlete, outcome)
 
 
 async def link(update: Update, context: CoachContext) -> None:
@@ -109,14 +109,13 @@ async def show_other_days(update: Update, context: CoachContext) -> None:
     )
     if not days:
         raise GoFastError("no_open_days_near")
-    await edit(
+    await _show(
         update,
         context,
-        "activity/received",
+        athlete,
+        activity,
+        "other_days",
         other_days(activity_id, days, athlete.units),
-        kind="other_days",
-        activity=activity,
-        units=athlete.units,
     )
 
 
@@ -127,14 +126,7 @@ async def mark_extra(update: Update, context: CoachContext) -> None:
     await context.services.units.write(
         lambda uow: uow.activities.set_match_state(athlete.stored_id, activity_id, "extra")
     )
-    await edit(
-        update,
-        context,
-        "activity/received",
-        kind="marked_extra",
-        activity=activity,
-        units=athlete.units,
-    )
+    await _show(update, context, athlete, activity, "marked_extra", unlinked_run(activity_id))
 
 
 async def unlink(update: Update, context: CoachContext) -> None:
@@ -146,16 +138,47 @@ async def unlink(update: Update, context: CoachContext) -> None:
         )
     except NotFound:
         raise GoFastError("unlink_already_handled") from None
-    link = rows([button("📅 Link to a day", f"ac:o:{activity_id}")], 1)
-    await edit(
-        update,
-        context,
-        "activity/received",
-        link,
-        kind="unlinked",
-        activity=activity,
-        units=athlete.units,
+    await _show(update, context, athlete, activity, "unlinked", unlinked_run(activity_id))
+
+
+async def ask_delete(update: Update, context: CoachContext) -> None:
+    athlete, (activity_id,) = await pressed(update, context)
+    activity = await context.services.units.read(
+        lambda uow: uow.activities.get_activity(athlete.stored_id, activity_id)
     )
+    await _show(update, context, athlete, activity, "delete?", confirm_delete(activity_id))
+
+
+async def delete(update: Update, context: CoachContext) -> None:
+    athlete, (activity_id,) = await pressed(update, context)
+    try:
+        gone = await context.services.units.write(
+            lambda uow: coaching.delete_run(uow, athlete.stored_id, activity_id)
+        )
+    except NotFound:
+        raise GoFastError("run_already_deleted") from None
+    await _show(update, context, athlete, gone, "deleted")
+
+
+async def keep(update: Update, context: CoachContext) -> None:
+    athlete, (activity_id,) = await pressed(update, context)
+    activity = await context.services.units.read(
+        lambda uow: uow.activities.get_activity(athlete.stored_id, activity_id)
+    )
+    await _show(update, context, athlete, activity, "kept")
+
+
+async def _show(
+    update: Update,
+    context: CoachContext,
+    athlete: Athlete,
+    activity: AthleteActivity,
+    kind: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Replace the pressed message with what became of the run."""
+    text = run_text(context.services, athlete, activity, kind)
+    await edit_text(update, context, text, markup)
 
 
 async def _unlinked(context: CoachContext, athlete: Athlete, activity_id: int) -> AthleteActivity:
@@ -177,4 +200,7 @@ def handlers() -> list:  # type: ignore[type-arg]
         CallbackQueryHandler(show_other_days, pattern=r"^ac:o:\d+$"),
         CallbackQueryHandler(mark_extra, pattern=r"^ac:x:\d+$"),
         CallbackQueryHandler(unlink, pattern=r"^ac:u:\d+$"),
+        CallbackQueryHandler(ask_delete, pattern=r"^ac:d:\d+$"),
+        CallbackQueryHandler(delete, pattern=r"^ac:dd:\d+$"),
+        CallbackQueryHandler(keep, pattern=r"^ac:k:\d+$"),
     ]

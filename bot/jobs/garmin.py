@@ -66,7 +66,7 @@ class GarminSync:
             log.info("skipped %s implausible Garmin activities", outcome.skipped)
         if not quiet:
             for imported in outcome.imported:
-                await announce(bot, services.render, athlete, imported)
+                await announce(bot, services, athlete, imported)
         return outcome
 
     async def tick(self, bot: Bot) -> None:

@@ -251,6 +251,14 @@ async def unlink_run(uow: UnitOfWork, athlete_id: int, activity_id: int) -> Athl
     return await uow.activities.get_activity(athlete_id, activity_id)
 
 
+async def delete_run(uow: UnitOfWork, athlete_id: int, activity_id: int) -> AthleteActivity:
+    """The run is gone, and with it its place in the plan and the numbers: a wrong file, a
+    watch left running, a run logged twice by hand. What was deleted comes back to say so."""
+    run = await uow.activities.get_activity(athlete_id, activity_id)
+    await uow.activities.delete_activity(athlete_id, activity_id)
+    return run
+
+
 async def unlinked_run(uow: UnitOfWork, athlete_id: int, activity_id: int) -> AthleteActivity:
     """The runner's run, when no planned day has it yet (else :class:`AlreadyLinked`)."""
     activity = await uow.activities.get_activity(athlete_id, activity_id)

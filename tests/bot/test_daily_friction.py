@@ -9,6 +9,7 @@ from core.analysis import analyse
 from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, TrainingDayPlanned
 from core.plan import generate_plan
 from core.units import Units
+from tests.activity_files import gpx_file
 from tests.bot.test_conversations import texts
 from tests.bot.test_pushes import runner, travel
 from tests.core.plans import request
@@ -141,3 +142,44 @@ async def test_a_run_that_fits_today_links_at_once_with_undo(telegram, bot, cloc
     assert any(data.startswith("ac:u:") for c in reply for _, data in c.buttons)  # the undo
     executed = await stored(bot).executed_days(athlete.id, plan.id)
     assert [e.date for e in executed] == [today.date] and tomorrow.date != today.date
+
+
+async def test_a_run_can_be_deleted_and_an_extra_run_linked_after_all(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 173, "UTC")
+    repo = stored(bot)
+    plan = await repo.active_plan(athlete.id)
+    first = next(d for d in plan.days() if d.planned.type.is_run)
+    clock.set(datetime.combine(first.date, time(19), UTC))
+    user = telegram.user(173)
+    minutes = round(first.planned.distance_m / 1000 * first.planned.pace_s_per_km / 60)
+    linked = await user.send(f"/log {first.planned.distance_m / 1000:g}km {minutes}:00")
+    delete = next(data for c in linked for label, data in c.buttons if "Delete" in label)
+    forged = await telegram.user(174).press(delete)  # not theirs: refused, nothing asked
+    assert not any("Yes, delete" in label for c in forged for label, _ in c.buttons)
+    ask = await user.press(delete)
+    [(yes, yes_data), (_, keep_data)] = ask[-1].buttons
+    assert "Yes, delete" in yes
+    assert "Kept" in texts(await user.press(keep_data))
+    assert await repo.executed_days(athlete.id, plan.id)  # keeping kept it
+    assert "Deleted" in texts(await user.press(yes_data))
+    assert await repo.executed_days(athlete.id, plan.id) == []
+    assert await repo.unlinked_activities(athlete.id) == []
+    again = await user.press(yes_data)  # a second press: already handled, said once
+    assert any("already" in c.text.lower() for c in again)
+
+    extra = await user.send("/log 3km 18:00")  # a shake-out the plan didn't ask for
+    pick = next(c for c in extra if c.buttons)
+    marked = await user.press(next(d for label, d in pick.buttons if "Extra" in label))
+    link = next(d for c in marked for label, d in c.buttons if "Link to a day" in label)
+    days = await user.press(link)  # changed their mind: the nearby open days
+    day_button = days[-1].buttons[0][1]
+    assert day_button.startswith("ac:l:")
+    assert "Distance: 3 km of" in texts(await user.press(day_button))  # linked, analysed
+
+
+async def test_an_old_run_shows_its_year(telegram, bot, clock) -> None:
+    await runner(bot, 175, "UTC")
+    clock.set(datetime(2027, 3, 3, 19, tzinfo=UTC))
+    old = gpx_file(datetime(2019, 1, 29, 7, tzinfo=UTC), 8000, 2400)
+    said = texts(await telegram.user(175).send_file("old.gpx", old))
+    assert "Tue 29 Jan 2019" in said

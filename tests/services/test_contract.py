@@ -44,8 +44,27 @@ async def test_the_same_run_twice_is_one_row(units: Units) -> None:
     again = await units.write(lambda uow: coaching.import_run(uow, athlete, run_of(day), day.date))
     assert first.created and not again.created
     assert again.activity.id == first.activity.id
-    runs = await units.read(lambda uow: uow.activities.unlinked_activities(athlete.stored_id))
-    assert [r.id for r in runs] == [first.activity.id]
+    extra = await units.read(lambda uow: uow.activities.unlinked_activities(athlete.stored_id))
+    done = await units.read(lambda uow: uow.executions.executed_days(athlete.stored_id, plan.id))
+    assert [r.id for r in extra] + [e.activity_id for e in done] == [first.activity.id]
+
+
+async def test_a_deleted_run_leaves_its_day_and_is_nobody_elses_to_delete(units: Units) -> None:
+    athlete = await runner_with_plan(units)
+    other = await runner_with_plan(units, user_id=2)
+    plan = await units.read(lambda uow: uow.plans.active_plan(athlete.stored_id))
+    day = next(d for d in plan.days() if d.planned.type.is_run)
+    run = await units.write(lambda uow: coaching.import_run(uow, athlete, run_of(day), day.date))
+    assert run.linked is not None  # the same-day fit linked at once
+    run_id = run.activity.id
+    assert run_id is not None
+    with pytest.raises(NotFound):
+        await units.write(lambda uow: coaching.delete_run(uow, other.stored_id, run_id))
+    await units.write(lambda uow: coaching.delete_run(uow, athlete.stored_id, run_id))
+    done = await units.read(lambda uow: uow.executions.executed_days(athlete.stored_id, plan.id))
+    assert done == []
+    with pytest.raises(NotFound):
+        await units.read(lambda uow: uow.activities.get_activity(athlete.stored_id, run_id))
 
 
 async def test_one_run_per_day_and_one_day_per_run(units: Units) -> None:
