@@ -5,6 +5,7 @@ Every parser raises :class:`InvalidInput` with a code (and what was typed, to qu
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from core.errors import InvalidInput
@@ -131,9 +132,19 @@ NOTHING = frozenset({"0", "none", "nothing"})
 
 
 def parse_volume(text: str, units: Units) -> float:
-    """A distance given as an answer (weekly volume, longest run): "0" or "none" is nothing."""
+    """A distance given as an answer (weekly volume, longest run): "0" or "none" is nothing;
+    the refusals speak of volumes (30 km, 20 mi), not race distances."""
     cleaned = text.strip().lower()
-    return 0.0 if cleaned in NOTHING else parse_distance(cleaned, units)
+    if cleaned in NOTHING:
+        return 0.0
+    if cleaned.startswith("-"):
+        raise InvalidInput("volume_negative")
+    try:
+        return parse_distance(cleaned, units)
+    except InvalidInput as error:
+        if error.code == "distance_unreadable":
+            raise InvalidInput("volume_unreadable", text=text) from None
+        raise
 
 
 def parse_distance(text: str, default_units: Units | None = None) -> float:
@@ -165,6 +176,25 @@ def _distance_factor(unit: str | None, default_units: Units | None) -> float:
     return METRES_PER_MILE if unit.startswith("mi") else METRES_PER_KM
 
 
+_CLOCK = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
+
+
+def parse_clock(text: str) -> str:
+    """``HH:MM`` from ``06:45``, ``6:45``, ``0645``, ``7``, ``7am``, ``6:15 pm``, ``18.30``."""
+    match = _CLOCK.match(text.strip().lower())
+    if not match:
+        raise InvalidInput("clock_unreadable", text=text)
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    half = (match.group(3) or "").replace(".", "")
+    if half:
+        if not 1 <= hour <= 12:
+            raise InvalidInput("clock_unreadable", text=text)
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput("clock_unreadable", text=text)
+    return f"{hour:02d}:{minute:02d}"
+
+
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DATE_FORMATS = (
     "%Y-%m-%d",
@@ -172,44 +202,108 @@ _DATE_FORMATS = (
     "%d %B %Y",
     "%b %d %Y",
     "%B %d %Y",
-    "%d.%m.%Y",
-    "%d/%m/%Y",
 )
 _DATE_FORMATS_NO_YEAR = ("%d %b", "%d %B", "%b %d", "%B %d")
 
 
-def parse_date(text: str, today: date) -> date:
+def parse_date(text: str, today: date, *, past: bool = False) -> date:
     """A date from ``2027-04-18``, ``18 Apr 2027``, ``today``, ``tomorrow``, ``yesterday``,
-    a weekday (the next one) or ``18 Apr`` (its next occurrence)."""
+    a weekday (``sun``, ``next sunday``, ``last sunday``), ``18 Apr`` or ``12/04``.
+
+    Without a year or with a bare weekday, the date is the next one, or with ``past`` (a run
+    being logged) the last one on or before ``today``. ``12/04`` could be 12 April or 4
+    December: unless one reading is impossible, the runner is asked which
+    (:class:`InvalidInput` ``date_ambiguous``)."""
     cleaned = re.sub(r"\s+", " ", text.strip().lower().replace(",", " ")).strip()
     relative = {"today": 0, "tomorrow": 1, "yesterday": -1}
     if cleaned in relative:
         return today + timedelta(days=relative[cleaned])
-    weekday = parse_weekday(cleaned, strict=False)
+    weekday = _relative_weekday(cleaned, today, past)
     if weekday is not None:
-        return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+        return weekday
+    numeric = _day_and_month(cleaned, today, past)
+    if numeric is not None:
+        return numeric
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
     for fmt in _DATE_FORMATS_NO_YEAR:
-        upcoming = _next_occurrence(cleaned, fmt, today)
-        if upcoming is not None:
-            return upcoming
+        found = _occurrence(cleaned, fmt, today, past)
+        if found is not None:
+            return found
     raise InvalidInput("date_unreadable", text=text)
 
 
-def _next_occurrence(day_and_month: str, fmt: str, today: date) -> date | None:
-    """The first date on or after ``today`` that reads as ``day_and_month`` (29 Feb waits for a
-    leap year)."""
-    for year in range(today.year, today.year + 5):
+def _relative_weekday(cleaned: str, today: date, past: bool) -> date | None:
+    """``sunday`` (the next one; with ``past`` the last one, today included), ``next sunday``
+    (the coming one), ``this sunday`` (today or the coming one), ``last sunday`` (before
+    today)."""
+    word, _, rest = cleaned.partition(" ")
+    direction = {"next": 1, "coming": 1, "this": 0, "last": -1, "past": -1}.get(word)
+    day = parse_weekday(cleaned if direction is None else rest, strict=False)
+    if day is None:
+        return None
+    if direction == -1 or (direction is None and past):
+        back = (today.weekday() - day) % 7
+        return today - timedelta(days=back or (7 if direction == -1 else 0))
+    ahead = (day - today.weekday()) % 7
+    return today + timedelta(days=ahead if direction == 0 else ahead or 7)
+
+
+RECENT_DAYS = 31  # a run being logged is from the last month or so, rarely a year ago
+_DAY_MONTH = re.compile(r"^(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}))?$")
+
+
+def _day_and_month(cleaned: str, today: date, past: bool) -> date | None:
+    """``12/04``, ``25.12``, ``04/12/2027``: day first or month first, whichever is possible;
+    both possible and different → ask back."""
+    match = _DAY_MONTH.match(cleaned)
+    if not match:
+        return None
+    first, second = int(match.group(1)), int(match.group(2))
+    year = int(match.group(3)) if match.group(3) else None
+    readings = {
+        found
+        for day, month in ((first, second), (second, first))
+        if (found := _dated(day, month, year, today, past)) is not None
+    }
+    recent = {d for d in readings if past and (today - d).days <= RECENT_DAYS}
+    if len(readings) > 1 and len(recent) == 1:  # a run logged from last week, not last year
+        return recent.pop()
+    if len(readings) > 1:
+        early, late = sorted(readings, key=lambda d: (d.month, d.day))
+        raise InvalidInput("date_ambiguous", first=early, second=late)
+    if not readings:
+        raise InvalidInput("date_unreadable", text=cleaned)
+    return readings.pop()
+
+
+def _dated(day: int, month: int, year: int | None, today: date, past: bool) -> date | None:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if year is not None:
         try:
-            parsed = datetime.strptime(f"{day_and_month} {year}", f"{fmt} %Y").date()
+            return date(year, month, day)
+        except ValueError:
+            return None
+    return _occurrence(f"{day} {month}", "%d %m", today, past)
+
+
+def _occurrence(day_and_month: str, fmt: str, today: date, past: bool) -> date | None:
+    """The first date on or after ``today`` (with ``past``: the last on or before it) that
+    reads as ``day_and_month``; 29 Feb waits for (or looks back to) a leap year."""
+    years = (
+        range(today.year - 4, today.year + 1)[::-1] if past else range(today.year, today.year + 5)
+    )
+    for year in years:
+        try:
+            found = datetime.strptime(f"{day_and_month} {year}", f"{fmt} %Y").date()
         except ValueError:
             continue
-        if parsed >= today:
-            return parsed
+        if (found <= today) if past else (found >= today):
+            return found
     return None
 
 
@@ -296,3 +390,46 @@ def looks_like_secret(text: str) -> bool:
     symbols = any(not ch.isalnum() and ch not in _NOT_SECRET_PUNCTUATION for ch in token)
     inner_capital = any(ch.isupper() for ch in token[1:]) and any(ch.islower() for ch in token)
     return letters and digits and (symbols or inner_capital)
+
+
+# ---- a run typed in words: /log 5 km 35 min yesterday easy with Sam ------------------------
+Words = Sequence[str]
+_UNIT_WORD = re.compile(r"^(k|km|kms|kilometers?|kilometres?|mi|mile|miles|m|meters?|metres?)$")
+MAX_TIME_WORDS = 4  # "1 h 5 min" is the longest way to write a run's time
+
+
+def take_distance(words: Words, units: Units) -> tuple[float, Words]:
+    """The distance the words start with (``5k``, ``5 km``, ``6.2``), and the words after it."""
+    if not words:
+        raise InvalidInput("log_words_missing")
+    size = 2 if len(words) > 1 and _UNIT_WORD.match(words[1].lower()) else 1
+    return parse_distance(" ".join(words[:size]), units), words[size:]
+
+
+def take_duration(words: Words) -> tuple[int, Words]:
+    """The time the words start with (``42:10``, ``35 min``, ``1 h 5 min``): the longest run of
+    words that reads as one."""
+    if not words:
+        raise InvalidInput("log_words_missing")
+    for size in range(min(MAX_TIME_WORDS, len(words)), 1, -1):
+        try:
+            return parse_duration(" ".join(words[:size])), words[size:]
+        except InvalidInput:
+            continue
+    return parse_duration(words[0]), words[1:]
+
+
+def take_date(words: Words, today: date) -> tuple[date, Words]:
+    """The day the words start with (``yesterday``, ``sunday``, ``last sunday``, ``20 Nov``),
+    the last such day on or before ``today``; none given: today. Words that aren't a date are
+    a note ("time trial"), unless they hold digits: then they were meant as one."""
+    for size in (2, 1):
+        if len(words) >= size:
+            try:
+                return parse_date(" ".join(words[:size]), today, past=True), words[size:]
+            except InvalidInput as error:
+                if error.code == "date_ambiguous":
+                    raise
+    if words and any(ch.isdigit() for ch in words[0]):
+        parse_date(words[0], today, past=True)  # raises: say what was unreadable
+    return today, words

@@ -11,11 +11,12 @@ from telegram.ext import (
 
 from bot.common import athlete_of, drop_buttons, edit, say
 from bot.context import CoachContext
-from bot.handlers.start import PUSH_TIMES, parse_clock
+from bot.handlers.start import PUSH_TIMES
 from bot.keyboards import button, rows
 from bot.timezones import zone_from
 from core.errors import InvalidInput
 from core.models import Athlete, Units
+from core.parsing import parse_clock
 
 MENU, ZONE, TIME = "MENU", "ZONE", "TIME"
 NOTIFICATION_KINDS = (
@@ -114,7 +115,7 @@ async def save_zone(update: Update, context: CoachContext) -> str:
     message = update.effective_message
     assert message is not None
     try:
-        zone = zone_from(message)
+        zone = await zone_from(message)
     except InvalidInput as error:
         return await ask_zone(update, context, context.services.render.error(error))
     athlete = await athlete_of(update, context)

@@ -1,7 +1,5 @@
 """/start: welcome and onboarding (units, time zone, push time). Re-running it loses nothing."""
 
-import re
-
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -17,17 +15,10 @@ from bot.keyboards import button, rows, single
 from bot.timezones import COMMON_ZONES, zone_from
 from core.errors import InvalidInput
 from core.models import Athlete, Units
+from core.parsing import parse_clock
 
 UNITS, ZONE, PUSH_TIME = "UNITS", "ZONE", "PUSH_TIME"
 PUSH_TIMES = ("05:30", "06:00", "06:30", "07:00", "07:30", "08:00")
-_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.h]?([0-5]\d)$")
-
-
-def parse_clock(text: str) -> str:
-    match = _CLOCK.match(text.strip().lower())
-    if not match:
-        raise InvalidInput("push_time_unreadable")
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
 async def start(update: Update, context: CoachContext) -> str | int:
@@ -112,7 +103,7 @@ async def zone_text(update: Update, context: CoachContext) -> str:
     message = update.effective_message
     assert message is not None
     try:
-        zone = zone_from(message)
+        zone = await zone_from(message)
     except InvalidInput as error:
         return await ask_zone(update, context, hint=context.services.render.error(error))
     return await save_zone(update, context, zone)

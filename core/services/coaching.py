@@ -26,7 +26,7 @@ from core.models import (
     TrainingWeek,
     WeekProgress,
 )
-from core.parsing import parse_date, parse_distance, parse_duration
+from core.parsing import take_date, take_distance, take_duration
 from core.plausibility import check_plausible
 from core.ports import UnitOfWork
 from core.prediction import predict
@@ -303,20 +303,19 @@ NOTE_CHARS = 200
 def manual_run(
     athlete: Athlete, today: date, words: Sequence[str], reference: str
 ) -> AthleteActivity:
-    """``/log 8.2km 42:10 [yesterday|2026-11-20] [note…]`` as a run; ``reference`` (the
-    message) makes a re-delivered update a repeat, not a second run."""
+    """``/log 8.2km 42:10 [yesterday|sunday|20 Nov] [note…]`` (also ``5 km 35 min``) as a run;
+    a weekday is the last one. ``reference`` (the message) makes a re-delivered update a
+    repeat, not a second run."""
     try:
-        distance = parse_distance(words[0], athlete.units)
-        seconds = parse_duration(words[1])
-        on = parse_date(words[2], today) if len(words) > 2 else today
+        distance, rest = take_distance(words, athlete.units)
+        seconds, rest = take_duration(rest)
+        on, rest = take_date(rest, today)
     except InvalidInput as error:
         raise LogWordsUnclear(error.code, **error.params) from None
-    except IndexError:
-        raise LogWordsUnclear("log_words_missing") from None
     if on > today:
         raise InvalidInput("log_in_future")
     start = datetime.combine(on, time(MANUAL_RUN_HOUR), ZoneInfo(athlete.time_zone))
-    note = " ".join(words[3:])[:NOTE_CHARS]
+    note = " ".join(rest)[:NOTE_CHARS]
     return AthleteActivity(
         source=ActivitySource.MANUAL,
         external_id=reference,

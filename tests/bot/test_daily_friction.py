@@ -10,6 +10,7 @@ from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, Trai
 from core.plan import generate_plan
 from core.units import Units
 from tests.activity_files import gpx_file
+from tests.bot.conftest import RACE_ANSWERS, onboard
 from tests.bot.test_conversations import texts
 from tests.bot.test_pushes import runner, travel
 from tests.core.plans import request
@@ -183,3 +184,44 @@ async def test_an_old_run_shows_its_year(telegram, bot, clock) -> None:
     old = gpx_file(datetime(2019, 1, 29, 7, tzinfo=UTC), 8000, 2400)
     said = texts(await telegram.user(175).send_file("old.gpx", old))
     assert "Tue 29 Jan 2019" in said
+
+
+async def test_a_runner_in_bengaluru_types_a_morning_time(telegram, bot) -> None:
+    user = telegram.user(176)
+    await user.send("/start")
+    await user.press("on:u:km")
+    assert "Asia/Kolkata" in texts(await user.send("Bengaluru"))
+    await user.send("6:15am")
+    athlete = await stored(bot).athlete_by_telegram(176)
+    assert (athlete.time_zone, athlete.push_time) == ("Asia/Kolkata", "06:15")
+    await user.send("/settings")
+    await user.press("st:zone")
+    await user.send("Pune, India")
+    await user.press("st:time")
+    await user.send("7")
+    athlete = await stored(bot).athlete_by_telegram(176)
+    assert (athlete.time_zone, athlete.push_time) == ("Asia/Kolkata", "07:00")
+
+
+async def test_log_reads_spaces_and_the_last_weekday(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 177, "UTC")
+    clock.set(datetime(2027, 3, 11, 19, tzinfo=UTC))  # a Thursday
+    user = telegram.user(177)
+    await user.send("/log 5 km 35 min")
+    await user.send("/log 8 km 50:00 sunday long and slow")
+    runs = {a.local_date: a for a in await stored(bot).unlinked_activities(athlete.id)}
+    executed = await stored(bot).executed_days(
+        athlete.id, (await stored(bot).active_plan(athlete.id)).id
+    )
+    dates = set(runs) | {e.date for e in executed}
+    assert dates == {date(2027, 3, 11), date(2027, 3, 7)}  # today and the Sunday just gone
+
+
+async def test_a_negative_weekly_volume_gets_a_volume_answer(telegram, bot, clock) -> None:
+    user = telegram.user(178)
+    await onboard(user, units="km")
+    clock.set(datetime(2026, 11, 26, 12, tzinfo=UTC))
+    for action, value in RACE_ANSWERS[:7]:
+        await (user.press(value) if action == "press" else user.send(value))
+    said = texts(await user.send("-10"))
+    assert "negative" in said and "marathon" not in said.split("negative")[1]

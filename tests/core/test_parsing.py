@@ -7,10 +7,12 @@ from core.parsing import (
     format_distance,
     format_duration,
     format_pace,
+    parse_clock,
     parse_date,
     parse_distance,
     parse_duration,
     parse_pace,
+    parse_volume,
     parse_weekday,
 )
 from core.units import Units
@@ -145,3 +147,68 @@ def test_formatting_round_trips() -> None:
     assert format_distance(5000, Units.KM) == "5 km"
     assert format_distance(8046.72, Units.MI) == "5 mi"
     assert format_distance(8200, Units.KM) == "8.2 km"
+
+
+THURSDAY = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("text", "past", "expected"),
+    [
+        ("sunday", False, date(2026, 11, 29)),
+        ("sunday", True, date(2026, 11, 22)),  # a run logged on "sunday" was last Sunday's
+        ("thursday", True, THURSDAY),
+        ("next sunday", False, date(2026, 11, 29)),
+        ("last sunday", False, date(2026, 11, 22)),
+        ("this thursday", False, THURSDAY),
+        ("25/12", False, date(2026, 12, 25)),  # only one reading is a date
+        ("12.25", False, date(2026, 12, 25)),
+        ("12/11", True, date(2026, 11, 12)),  # logging: last fortnight, not a year ago
+        ("18 apr", True, date(2026, 4, 18)),
+        ("18 apr", False, date(2027, 4, 18)),
+    ],
+)
+def test_dates_read_the_way_runners_mean_them(text: str, past: bool, expected: date) -> None:
+    assert parse_date(text, THURSDAY, past=past) == expected
+
+
+@pytest.mark.parametrize("text", ["12/04", "04/12/2027"])
+def test_a_date_both_ways_possible_is_asked_back(text: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_date(text, THURSDAY)
+    assert caught.value.code == "date_ambiguous"
+    first, second = caught.value.params["first"], caught.value.params["second"]
+    assert {(first.month, first.day), (second.month, second.day)} == {(4, 12), (12, 4)}
+    assert "12 Apr or 4 Dec?" in words(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [
+        ("7", "07:00"),
+        ("6:15am", "06:15"),
+        ("6:15 pm", "18:15"),
+        ("0630", "06:30"),
+        ("18.30", "18:30"),
+        ("12am", "00:00"),
+        ("12pm", "12:00"),
+        ("06:45", "06:45"),
+    ],
+)
+def test_push_times_as_runners_type_them(text: str, clock: str) -> None:
+    assert parse_clock(text) == clock
+
+
+@pytest.mark.parametrize("text", ["25:00", "7:60", "13pm", "0am", "soon", ""])
+def test_impossible_clock_times_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        parse_clock(text)
+
+
+def test_a_negative_weekly_volume_is_refused_in_volume_words() -> None:
+    with pytest.raises(InvalidInput) as negative:
+        parse_volume("-10", Units.KM)
+    with pytest.raises(InvalidInput) as unreadable:
+        parse_volume("lots", Units.KM)
+    for refusal in (negative.value, unreadable.value):
+        assert "marathon" not in words(refusal) and "30 km" in words(refusal)

@@ -18,6 +18,7 @@ from core.models import (
 from core.ports import FeedPage
 from core.services import coaching, days, garmin_sync, pushes
 from core.services.pushes import NoticeKind
+from core.units import Units
 from tests.fakes import FakeUnits
 from tests.services.conftest import NOW, later, run_of, runner_with_plan
 
@@ -205,3 +206,24 @@ async def test_a_missed_workout_moves_only_where_the_rules_allow() -> None:
     [recorded] = await units.read(lambda uow: uow.plans.revisions(athlete.stored_id, plan.id))
     assert recorded.kind is RevisionKind.MOVE  # the move is in the plan's history
     assert (recorded.moved_from, recorded.moved_to) == (key.date, target.date)
+
+
+@pytest.mark.parametrize(
+    ("words", "metres", "seconds", "back", "note"),
+    [
+        ("5 km 35 min", 5000, 35 * 60, 0, None),
+        ("8.2km 42:10 yesterday", 8200, 42 * 60 + 10, 1, None),
+        ("5k 23:40 time trial", 5000, 23 * 60 + 40, 0, "time trial"),  # the weekly tip's words
+        ("10 km 1 h 5 min sunday easy", 10000, 65 * 60, 4, "easy"),  # the last Sunday
+        ("5 km 35 min last sunday with Sam", 5000, 35 * 60, 4, "with Sam"),
+    ],
+)
+def test_log_words_as_runners_type_them(
+    words: str, metres: int, seconds: int, back: int, note: str | None
+) -> None:
+    runner = Athlete(telegram_user_id=1, chat_id=1, units=Units.KM, time_zone="UTC")
+    thursday = date(2026, 11, 26)
+    run = coaching.manual_run(runner, thursday, words.split(), "msg")
+    assert round(run.distance_m) == metres and run.duration_s == seconds
+    assert run.local_date == thursday - timedelta(days=back)
+    assert run.summary.get("note") == note
