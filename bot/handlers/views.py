@@ -5,9 +5,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.common import as_runner, edit, say
 from bot.context import CoachContext
-from bot.keyboards import plan_pager, watch_button
+from bot.keyboards import plan_pager, single, watch_button
 from core.errors import NotFound
-from core.services import coaching, runners
+from core.services import coaching, real_life, runners
 
 
 async def _so_far(update: Update, context: CoachContext) -> runners.AsRunner[coaching.PlanSoFar]:
@@ -19,11 +19,15 @@ async def _so_far(update: Update, context: CoachContext) -> runners.AsRunner[coa
 async def today(update: Update, context: CoachContext) -> None:
     """The hot path: one query for the day, never the whole plan."""
     found = await as_runner(
-        update, context, lambda uow, athlete, on: uow.plans.day_view(athlete.stored_id, on)
+        update, context, lambda uow, athlete, on: real_life.today(uow, athlete.stored_id, on)
     )
     athlete, on, view = found.athlete, found.today, found.result
     if view is None:
         raise NotFound("no_plan")
+    if isinstance(view, real_life.AfterRace):
+        next_goal = single("🏁 Set my next race", "rc:start")
+        await say(update, context, "plan/after_race", next_goal, after=view)
+        return
     runs = view.day is not None and bool(view.day.planned.steps) and view.analysis is None
     markup = InlineKeyboardMarkup([[watch_button(on)]]) if runs else None
     await say(update, context, "plan/today", markup, view=view, today=on, units=athlete.units)
@@ -92,7 +96,6 @@ async def status(update: Update, context: CoachContext) -> None:
     athlete, on, result = found.athlete, found.today, found.result
     if result is None:
         raise NotFound("no_plan")
-    weeks_left = max(0, -(-(result.plan.race.race_date - on).days // 7))
     await say(
         update,
         context,
@@ -100,7 +103,7 @@ async def status(update: Update, context: CoachContext) -> None:
         plan=result.plan,
         week=result.week,
         fit=result.fitness,
-        weeks_left=weeks_left,
+        days_left=(result.plan.race.race_date - on).days,
         units=athlete.units,
     )
 

@@ -63,8 +63,11 @@ def _daily_text(
 
 
 def _workout_markup(day: TrainingDayPlanned) -> InlineKeyboardMarkup | None:
-    """Done / Skip / watch-file buttons, for a day with a workout."""
-    return None if day.planned.type is WorkoutType.REST else workout_buttons(day.id, day.date)
+    """Done / Skip / watch-file buttons, for a day with a workout (race day: nothing to skip,
+    the result comes with /result)."""
+    if day.planned.type in (WorkoutType.REST, WorkoutType.RACE):
+        return None
+    return workout_buttons(day.id, day.date)
 
 
 def _template(day: TrainingDayPlanned) -> str:

@@ -11,6 +11,7 @@ from core.errors import AlreadyDone, InvalidInput, NotFound
 from core.fitness import vdot
 from core.models import (
     Athlete,
+    DayView,
     PlanRevision,
     RaceResult,
     RaceType,
@@ -20,6 +21,7 @@ from core.models import (
 from core.ports import UnitOfWork
 from core.services import coaching
 
+RACE_WEEK_DAYS = 7
 RECOVERY_DAYS = {  # easy days after racing before quality again (a day per ~2 km raced)
     RaceType.FIVE_K: 3,
     RaceType.TEN_K: 5,
@@ -128,13 +130,14 @@ async def _rebuilt_since(uow: UnitOfWork, athlete_id: int, plan: TrainingPlan, s
 async def after_missed_days(uow: UnitOfWork, athlete: Athlete, today: date) -> Change | None:
     """2–4 planned runs missed in a row: an easy block; 5+: rebuild the rest from today's
     fitness (again after every further week of misses). Each happens once per streak; a
-    paused runner misses nothing."""
+    paused runner misses nothing, and race week stands as tapered: nothing is rebuilt in
+    the last days (what is done is done; the race comes first)."""
     athlete_id = athlete.id
     assert athlete_id is not None
     if athlete.notifications.get("paused"):
         return None
     plan = await uow.plans.active_plan(athlete_id)
-    if plan is None or today > plan.race.race_date:
+    if plan is None or (plan.race.race_date - today).days < RACE_WEEK_DAYS:
         return None
     assert plan.id is not None
     ran = await uow.activities.run_dates(athlete_id, plan.start_date, today - timedelta(days=1))
@@ -290,6 +293,31 @@ async def record_race(
     )
     await uow.plans.record_result(athlete_id, plan.id, result)
     return RaceOutcome(plan, result, RECOVERY_DAYS[plan.race.race_type])
+
+
+@dataclass(frozen=True)
+class AfterRace:
+    """The runner's last race is run and no new plan is set: recovery, then "what next?"."""
+
+    plan: TrainingPlan
+    days_since: int
+    recovery_days: int
+
+    @property
+    def recovering(self) -> bool:
+        return self.days_since < self.recovery_days
+
+
+async def today(uow: UnitOfWork, athlete_id: int, on: date) -> DayView | AfterRace | None:
+    """/today: the plan's day (one query, the hot path), or after the race its recovery."""
+    view = await uow.plans.day_view(athlete_id, on)
+    if view is not None:
+        return view
+    raced = next((p for p in await uow.plans.plan_history(athlete_id) if p.result), None)
+    if raced is None:
+        return None
+    days_since = (on - raced.race.race_date).days
+    return AfterRace(raced, days_since, RECOVERY_DAYS[raced.race.race_type])
 
 
 HISTORY_PLANS_WITH_CHANGES = 3

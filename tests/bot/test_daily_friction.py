@@ -225,3 +225,33 @@ async def test_a_negative_weekly_volume_gets_a_volume_answer(telegram, bot, cloc
         await (user.press(value) if action == "press" else user.send(value))
     said = texts(await user.send("-10"))
     assert "negative" in said and "marathon" not in said.split("negative")[1]
+
+
+async def test_race_week_reads_like_a_coach(telegram, bot, clock) -> None:
+    """A runner who stopped logging weeks ago: the days before the race count down, race
+    morning is one clear message (no rebuild, no Skip), the result reads cleanly and /today
+    after it is recovery, then "what next?"."""
+    athlete = await runner(bot, 179, "UTC", "07:00")
+    plan = await stored(bot).active_plan(athlete.id)
+    race_day = plan.race.race_date
+    user = telegram.user(179)
+    clock.set(datetime.combine(race_day - timedelta(days=1), time(12), UTC))
+    assert "race tomorrow" in texts(await user.send("/status"))
+    clock.set(datetime.combine(race_day - timedelta(days=9), time(12), UTC))
+    assert "9 days to go" in texts(await user.send("/status"))
+
+    clock.set(datetime.combine(race_day, time(6, 50), UTC))
+    seen = telegram.last_seq
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    [morning] = [c for c in telegram.calls_to(179, since=seen) if c.method == "sendMessage"]
+    assert morning.text.startswith("🏁") and "missed" not in morning.text
+    assert "Skip" not in str(morning.buttons)
+
+    clock.set(datetime.combine(race_day, time(15), UTC))
+    result = texts(await user.send("/result 1:55:00"))
+    assert "!Your" not in result and ".Your" not in result  # lines no longer run together
+    recovering = await user.send("/today")
+    assert "Recovery day 1 of 10" in texts(recovering)
+    assert ("🏁 Set my next race", "rc:start") in recovering[-1].buttons
+    clock.set(datetime.combine(race_day + timedelta(days=12), time(12), UTC))
+    assert "What's next?" in texts(await user.send("/today"))
