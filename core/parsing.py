@@ -433,3 +433,16 @@ def take_date(words: Words, today: date) -> tuple[date, Words]:
     if words and any(ch.isdigit() for ch in words[0]):
         parse_date(words[0], today, past=True)  # raises: say what was unreadable
     return today, words
+
+
+_HURT = re.compile(
+    r"\b(hurts?|hurting|pain(ful)?|injur\w*|sore|sick|ill|flu|covid|fever|sprain\w*|"
+    r"strain\w*|knee|ankle|shin\w*|calf|hamstring|achilles|plantar|hip)\b",
+    re.IGNORECASE,
+)
+
+
+def sounds_hurt(text: str) -> bool:
+    """A message that talks about pain, injury or illness ("my knee hurts"): the answer is
+    the way to pause, not "I'm not sure what you mean"."""
+    return bool(_HURT.search(text))

@@ -153,10 +153,13 @@ async def save_time(update: Update, context: CoachContext) -> str:
 
 
 async def done(update: Update, context: CoachContext) -> int:
+    """Done (the button) or /cancel: every change was saved as it was made; say so."""
     query = update.callback_query
     if query is not None:
         await query.answer("Saved")
         await drop_buttons(update)
+    else:
+        await say(update, context, "settings/closed")
     return ConversationHandler.END
 
 

@@ -15,7 +15,7 @@ from bot.keyboards import button, rows, single
 from bot.timezones import COMMON_ZONES, zone_from
 from core.errors import InvalidInput
 from core.models import Athlete, Units
-from core.parsing import parse_clock
+from core.parsing import parse_clock, sounds_hurt
 
 UNITS, ZONE, PUSH_TIME = "UNITS", "ZONE", "PUSH_TIME"
 PUSH_TIMES = ("05:30", "06:00", "06:30", "07:00", "07:30", "08:00")
@@ -202,7 +202,9 @@ async def unknown(update: Update, context: CoachContext) -> None:
         known = await context.services.units.read(
             lambda uow: uow.athletes.athlete_by_telegram(user.id)
         )
-    await say(update, context, "start/unknown", known=bool(known))
+    text = update.effective_message.text if update.effective_message else None
+    hurt = bool(text) and sounds_hurt(text or "")
+    await say(update, context, "start/unknown", known=bool(known), hurt=hurt)
 
 
 def build_onboarding_conversation() -> ConversationHandler:  # type: ignore[type-arg]

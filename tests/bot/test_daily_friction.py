@@ -5,6 +5,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 
+from bot.app import COMMANDS
 from core.analysis import analyse
 from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, TrainingDayPlanned
 from core.plan import generate_plan
@@ -255,3 +256,21 @@ async def test_race_week_reads_like_a_coach(telegram, bot, clock) -> None:
     assert ("🏁 Set my next race", "rc:start") in recovering[-1].buttons
     clock.set(datetime.combine(race_day + timedelta(days=12), time(12), UTC))
     assert "What's next?" in texts(await user.send("/today"))
+
+
+async def test_help_lists_every_command_in_the_menu(telegram, bot) -> None:
+    user = telegram.user(180)
+    await onboard(user)
+    said = texts(await user.send("/help"))
+    missing = [name for name, _ in COMMANDS if f"/{name}" not in said and name != "help"]
+    assert missing == []
+
+
+async def test_pain_is_pointed_to_pause_and_cancel_closes_settings(telegram, bot) -> None:
+    user = telegram.user(181)
+    await onboard(user)
+    said = texts(await user.send("my knee hurts"))
+    assert "/pause" in said and "not sure what you mean" not in said
+    assert "not sure what you mean" in texts(await user.send("banana"))
+    await user.send("/settings")
+    assert "Settings closed" in texts(await user.send("/cancel"))
