@@ -88,8 +88,16 @@ class Plans(Protocol):
     async def record_result(self, athlete_id: int, plan_id: int, result: RaceResult) -> None: ...
     async def plan_history(self, athlete_id: int) -> list[TrainingPlan]: ...
     async def move_workout(
-        self, athlete_id: int, from_day_id: int, to_day_id: int, revision: PlanRevision
-    ) -> PlanRevision: ...
+        self,
+        athlete_id: int,
+        from_day_id: int,
+        to_day_id: int,
+        revision: PlanRevision,
+        left: PlannedWorkout,
+    ) -> PlanRevision:
+        """The from-day's workout onto the to-day; ``left`` is what stays on the from-day."""
+        ...
+
     async def skip_day(self, athlete_id: int, day_id: int) -> None: ...
     async def save_snapshot(
         self, athlete_id: int, plan_id: int, snap: Adaptive5kSnapshot

@@ -14,6 +14,7 @@ from core.models import (
     Adaptive5kSnapshot,
     DayAnalysis,
     DayView,
+    PlannedWorkout,
     PlanRevision,
     PlanStatus,
     RaceResult,
@@ -291,10 +292,15 @@ class SqlitePlans(SqliteRepository):
         return [load_plan(conn, self.plans, r["id"]) for r in found]
 
     async def move_workout(
-        self, athlete_id: int, from_day_id: int, to_day_id: int, revision: PlanRevision
+        self,
+        athlete_id: int,
+        from_day_id: int,
+        to_day_id: int,
+        revision: PlanRevision,
+        left: PlannedWorkout,
     ) -> PlanRevision:
-        """Swap two planned days of the runner's active plan (neither may be done yet), and
-        record the move as a revision."""
+        """Put one planned day's workout on another day of the runner's active plan (neither
+        may be done yet), ``left`` on the day it leaves, and record the move as a revision."""
         conn = self.conn
         plan_id = active_plan_id(conn, athlete_id)
         found = fetch_all(
@@ -316,7 +322,7 @@ class SqlitePlans(SqliteRepository):
         data = {r["id"]: r["planned_data"] for r in found}
         conn.executemany(
             "UPDATE training_days_planned SET planned_data = ? WHERE id = ?",
-            [(data[to_day_id], from_day_id), (data[from_day_id], to_day_id)],
+            [(left.model_dump_json(), from_day_id), (data[from_day_id], to_day_id)],
         )
         assert plan_id is not None
         revision_id = self._record(conn, plan_id, revision, None)

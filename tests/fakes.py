@@ -25,6 +25,7 @@ from core.models import (
     DuePush,
     ExecutedDay,
     GarminAccount,
+    PlannedWorkout,
     PlanRevision,
     PlanStatus,
     TrainingDayPlanned,
@@ -235,7 +236,12 @@ class FakePlans(_Repository):
         return sorted(mine, key=lambda p: p.id or 0, reverse=True)
 
     async def move_workout(
-        self, athlete_id: int, from_day_id: int, to_day_id: int, revision: PlanRevision
+        self,
+        athlete_id: int,
+        from_day_id: int,
+        to_day_id: int,
+        revision: PlanRevision,
+        left: PlannedWorkout,
     ) -> PlanRevision:
         plan = self._active(athlete_id)
         days = {d.id: d for d in plan.days()} if plan else {}
@@ -245,7 +251,7 @@ class FakePlans(_Repository):
         done = {(e.week_index, e.day_index) for e in self.s.executed[plan.id]}
         if any((days[i].week_index, days[i].day_index) in done for i in (from_day_id, to_day_id)):
             raise AlreadyLinked("linked_day_not_movable")
-        swap = {from_day_id: days[to_day_id].planned, to_day_id: days[from_day_id].planned}
+        swap = {from_day_id: left, to_day_id: days[from_day_id].planned}
         weeks = tuple(
             w.model_copy(
                 update={

@@ -5,7 +5,14 @@ from datetime import date
 
 from core.adaptation import move_options
 from core.errors import AlreadyDone, InvalidInput, NotFound
-from core.models import ExecutedDay, PlanRevision, RevisionKind, TrainingDayPlanned
+from core.models import (
+    ExecutedDay,
+    PlannedWorkout,
+    PlanRevision,
+    RevisionKind,
+    TrainingDayPlanned,
+    WorkoutType,
+)
 from core.ports import UnitOfWork
 
 
@@ -54,7 +61,8 @@ async def move_day(
     uow: UnitOfWork, athlete_id: int, missed_id: int, target_id: int, today: date
 ) -> TrainingDayPlanned:
     """Move a missed workout to a day the move rules allow (``move_options``): the same
-    week, from today on, an easy day not run yet with no hard day beside it."""
+    week, from today on, an easy day not run yet with no hard day beside it. That day's easy
+    run is dropped (no making up miles) and the missed day, in the past, becomes rest."""
     plan = await uow.plans.active_plan(athlete_id)
     if plan is None or plan.id is None:
         raise NotFound("no_plan")
@@ -76,5 +84,6 @@ async def move_day(
         moved_from=missed.date,
         moved_to=target.date,
     )
-    await uow.plans.move_workout(athlete_id, missed_id, target_id, move)
+    rest = PlannedWorkout(type=WorkoutType.REST, distance_m=0)  # its easy run is dropped
+    await uow.plans.move_workout(athlete_id, missed_id, target_id, move, rest)
     return target

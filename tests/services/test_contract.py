@@ -105,7 +105,7 @@ async def test_another_runners_rows_are_not_found(units: Units) -> None:
     with pytest.raises(NotFound):
         await units.write(
             lambda uow: uow.plans.move_workout(
-                mine.stored_id, day.id, their_plan.days()[1].id, A_MOVE
+                mine.stored_id, day.id, their_plan.days()[1].id, A_MOVE, day.planned
             )
         )
 
