@@ -3,8 +3,14 @@
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from core.parsing import format_duration
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+BELOW = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.12), "ncol": 3, "frameon": False}
 
 
 @dataclass(frozen=True)
@@ -14,14 +20,43 @@ class WeekBar:
     actual: float
 
 
+def clock(seconds: float) -> str:
+    """An axis tick a runner reads at phone size: ``3:12`` (h:mm) from an hour, else ``24:30``."""
+    total = round(seconds)
+    if total >= 3600:
+        return f"{total // 3600}:{total % 3600 // 60:02d}"
+    return format_duration(total)
+
+
+TICK_STEPS_S = (30, 60, 120, 300, 600, 900, 1800, 3600)
+
+
+def tick_step(span_s: float) -> int:
+    """Whole minutes (or half) between ticks, at most about five ticks over the span."""
+    return next((step for step in TICK_STEPS_S if span_s / step <= 5), TICK_STEPS_S[-1])
+
+
 def progress_chart(
     bars: Sequence[WeekBar],
     predictions: Sequence[tuple[str, float]],
     units: str,
     goal_s: float | None,
 ) -> bytes:
-    """A PNG with two panels. matplotlib loads here, on first use, not at bot start; the
-    Figure API (no pyplot state) lets this run in a worker thread."""
+    """A PNG with two panels: volume per week, and the race prediction."""
+    figure = progress_figure(bars, predictions, units, goal_s)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def progress_figure(
+    bars: Sequence[WeekBar],
+    predictions: Sequence[tuple[str, float]],
+    units: str,
+    goal_s: float | None,
+) -> "Figure":
+    """matplotlib loads here, on first use, not at bot start; the Figure API (no pyplot
+    state) lets this run in a worker thread."""
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(7, 6), dpi=100)
@@ -44,21 +79,23 @@ def progress_chart(
     volume.set_xticks(list(positions), [b.label for b in bars])
     volume.set_ylabel(units)
     volume.set_title("Weekly volume")
-    volume.legend(loc="upper left")
+    volume.legend(**BELOW)  # under the axis: never over the newest bars
     if predictions:
+        from matplotlib.ticker import FuncFormatter, MultipleLocator
+
         trend.plot(
             [p[0] for p in predictions],
-            [p[1] / 60 for p in predictions],
+            [p[1] for p in predictions],
             marker="o",
             color="#e1682a",
             label="predicted",
         )
         if goal_s:
-            trend.axhline(goal_s / 60, color="#555", linestyle="--", label="goal")
-        trend.set_ylabel("minutes")
+            trend.axhline(goal_s, color="#555", linestyle="--", label="goal")
+        values = [p[1] for p in predictions] + ([goal_s] if goal_s else [])
+        trend.yaxis.set_major_locator(MultipleLocator(tick_step(max(values) - min(values))))
+        trend.yaxis.set_major_formatter(FuncFormatter(lambda s, _: clock(s)))
         trend.set_title(f"Race prediction (now {format_duration(predictions[-1][1])})")
-        trend.legend(loc="upper right")
+        trend.legend(**BELOW)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure
