@@ -11,7 +11,7 @@ from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, Trai
 from core.plan import generate_plan
 from core.units import Units
 from tests.activity_files import gpx_file
-from tests.bot.conftest import RACE_ANSWERS, onboard
+from tests.bot.conftest import RACE_ANSWERS, onboard, set_race
 from tests.bot.test_conversations import texts
 from tests.bot.test_pushes import runner, travel
 from tests.core.plans import request
@@ -274,3 +274,23 @@ async def test_pain_is_pointed_to_pause_and_cancel_closes_settings(telegram, bot
     assert "not sure what you mean" in texts(await user.send("banana"))
     await user.send("/settings")
     assert "Settings closed" in texts(await user.send("/cancel"))
+
+
+async def test_after_switching_to_km_nothing_speaks_miles(telegram, bot, clock) -> None:
+    user = telegram.user(182)
+    await onboard(user, units="mi")
+    await set_race(user)
+    await user.press("rc:ok")
+    await user.send("/settings")
+    await user.press("st:units")
+    await user.press("st:done")
+    said = []
+    for offset in range(0, 14, 3):
+        clock.set(datetime(2026, 11, 30, 12, tzinfo=UTC) + timedelta(days=offset))
+        for command in ("/today", "/week", "/plan", "/status", "/predict", "/progress"):
+            said.append(texts(await user.send(command)))
+    clock.set(datetime(2026, 12, 15, 5, 20, tzinfo=UTC))  # the 06:30 Berlin push
+    pushed = await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    said += [text for _, _, text in pushed[182]]
+    assert all(re.search(r"\d mi\b|/mi\b", text) is None for text in said)
+    assert sum(" km" in text for text in said) > 10
