@@ -12,7 +12,7 @@ from pydantic import Field
 
 from core.errors import InvalidInput
 from core.fitness import equivalent_time, vdot
-from core.goals import check_race_day
+from core.goals import check_goal_reachable, check_race_day, goal_range
 from core.models import (
     Model,
     Phase,
@@ -282,10 +282,15 @@ def after_break(
     )
 
 
-def goal_at_risk(plan: TrainingPlan, current_5k_s: float) -> bool:
-    """The goal is beyond what today's fitness predicts by more than a few percent."""
-    predicted = equivalent_time(vdot(FIVE_K_M, current_5k_s), plan.race.distance_m)
-    return verdict(predicted, plan.goal_time_s, None) is Verdict.OFF_TRACK
+def goal_at_risk(plan: TrainingPlan, current_5k_s: float, from_day: date) -> bool:
+    """The goal is off track against what race day should bring from today's fitness and the
+    weeks left (:func:`core.goals.goal_range`, judged like /status judges): a later race date
+    gives it more room, a long break less."""
+    if not plan.goal_time_s:
+        return False
+    weeks = weeks_until(from_day, plan.race.race_date)
+    reach = goal_range(plan.race.distance_m, current_5k_s, plan.baseline_weekly_m, weeks)
+    return verdict(reach.likely_s, plan.goal_time_s, None) is Verdict.OFF_TRACK
 
 
 def _rebuild_revision(
@@ -301,7 +306,7 @@ def _rebuild_revision(
         pace_5k_before_s=fitness_5k(old),
         pace_5k_after_s=new_5k,
         warnings=tuple(w for w in new.warnings if w not in old.warnings),
-        goal_at_risk=goal_at_risk(new, new_5k),
+        goal_at_risk=goal_at_risk(new, new_5k, from_day),
         race_too_close=_too_close(new, from_day),
     )
 
@@ -332,6 +337,9 @@ def edit_plan(plan: TrainingPlan, edit: PlanEdit, from_day: date, current_5k_s: 
         long_day = max(run_days)
     goal = None if edit.clear_goal else (edit.goal_time_s or plan.goal_time_s)  # as edited
     weekly = edit.weekly_m if edit.weekly_m is not None else plan.baseline_weekly_m
+    if edit.goal_time_s:  # a new goal passes the check a new race goal passes
+        weeks = weeks_until(from_day, race.race_date)
+        check_goal_reachable(edit.goal_time_s, race.distance_m, current_5k_s, weekly, weeks)
     request = request.model_copy(
         update={
             "race": race,
@@ -349,7 +357,10 @@ def edit_plan(plan: TrainingPlan, edit: PlanEdit, from_day: date, current_5k_s: 
     return Revised(
         revised,
         revision.model_copy(
-            update={"changes": changes, "goal_at_risk": goal_at_risk(revised, current_5k_s)}
+            update={
+                "changes": changes,
+                "goal_at_risk": goal_at_risk(revised, current_5k_s, from_day),
+            }
         ),
     )
 

@@ -331,6 +331,8 @@ async def got_weekly(update: Update, context: CoachContext) -> str:
         return await ask(update, context, WEEKLY, hint=context.services.render.error(error))
     draft = draft_of(context)
     draft["weekly_m"] = metres
+    if draft.get("five_k_estimated"):  # "not sure" of the 5k: the volume tells it
+        draft["five_k_s"] = goals.estimated_5k(metres)
     draft.setdefault("days", list(default_run_days(4, 6)))
     if "longest_m" not in draft and await _longest_on_record(context, athlete, draft):
         return await _next(update, context, DAYS)

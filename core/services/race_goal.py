@@ -20,13 +20,14 @@ async def known_races(uow: UnitOfWork, name: str, today: date) -> list[Race]:
     return await uow.races.find_races(name, today)
 
 
-async def unsure_5k(uow: UnitOfWork, athlete_id: int, draft: RaceDraft) -> tuple[int, bool]:
+async def unsure_5k(uow: UnitOfWork, athlete_id: int, draft: RaceDraft) -> tuple[int | None, bool]:
     """A 5k for a runner who isn't sure: the one a finished race shows (better than any
-    guess), else an estimate; and whether it is an estimate."""
+    guess), else an estimate from their weekly volume (None until it is known); and whether
+    it is an estimate."""
     for plan in await uow.plans.plan_history(athlete_id):
         if plan.result is not None:
             return round(equivalent_time(plan.result.vdot, FIVE_K_M)), False
-    return estimated_5k(draft.distance_m or FIVE_K_M, draft.goal_s), True
+    return (None if draft.weekly_m is None else estimated_5k(draft.weekly_m)), True
 
 
 async def longest_on_record(uow: UnitOfWork, athlete_id: int, today: date) -> float | None:

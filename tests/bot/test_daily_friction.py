@@ -7,7 +7,9 @@ from itertools import pairwise
 
 from bot.app import COMMANDS
 from core.analysis import analyse
+from core.goals import estimated_5k
 from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, TrainingDayPlanned
+from core.parsing import format_duration
 from core.plan import generate_plan
 from core.units import Units
 from tests.activity_files import gpx_file
@@ -294,3 +296,24 @@ async def test_after_switching_to_km_nothing_speaks_miles(telegram, bot, clock) 
     said += [text for _, _, text in pushed[182]]
     assert all(re.search(r"\d mi\b|/mi\b", text) is None for text in said)
     assert sum(" km" in text for text in said) > 10
+
+
+async def test_not_sure_of_the_5k_is_estimated_from_volume_never_the_goal(
+    telegram, bot, clock
+) -> None:
+    user = telegram.user(183)
+    await onboard(user, units="km")
+    clock.set(datetime(2026, 11, 26, 12, tzinfo=UTC))
+    novice = {"3:45:00": ("send", "4:00:00"), "24:00": ("press", "rc:unsure"), "20": ("send", "0")}
+    for action, value in (novice.get(a[1], a) for a in RACE_ANSWERS):
+        summary = await (user.press(value) if action == "press" else user.send(value))
+    five_k = figure(rf"from your 5k {TIME}, estimated", texts(summary))
+    assert five_k == format_duration(estimated_5k(0))  # 0 km a week says it, not the goal
+    await user.press("rc:change")
+    await user.press("rc:edit:goal")
+    again = texts(await user.send("5:30:00"))
+    assert figure(rf"from your 5k {TIME}, estimated", again) == five_k  # the goal moved, not it
+    await user.press("rc:change")
+    await user.press("rc:edit:goal")
+    refused = texts(await user.send("2:50:00"))
+    assert "faster than race day can bring" in refused

@@ -1,0 +1,91 @@
+"""Goals judged from the runner's fitness, and a 5k estimated from what they run, never from
+what they hope (issue 17, item 6)."""
+
+import csv
+import math
+import statistics
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from core.errors import InvalidInput
+from core.goals import RaceDraft, estimated_5k, goal_range
+from core.models import Athlete, RaceType
+from core.units import FIVE_K_M, METRES_PER_MILE, Units
+from tests.words import words
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "race-times-recreational.csv"
+TODAY = date(2026, 11, 26)
+
+
+def _five_k_runners() -> list[tuple[float, float]]:
+    with DATA.open() as f:
+        return [
+            (float(r["typical_weekly_miles"]), float(r["time_5k_s"]))
+            for r in csv.DictReader(f)
+            if r["time_5k_s"] and r["typical_weekly_miles"]
+        ]
+
+
+def test_the_volume_estimate_is_the_fit_of_the_published_runners() -> None:
+    """Refit log(5k) on log(1 + miles a week) over Vickers & Vertosick's runners: the
+    estimate's line is that fit, and it lands on the median of each volume band."""
+    runners = _five_k_runners()
+    xs = [math.log1p(m) for m, _ in runners]
+    ys = [math.log(t) for _, t in runners]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+    for miles in (10, 20, 30, 40):
+        fitted = math.exp(my + slope * (math.log1p(miles) - mx))
+        assert estimated_5k(miles * METRES_PER_MILE) == pytest.approx(fitted, rel=0.01)
+        band = [t for m, t in runners if miles - 5 <= m < miles + 5]
+        assert estimated_5k(miles * METRES_PER_MILE) == pytest.approx(
+            statistics.median(band), rel=0.08
+        )
+
+
+def test_running_nothing_is_not_a_44_minute_5k() -> None:
+    """Below 5 miles a week the data hold few runners: the estimate stops at theirs."""
+    assert estimated_5k(0) == estimated_5k(5 * METRES_PER_MILE)
+    assert 28 * 60 < estimated_5k(0) < 33 * 60
+
+
+def draft(goal_s: int, five_k_s: int = 22 * 60, weeks: int = 12, **fields: object) -> RaceDraft:
+    return RaceDraft(
+        name="Parkrun PB",
+        type=RaceType.FIVE_K,
+        distance_m=FIVE_K_M,
+        date=TODAY + timedelta(weeks=weeks),
+        goal_s=goal_s,
+        five_k_s=five_k_s,
+        weekly_m=20 * METRES_PER_MILE,
+        days=(1, 3, 5, 6),
+        long_day=6,
+        **fields,
+    )
+
+
+RUNNER = Athlete(telegram_user_id=1, chat_id=1, units=Units.KM)
+
+
+def test_a_goal_beyond_reach_is_refused_with_the_realistic_range() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        draft(goal_s=12 * 60 + 30).plan_request(RUNNER, TODAY)
+    said = words(refused.value)
+    assert refused.value.code == "goal_too_fast" and "12:30" in said
+    reach = goal_range(FIVE_K_M, 22 * 60, 20 * METRES_PER_MILE, 12)
+    assert 19 * 60 < reach.fastest_s < reach.predicted_s == pytest.approx(22 * 60, rel=0.02)
+
+
+def test_an_ambitious_goal_within_reach_is_accepted() -> None:
+    request = draft(goal_s=20 * 60).plan_request(RUNNER, TODAY)
+    assert request.goal_time_s == 20 * 60
+
+
+def test_more_weeks_give_a_goal_more_room() -> None:
+    soon = goal_range(FIVE_K_M, 22 * 60, 20 * METRES_PER_MILE, 2)
+    later = goal_range(FIVE_K_M, 22 * 60, 20 * METRES_PER_MILE, 16)
+    assert later.fastest_s < soon.fastest_s and later.likely_s < soon.likely_s
