@@ -317,3 +317,17 @@ async def test_not_sure_of_the_5k_is_estimated_from_volume_never_the_goal(
     await user.press("rc:edit:goal")
     refused = texts(await user.send("2:50:00"))
     assert "faster than race day can bring" in refused
+
+
+async def test_history_lists_each_change_on_its_own_line_with_before_and_after(
+    telegram, bot, clock
+) -> None:
+    athlete = await runner(bot, 184, "UTC")
+    plan = await stored(bot).active_plan(athlete.id)
+    for week in plan.weeks[1:3]:  # two weeks without a run: two adjustments
+        clock.set(datetime.combine(week.end_date, time(18, 50), UTC))
+        await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    said = texts(await telegram.user(184).send("/history"))
+    changes = [line for line in said.splitlines() if line.startswith("  · ")]
+    assert len(changes) == 2
+    assert all("next week" in line and " → " in line for line in changes)
