@@ -4,6 +4,8 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date
 
+from telegram import InlineKeyboardMarkup
+
 from bot.charts import WeekBar, progress_chart
 from bot.context import Services
 from bot.explain import explain
@@ -18,6 +20,7 @@ class WeeklyReport:
     chart: bytes
     change: real_life.Change | None = None  # the week-end adjustment, when there was one
     change_text: str = ""
+    change_markup: InlineKeyboardMarkup | None = None
 
 
 async def weekly_report(
@@ -43,8 +46,8 @@ async def weekly_report(
     chart = await asyncio.to_thread(_chart, found, athlete)
     if found.change is None:
         return WeeklyReport(caption, chart)
-    text, _ = explain(services, athlete, found.change)
-    return WeeklyReport(caption, chart, found.change, text)
+    text, markup = explain(services, athlete, found.change)
+    return WeeklyReport(caption, chart, found.change, text, markup)
 
 
 def _chart(found: Weekly, athlete: Athlete) -> bytes:

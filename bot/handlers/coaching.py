@@ -137,6 +137,13 @@ async def undo_revision(update: Update, context: CoachContext) -> None:
     await say_change(update, context, athlete, change)
 
 
+async def ran_after_all(update: Update, context: CoachContext) -> None:
+    """ "I did run": the runs weren't missed, only not logged. How to log them; the change's
+    own buttons (Undo) stay under its message."""
+    await pressed(update, context)
+    await say(update, context, "plan/day_answer", step="forgot")
+
+
 async def result(update: Update, context: CoachContext) -> None:
     athlete = await athlete_of(update, context)
     text = " ".join(context.args or [])
@@ -221,5 +228,6 @@ def handlers() -> list:  # type: ignore[type-arg]
         CommandHandler("result", result),
         CommandHandler("history", history),
         CallbackQueryHandler(undo_revision, pattern=r"^rv:u:\d+$"),
+        CallbackQueryHandler(ran_after_all, pattern=r"^rv:ran:\d+$"),
         CallbackQueryHandler(result_from_run, pattern=r"^rr:a:\d+$"),
     ]

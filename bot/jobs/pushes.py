@@ -229,7 +229,7 @@ class Pushes:
         self, athlete: Athlete, adapted: pushes.Adapted
     ) -> tuple[str, InlineKeyboardMarkup | None]:
         """What changed and why, then today's (new) workout."""
-        explained, goal = explain(self.services, athlete, adapted.change)
+        explained, change_markup = explain(self.services, athlete, adapted.change)
         day = adapted.today
         workout = self.services.render(_template(day), day=day, units=athlete.units)
         buttons = (
@@ -237,7 +237,7 @@ class Pushes:
             if day.planned.type.is_run
             else []
         )
-        buttons += list(goal.inline_keyboard) if goal else []
+        buttons += list(change_markup.inline_keyboard) if change_markup else []
         return f"{explained}\n\n{workout}", InlineKeyboardMarkup(buttons) if buttons else None
 
     async def _compose_nudge(self, bot: Bot, item: Notice) -> bool:
@@ -270,9 +270,7 @@ class Pushes:
         chat = item.athlete.chat_id
         await bot.send_photo(chat, report.chart, caption=report.caption)
         if report.change is not None:
-            revision = report.change.revision
-            undo = single("↩️ Undo this change", f"rv:u:{revision.id}")
-            await bot.send_message(chat, report.change_text, reply_markup=undo)
+            await bot.send_message(chat, report.change_text, reply_markup=report.change_markup)
         return True
 
     async def _send_resume(self, bot: Bot, item: Notice) -> bool:

@@ -331,3 +331,21 @@ async def test_history_lists_each_change_on_its_own_line_with_before_and_after(
     changes = [line for line in said.splitlines() if line.startswith("  · ")]
     assert len(changes) == 2
     assert all("next week" in line and " → " in line for line in changes)
+
+
+async def test_the_easy_block_asks_if_you_ran_and_can_be_undone(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 185, "UTC")
+    plan = await stored(bot).active_plan(athlete.id)
+    runs = [d for d in plan.days() if d.planned.type.is_run]
+    await ran(bot, athlete, runs[0])
+    clock.set(datetime.combine(runs[2].date + timedelta(days=1), time(6, 50), UTC))
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    eased = next(c for c in telegram.calls_to(185) if "runs missed in a row" in c.text)
+    labels = dict(eased.buttons)
+    user = telegram.user(185)
+    forgot = texts(await user.press(labels["🏃 I did run: log it"]))
+    assert "/log" in forgot
+    undone = texts(await user.press(labels["↩️ Undo this change"]))
+    assert "Undone" in undone
+    revisions = await stored(bot).revisions(athlete.id, plan.id)
+    assert [r.undone for r in revisions if r.kind.value == "easy-block"] == [True]
