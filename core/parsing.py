@@ -111,6 +111,17 @@ def _units_word(word: str) -> Units:
     return Units.MI if word.startswith("mi") else Units.KM
 
 
+_UNITS_ANSWER = re.compile(r"^(km|kms|k|kilomet(er|re)s?|metric|mi|mile|miles|imperial)$")
+
+
+def parse_units(text: str) -> Units:
+    """Kilometres or miles, typed: ``km``, ``Kilometres``, ``miles``, ``mi``."""
+    cleaned = text.strip().lower().rstrip(".!")
+    if not _UNITS_ANSWER.match(cleaned):
+        raise InvalidInput("units_unreadable", text=text)
+    return Units.MI if cleaned.startswith(("mi", "imperial")) else Units.KM
+
+
 NAMED_DISTANCES: dict[str, float] = {
     "5k": FIVE_K_M,
     "10k": TEN_K_M,

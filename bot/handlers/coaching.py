@@ -4,7 +4,7 @@
 import re
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.common import athlete_of, drop_buttons, edit, plan_of, pressed, say
@@ -116,14 +116,14 @@ async def say_change(
     template: str = "plan/revision",
     markup: InlineKeyboardMarkup | None = None,
     **values: Any,
-) -> None:
+) -> Message:
     """Explain a revision in the chat (a pressed button's message is answered first)."""
     text, goal_markup = explain(context.services, athlete, change, template, **values)
     if update.callback_query is not None:
         await update.callback_query.answer()
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_message(chat.id, text, reply_markup=markup or goal_markup)
+    return await context.bot.send_message(chat.id, text, reply_markup=markup or goal_markup)
 
 
 async def undo_revision(update: Update, context: CoachContext) -> None:

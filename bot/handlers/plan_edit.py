@@ -55,15 +55,17 @@ async def ask(update: Update, context: CoachContext, state: str, hint: str | Non
     athlete = await athlete_of(update, context)
     if state == MODIFY:
         plan = await plan_of(context, athlete)
-        await say(
+        menu = await say(
             update, context, "race/modify", _menu(), plan=plan, hint=hint, units=athlete.units
         )
+        race.asked(context, menu)
         return state
     step = QUESTION[state]
     values: dict[str, Any] = {"step": step, "draft": draft, "hint": hint, "known": False}
     values["goal_example"] = "3:45:00" if draft.get("distance_m", 0) > 15000 else "24:30"
     values["units_word"] = "kilometres" if athlete.units.value == "km" else "miles"
-    await say(update, context, "race/question", race.keyboard(step, draft), **values)
+    question = await say(update, context, "race/question", race.keyboard(step, draft), **values)
+    race.asked(context, question)
     return state
 
 
@@ -216,7 +218,10 @@ async def _preview(update: Update, context: CoachContext) -> str:
         ],
         3,
     )
-    await coaching.say_change(update, context, athlete, revised, "race/modify_preview", buttons)
+    shown = await coaching.say_change(
+        update, context, athlete, revised, "race/modify_preview", buttons
+    )
+    race.asked(context, shown)
     return M_CONFIRM
 
 

@@ -5,10 +5,13 @@ draft and the next state *before* sending the next question: a crash right after
 loses the answer. Anything unexpected re-asks the current question with a hint.
 """
 
+import functools
+import re
 import secrets
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     ConversationHandler,
 )
@@ -27,6 +30,7 @@ from core.parsing import (
     parse_place,
     parse_race_name,
     parse_volume,
+    parse_weekday,
 )
 from core.plan import default_run_days
 from core.services import race_goal
@@ -91,8 +95,33 @@ async def ask(update: Update, context: CoachContext, state: str, hint: str | Non
     if state in (WEEKLY, LONGEST):
         values["units_word"] = "kilometres" if athlete.units.value == "km" else "miles"
     values["known"] = state == NAME and bool(draft.get("known"))
-    await say(update, context, "race/question", keyboard(state, draft), **values)
+    asked(context, await say(update, context, "race/question", keyboard(state, draft), **values))
     return state
+
+
+T = TypeVar("T")
+Step = Callable[[Update, CoachContext], Coroutine[Any, Any, T]]
+
+
+def asked(context: CoachContext, question: Message) -> None:
+    """The question now on screen: only its buttons answer it (see :func:`bound`)."""
+    draft_of(context)["question_id"] = question.message_id
+
+
+def bound(handler: Step[T]) -> Step[T | str]:
+    """A button answers only the question on screen: an older message's button is said to be
+    stale and the current question is shown again, so it can't slip an old answer in."""
+
+    @functools.wraps(handler)
+    async def answer(update: Update, context: CoachContext) -> T | str:
+        query = update.callback_query
+        question = draft_of(context).get("question_id")
+        shown = query.message.message_id if query is not None and query.message else None
+        if question is not None and shown != question:
+            return await reask(update, context)
+        return await handler(update, context)
+
+    return answer
 
 
 async def persist(update: Update, context: CoachContext, state: str | None) -> None:
@@ -249,12 +278,21 @@ async def got_type(update: Update, context: CoachContext) -> str:
 
 
 async def got_distance(update: Update, context: CoachContext) -> str:
+    return await _distance(update, context, DISTANCE)
+
+
+async def typed_type(update: Update, context: CoachContext) -> str:
+    """The race typed instead of tapped: "marathon", "half", "15k"."""
+    return await _distance(update, context, TYPE)
+
+
+async def _distance(update: Update, context: CoachContext, asking: str) -> str:
     athlete = await athlete_of(update, context)
     try:
         text = update.effective_message.text or ""  # type: ignore[union-attr]
         metres = goals.check_race_distance(parse_distance(text, athlete.units))
     except InvalidInput as error:
-        return await ask(update, context, DISTANCE, hint=context.services.render.error(error))
+        return await ask(update, context, asking, hint=context.services.render.error(error))
     draft_of(context).update(type=RaceType.from_distance(metres).value, distance_m=metres)
     return await ask(update, context, DATE)
 
@@ -387,6 +425,18 @@ async def toggle(update: Update, context: CoachContext, state: str) -> str:
     return state
 
 
+async def typed_days(update: Update, context: CoachContext) -> str:
+    """Run days typed instead of tapped: "mon wed fri sun"."""
+    text = update.effective_message.text or ""  # type: ignore[union-attr]
+    try:
+        picked = [parse_weekday(word) for word in re.split(r"[\s,/&+]+|\band\b", text) if word]
+        days = goals.check_run_days([d for d in picked if d is not None])
+    except InvalidInput as error:
+        return await ask(update, context, DAYS, hint=context.services.render.error(error))
+    draft_of(context)["days"] = list(days)
+    return await ask(update, context, LONG_DAY)
+
+
 async def days_done(update: Update, context: CoachContext) -> str:
     query = update.callback_query
     assert query is not None
@@ -410,6 +460,18 @@ async def got_long_day(update: Update, context: CoachContext) -> str:
         await query.answer(context.services.render.error_text(error), show_alert=True)
         return LONG_DAY
     await drop_buttons(update)
+    return await ask(update, context, CONFIRM)
+
+
+async def typed_long_day(update: Update, context: CoachContext) -> str:
+    """The long-run day typed instead of tapped: "sat", "Sunday"."""
+    draft = draft_of(context)
+    text = update.effective_message.text or ""  # type: ignore[union-attr]
+    try:
+        day = goals.check_long_day(parse_weekday(text) or 0, draft.get("days", []))
+    except InvalidInput as error:
+        return await ask(update, context, LONG_DAY, hint=context.services.render.error(error))
+    draft["long_day"] = day
     return await ask(update, context, CONFIRM)
 
 
@@ -438,7 +500,7 @@ async def _summary(
         ],
         1 if choices else 3,
     )
-    await say(
+    summary = await say(
         update,
         context,
         "race/summary",
@@ -452,6 +514,7 @@ async def _summary(
         longest_inferred=draft.get("longest_inferred"),
         hint=hint,
     )
+    asked(context, summary)
     return CONFIRM
 
 

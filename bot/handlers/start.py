@@ -15,7 +15,7 @@ from bot.keyboards import button, rows, single
 from bot.timezones import COMMON_ZONES, zone_from
 from core.errors import InvalidInput
 from core.models import Athlete, Units
-from core.parsing import parse_clock, sounds_hurt
+from core.parsing import parse_clock, parse_units, sounds_hurt
 
 UNITS, ZONE, PUSH_TIME = "UNITS", "ZONE", "PUSH_TIME"
 PUSH_TIMES = ("05:30", "06:00", "06:30", "07:00", "07:30", "08:00")
@@ -55,16 +55,20 @@ async def ask_units(
 
 
 async def save_units(update: Update, context: CoachContext) -> str:
+    """Kilometres or Miles: tapped, or typed ("miles")."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    if query is not None and query.data is not None:
+        units = Units(query.data.split(":")[2])
+        await drop_buttons(update)
+    else:
+        try:
+            units = parse_units(update.effective_message.text or "")  # type: ignore[union-attr]
+        except InvalidInput as error:
+            return await ask_units(update, context, hint=context.services.render.error(error))
     athlete = await athlete_of(update, context)
-    assert athlete.id is not None
     await context.services.units.write(
-        lambda uow: uow.athletes.update_athlete(
-            athlete.stored_id, units=Units(query.data.split(":")[2])
-        )
+        lambda uow: uow.athletes.update_athlete(athlete.stored_id, units=units)
     )
-    await drop_buttons(update)
     return await ask_zone(update, context)
 
 
@@ -212,7 +216,10 @@ def build_onboarding_conversation() -> ConversationHandler:  # type: ignore[type
     return ConversationHandler(
         entry_points=[CommandHandler("start", start)],
         states={
-            UNITS: [CallbackQueryHandler(save_units, pattern=r"^on:u:(km|mi)$")],
+            UNITS: [
+                CallbackQueryHandler(save_units, pattern=r"^on:u:(km|mi)$"),
+                MessageHandler(text, save_units),
+            ],
             ZONE: [
                 CallbackQueryHandler(zone_button, pattern=r"^on:z:\d+$"),
                 MessageHandler(text | filters.LOCATION, zone_text),

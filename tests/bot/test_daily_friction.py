@@ -349,3 +349,48 @@ async def test_the_easy_block_asks_if_you_ran_and_can_be_undone(telegram, bot, c
     assert "Undone" in undone
     revisions = await stored(bot).revisions(athlete.id, plan.id)
     assert [r.undone for r in revisions if r.kind.value == "easy-block"] == [True]
+
+
+async def test_answers_typed_where_buttons_offer_them(telegram, bot, clock) -> None:
+    user = telegram.user(186)
+    await user.send("/start")
+    assert "time zone" in texts(await user.send("miles")).lower()  # units taken, zone asked
+    await user.send("Berlin")
+    await user.send("6:30")
+    athlete = await stored(bot).athlete_by_telegram(186)
+    assert athlete.units.value == "mi"
+    clock.set(datetime(2026, 11, 26, 12, tzinfo=UTC))
+    typed = {"rc:type:marathon": "marathon", "rc:days:done": "mon wed fri sun", "rc:long:6": "sun"}
+    for action, value in RACE_ANSWERS:
+        if value == "rc:day:3":  # run days come typed in one message below
+            continue
+        if value in typed:
+            reply = await user.send(typed[value])
+        else:
+            reply = await (user.press(value) if action == "press" else user.send(value))
+    assert "Save this plan?" in texts(reply)
+    await user.press("rc:ok")
+    plan = await stored(bot).active_plan(athlete.id)
+    assert plan.race.race_type.value == "marathon"
+    assert (plan.run_days, plan.long_run_day) == ((0, 2, 4, 6), 6)
+
+
+async def test_only_the_question_on_screen_answers(telegram, bot, clock) -> None:
+    """An old "Sat" from an earlier /race can't slip in; the current question's buttons work."""
+    user = telegram.user(187)
+    await onboard(user)
+    clock.set(datetime(2026, 11, 26, 12, tzinfo=UTC))
+    for action, value in RACE_ANSWERS[:-1]:  # a first /race, up to the long-run question
+        await (user.press(value) if action == "press" else user.send(value))
+    old_long_day, _ = telegram.last_keyboard_message(187, "rc:long:5")
+    await user.send("/cancel")  # its keyboard stays on screen, as Telegram leaves it
+    for action, value in RACE_ANSWERS[:-1]:  # a second /race, now at the long-run question
+        await (user.press(value) if action == "press" else user.send(value))
+    stale = await user.press("rc:long:5", message_id=old_long_day)
+    assert "earlier question" in texts(stale)
+    assert "long run" in texts(stale).lower()  # the current question, shown again
+    summary = await user.press("rc:long:6")  # the button on screen works
+    assert "Save this plan?" in texts(summary)
+    await user.press("rc:ok")
+    athlete = await stored(bot).athlete_by_telegram(187)
+    assert (await stored(bot).active_plan(athlete.id)).long_run_day == 6
