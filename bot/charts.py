@@ -18,6 +18,7 @@ class WeekBar:
     label: str
     planned: float  # in the runner's units
     actual: float
+    paused: bool = False  # shaded: the runner was injured, ill or away, not slacking
 
 
 def clock(seconds: float) -> str:
@@ -62,6 +63,10 @@ def progress_figure(
     figure = Figure(figsize=(7, 6), dpi=100)
     volume, trend = figure.subplots(2, 1, gridspec_kw={"height_ratios": [3, 2]})
     positions = range(len(bars))
+    paused = [p for p, bar in enumerate(bars) if bar.paused]
+    for position in paused:
+        label = "paused" if position == paused[0] else None
+        volume.axvspan(position - 0.5, position + 0.5, color="#f1e4c3", zorder=0, label=label)
     volume.bar(
         [p - 0.2 for p in positions],
         [b.planned for b in bars],

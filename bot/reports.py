@@ -53,7 +53,8 @@ async def weekly_report(
 def _chart(found: Weekly, athlete: Athlete) -> bytes:
     unit = athlete.units.metres
     bars = [
-        WeekBar(f"W{v.week_index + 1}", v.planned_m / unit, v.done_m / unit) for v in found.volumes
+        WeekBar(f"W{v.week_index + 1}", v.planned_m / unit, v.done_m / unit, v.paused)
+        for v in found.volumes
     ]
     predictions = [(f"W{index + 1}", seconds) for index, seconds in found.predictions]
     return progress_chart(bars, predictions, athlete.units.value, found.plan.goal_time_s)

@@ -689,6 +689,8 @@ class PlanRevision(Model):
     changes: tuple[str, ...] = ()  # edited fields
     moved_from: date | None = None  # a moved workout's day …
     moved_to: date | None = None  # … and where it went
+    paused_from: date | None = None  # a pause's first day …
+    paused_to: date | None = None  # … and the day back (its days are rest in the plan now)
     warnings: tuple[PlanWarning, ...] = ()
     goal_at_risk: bool = False
     race_too_close: bool = False  # fewer weeks left than a safe build of this distance needs

@@ -282,6 +282,30 @@ def after_break(
     )
 
 
+def rest_paused_days(revised: Revised, first: date, ran: set[date]) -> Revised:
+    """The days of a pause are rest in the plan, not runs missed: the week's volume and the
+    chart stop counting them (a day the runner ran anyway keeps its workout). The revision is
+    then effective from the pause's first day, where the plan changed."""
+    back = revised.revision.effective_from
+    rest = PlannedWorkout(type=WorkoutType.REST, distance_m=0)
+    weeks = tuple(
+        week.model_copy(
+            update={
+                "days": tuple(
+                    d.model_copy(update={"planned": rest})
+                    if first <= d.date < back and d.date not in ran
+                    else d
+                    for d in week.days
+                )
+            }
+        )
+        for week in revised.plan.weeks
+    )
+    plan = revised.plan.model_copy(update={"weeks": weeks})
+    update = {"effective_from": min(first, back), "paused_from": first, "paused_to": back}
+    return Revised(plan, revised.revision.model_copy(update=update))
+
+
 def goal_at_risk(plan: TrainingPlan, current_5k_s: float, from_day: date) -> bool:
     """The goal is off track against what race day should bring from today's fitness and the
     weeks left (:func:`core.goals.goal_range`, judged like /status judges): a later race date

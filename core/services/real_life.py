@@ -214,6 +214,8 @@ async def resume(uow: UnitOfWork, athlete: Athlete, today: date) -> Change | Non
     rebuilt = revision.after_break(
         plan, from_day, break_days, fitness.adaptive.seconds, reason=athlete.pause_reason
     )
+    if paused_on < from_day:
+        rebuilt = revision.rest_paused_days(rebuilt, max(paused_on, plan.start_date), set(ran))
     return await _save(uow, athlete.id, rebuilt, plan, today, restart=True)
 
 

@@ -23,6 +23,7 @@ class WeekVolume:
     week_index: int
     planned_m: float
     done_m: float
+    paused: bool = False  # the runner paused (injured, ill, away) on some of its days
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ async def weekly(
         week,
         status.week or week_progress(week, ()),
         status.fitness,
-        volumes(plan, week, executed, extras),
+        volumes(plan, week, executed, extras, await _pauses(uow, athlete_id, plan)),
         predictions,
         change,
     )
@@ -81,20 +82,33 @@ def _prediction(plan: TrainingPlan, executed: list[ExecutedDay], snap: Adaptive5
     return race_prediction_s(snap.seconds, plan.race.distance_m, weekly)
 
 
+async def _pauses(uow: UnitOfWork, athlete_id: int, plan: TrainingPlan) -> list[tuple[date, date]]:
+    """The pauses the runner came back from: (first day, day back)."""
+    assert plan.id is not None
+    return [
+        (r.paused_from, r.paused_to)
+        for r in await uow.plans.revisions(athlete_id, plan.id)
+        if r.paused_from and r.paused_to and not r.undone
+    ]
+
+
 def volumes(
     plan: TrainingPlan,
     current: TrainingWeek,
     executed: list[ExecutedDay],
     extras: list[AthleteActivity],
+    pauses: list[tuple[date, date]],
 ) -> tuple[WeekVolume, ...]:
-    """Planned and run distance of every week up to ``current`` (extra runs count as run)."""
+    """Planned and run distance of every week up to ``current`` (extra runs count as run), and
+    whether a pause fell in it."""
     found = []
     for week in plan.weeks[: current.week_index + 1]:
+        paused = any(first <= week.end_date and back > week.start_date for first, back in pauses)
         done = sum(e.analysis.actual_m for e in executed if e.week_index == week.week_index)
         done += sum(
             a.distance_m
             for a in extras
             if a.is_run and week.start_date <= a.local_date <= week.end_date
         )
-        found.append(WeekVolume(week.week_index, planned_training_m(week), done))
+        found.append(WeekVolume(week.week_index, planned_training_m(week), done, paused))
     return tuple(found)

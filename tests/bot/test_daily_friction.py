@@ -9,8 +9,10 @@ from bot.app import COMMANDS
 from core.analysis import analyse
 from core.goals import estimated_5k
 from core.models import ActivitySource, Athlete, AthleteActivity, RaceType, TrainingDayPlanned
-from core.parsing import format_duration
+from core.parsing import format_distance, format_duration
 from core.plan import generate_plan
+from core.progress import planned_training_m
+from core.services import weekly
 from core.units import Units
 from tests.activity_files import gpx_file
 from tests.bot.conftest import RACE_ANSWERS, onboard, set_race
@@ -394,3 +396,25 @@ async def test_only_the_question_on_screen_answers(telegram, bot, clock) -> None
     await user.press("rc:ok")
     athlete = await stored(bot).athlete_by_telegram(187)
     assert (await stored(bot).active_plan(athlete.id)).long_run_day == 6
+
+
+async def test_paused_days_leave_the_plan_its_volume_and_the_chart(telegram, bot, clock) -> None:
+    athlete = await runner(bot, 188, "UTC")
+    plan = await stored(bot).active_plan(athlete.id)
+    week = plan.weeks[3]
+    clock.set(datetime.combine(week.start_date, time(12), UTC))
+    user = telegram.user(188)
+    await user.send("/pause 4 injured")
+    back = week.start_date + timedelta(days=4)
+    clock.set(datetime.combine(back, time(6, 50), UTC))
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))  # the resume
+    after = await stored(bot).active_plan(athlete.id)
+    paused = [d for d in after.days() if week.start_date <= d.date < back]
+    assert paused and all(d.planned.type.value == "rest" for d in paused)
+    still = planned_training_m(after.weeks[3])
+    status = texts(await user.send("/status"))
+    assert f"of {format_distance(still, Units.KM)}" in status  # the week counts open days only
+    report = await bot.services.units.write(
+        lambda uow: weekly.weekly(uow, athlete.id, back + timedelta(days=2))
+    )
+    assert [v.paused for v in report.volumes] == [False, False, False, True]
