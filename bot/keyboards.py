@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.models import TrainingDayPlanned
 from core.parsing import format_distance
+from core.services.coaching import NearbyDay
 from core.units import Units
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -29,6 +30,11 @@ def rows(buttons: Iterable[InlineKeyboardButton], width: int) -> InlineKeyboardM
 
 def single(text: str, data: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(text, data)]])
+
+
+def _nearby_label(near: NearbyDay, units: Units) -> str:
+    label = day_label(near.day, units)
+    return f"＋ {label} (2nd run)" if near.has_run else label
 
 
 def day_label(day: TrainingDayPlanned, units: Units) -> str:
@@ -55,10 +61,11 @@ def confirm_activity(
     return InlineKeyboardMarkup(keyboard)
 
 
-def other_days(
-    activity_id: int, days: Sequence[TrainingDayPlanned], units: Units
-) -> InlineKeyboardMarkup:
-    keyboard = [[button(day_label(d, units), f"ac:l:{activity_id}:{d.id}")] for d in days[:8]]
+def other_days(activity_id: int, days: Sequence[NearbyDay], units: Units) -> InlineKeyboardMarkup:
+    """The planned runs near it; one that has its run already says "2nd run" (a double day)."""
+    keyboard = [
+        [button(_nearby_label(n, units), f"ac:l:{activity_id}:{n.day.id}")] for n in days[:8]
+    ]
     keyboard.append([button("➕ Extra run", f"ac:x:{activity_id}")])
     return InlineKeyboardMarkup(keyboard)
 

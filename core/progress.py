@@ -45,7 +45,11 @@ def week_progress(
     done_m = sum(e.analysis.actual_m for e in in_week if e.planned.type is not WorkoutType.RACE)
     done_m += extra_m
     keys = [p for p in planned if p.is_key]
-    hit = [e for e in in_week if e.planned.is_key and e.analysis.status is DayStatus.COMPLETED]
+    hit = {  # a key day run twice (a double day) is one key workout done
+        e.day_index
+        for e in in_week
+        if e.planned.is_key and e.analysis.status is DayStatus.COMPLETED
+    }
     scores = [e.analysis.quality_score for e in in_week]
     return WeekProgress(
         week_index=week.week_index,

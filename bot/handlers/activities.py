@@ -105,7 +105,7 @@ async def show_other_days(update: Update, context: CoachContext) -> None:
     assert athlete.id is not None
     activity = await _unlinked(context, athlete, activity_id)
     days = await context.services.units.read(
-        lambda uow: coaching.nearby_open_days(uow, athlete.stored_id, activity_id)
+        lambda uow: coaching.nearby_days(uow, athlete.stored_id, activity_id)
     )
     if not days:
         raise GoFastError("no_open_days_near")

@@ -104,10 +104,15 @@ async def link_run(
     return LinkOutcome(executed, await fitness(uow, athlete_id, plan, today))
 
 
-async def nearby_open_days(
-    uow: UnitOfWork, athlete_id: int, activity_id: int
-) -> list[TrainingDayPlanned]:
-    """Planned runs within a week of the activity that have no run linked yet."""
+@dataclass(frozen=True)
+class NearbyDay:
+    day: TrainingDayPlanned
+    has_run: bool  # linking here makes it a double day
+
+
+async def nearby_days(uow: UnitOfWork, athlete_id: int, activity_id: int) -> list[NearbyDay]:
+    """Planned runs within a week of the activity, the nearest first; a day that has its run
+    already is offered too, as a double day (a morning and an evening run)."""
     plan = await _plan(uow, athlete_id)
     activity = await uow.activities.get_activity(athlete_id, activity_id)
     assert plan.id is not None
@@ -115,13 +120,12 @@ async def nearby_open_days(
         (e.week_index, e.day_index) for e in await uow.executions.executed_days(athlete_id, plan.id)
     }
     window = timedelta(days=NEARBY_DAYS)
-    return [
-        d
+    near = [
+        NearbyDay(d, (d.week_index, d.day_index) in done)
         for d in plan.days()
-        if d.planned.type.is_run
-        and (d.week_index, d.day_index) not in done
-        and abs(d.date - activity.local_date) <= window
+        if d.planned.type.is_run and abs(d.date - activity.local_date) <= window
     ]
+    return sorted(near, key=lambda n: (abs(n.day.date - activity.local_date), n.day.date))
 
 
 async def fitness(

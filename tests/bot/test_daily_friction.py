@@ -418,3 +418,25 @@ async def test_paused_days_leave_the_plan_its_volume_and_the_chart(telegram, bot
         lambda uow: weekly.weekly(uow, athlete.id, back + timedelta(days=2))
     )
     assert [v.paused for v in report.volumes] == [False, False, False, True]
+
+
+async def test_a_second_run_links_to_the_same_day(telegram, bot, clock) -> None:
+    """Double days: the morning run linked itself; the evening run joins the same day."""
+    athlete = await runner(bot, 189, "UTC")
+    plan = await stored(bot).active_plan(athlete.id)
+    day = next(d for d in plan.days() if d.planned.type.is_run)
+    clock.set(datetime.combine(day.date, time(20), UTC))
+    user = telegram.user(189)
+    minutes = round(day.planned.distance_m / 1000 * day.planned.pace_s_per_km / 60)
+    await user.send(f"/log {day.planned.distance_m / 1000:g}km {minutes}:00 morning")
+    evening = await user.send("/log 4km 26:00 evening shake-out")
+    other = next(d for c in evening for label, d in c.buttons if d.startswith("ac:o:"))
+    offered = (await user.press(other))[-1].buttons
+    [(label, link)] = [(label, d) for label, d in offered if "2nd run" in label]
+    assert f"{day.date.day} {day.date:%b}" in label
+    assert "Distance: 4 km" in texts(await user.press(link))
+    executed = await stored(bot).executed_days(athlete.id, plan.id)
+    assert [e.date for e in executed] == [day.date, day.date]
+    status = texts(await user.send("/status"))
+    done = day.planned.distance_m / 1000 + 4
+    assert f"This week: {done:g} km" in status

@@ -1,5 +1,7 @@
 """The fake unit of work keeps the rules the real storage keeps: the same checks, both ways."""
 
+from datetime import timedelta
+
 import pytest
 
 from core.analysis import analyse
@@ -67,25 +69,30 @@ async def test_a_deleted_run_leaves_its_day_and_is_nobody_elses_to_delete(units:
         await units.read(lambda uow: uow.activities.get_activity(athlete.stored_id, run_id))
 
 
-async def test_one_run_per_day_and_one_day_per_run(units: Units) -> None:
+async def test_a_day_takes_a_second_run_and_a_run_one_day(units: Units) -> None:
+    """Double days (a morning and an evening run) link both runs to the day; a run that is
+    linked can't be linked to another day."""
     athlete = await runner_with_plan(units)
     plan = await units.read(lambda uow: uow.plans.active_plan(athlete.stored_id))
     first, second = [d for d in plan.days() if d.planned.type.is_run][:2]
 
     async def link_twice(uow):  # type: ignore[no-untyped-def]
         one, _ = await uow.activities.import_activity(athlete.stored_id, run_of(first, "a"))
-        two, _ = await uow.activities.import_activity(athlete.stored_id, run_of(first, "b"))
+        evening = run_of(first, "b", factor=0.5)
+        evening = evening.model_copy(update={"start_utc": evening.start_utc + timedelta(hours=11)})
+        two, _ = await uow.activities.import_activity(athlete.stored_id, evening)
         await uow.executions.link_activity(
             athlete.stored_id, one.id, first.id, analyse(first.planned, one)
         )
-        with pytest.raises(AlreadyLinked):  # that day already has its run
-            await uow.executions.link_activity(
-                athlete.stored_id, two.id, first.id, analyse(first.planned, two)
-            )
+        await uow.executions.link_activity(  # the same day, a second run
+            athlete.stored_id, two.id, first.id, analyse(first.planned, two)
+        )
         with pytest.raises(AlreadyLinked):  # that run already did a day
             await uow.executions.link_activity(
                 athlete.stored_id, one.id, second.id, analyse(second.planned, one)
             )
+        done = await uow.executions.executed_days(athlete.stored_id, plan.id)
+        assert sorted(e.activity_id for e in done if e.date == first.date) == [one.id, two.id]
 
     await units.write(link_twice)
 
