@@ -4,7 +4,7 @@ prediction with buttons for a new goal or a later race."""
 
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.context import Services
 from bot.keyboards import button, goal_choices
@@ -29,11 +29,11 @@ def explain(
 def change_buttons(revision: PlanRevision) -> InlineKeyboardMarkup | None:
     """Undo for a change the coach made on its own; "I did run" when it came from runs that
     look missed (they may just not be logged); a new goal or a later race when it slipped."""
-    keyboard = []
+    keyboard: list[list[InlineKeyboardButton]] = []
     if revision.kind in (RevisionKind.EASY_BLOCK, RevisionKind.RECOMPUTE) and revision.id:
         keyboard.append([button("🏃 I did run: log it", f"rv:ran:{revision.id}")])
     if revision.kind.undoable and revision.id and not revision.undone:
         keyboard.append([button("↩️ Undo this change", f"rv:u:{revision.id}")])
     if revision.goal_at_risk or revision.race_too_close:
-        keyboard += goal_choices().inline_keyboard
+        keyboard += [list(row) for row in goal_choices().inline_keyboard]
     return InlineKeyboardMarkup(keyboard) if keyboard else None
