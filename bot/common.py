@@ -1,6 +1,7 @@
 """Small helpers every handler shares: who is talking, and how to answer them."""
 
-from collections.abc import Awaitable, Callable
+import functools
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date
 from typing import Any, TypeVar
 
@@ -82,6 +83,32 @@ async def say(
     assert chat is not None
     text = context.services.render(template, **values)
     return await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+QUESTION = "question_id"  # user_data: the message whose buttons answer the current question
+Step = Callable[[Update, CoachContext], Coroutine[Any, Any, T]]
+
+
+def asked(context: CoachContext, question: Message) -> None:
+    """The question now on screen: only its buttons answer it (see :func:`bound`)."""
+    assert context.user_data is not None
+    context.user_data[QUESTION] = question.message_id
+
+
+def bound(handler: Step[T], reask: Step[Any]) -> Step[Any]:
+    """A button answers only the question on screen: an older message's button is said to be
+    stale (``reask`` shows the current question again), so it can't slip an old answer in."""
+
+    @functools.wraps(handler)
+    async def answer(update: Update, context: CoachContext) -> Any:
+        query = update.callback_query
+        question = context.user_data.get(QUESTION) if context.user_data is not None else None
+        shown = query.message.message_id if query is not None and query.message else None
+        if question is not None and shown != question:
+            return await reask(update, context)
+        return await handler(update, context)
+
+    return answer
 
 
 async def say_error(update: Update, context: CoachContext, error: GoFastError) -> Message:

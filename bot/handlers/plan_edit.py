@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.common import athlete_of, drop_buttons, plan_of, say
+from bot.common import asked, athlete_of, drop_buttons, plan_of, say
 from bot.context import CoachContext
 from bot.handlers import coaching, race
 from bot.keyboards import button, rows
@@ -58,14 +58,14 @@ async def ask(update: Update, context: CoachContext, state: str, hint: str | Non
         menu = await say(
             update, context, "race/modify", _menu(), plan=plan, hint=hint, units=athlete.units
         )
-        race.asked(context, menu)
+        asked(context, menu)
         return state
     step = QUESTION[state]
     values: dict[str, Any] = {"step": step, "draft": draft, "hint": hint, "known": False}
     values["goal_example"] = "3:45:00" if draft.get("distance_m", 0) > 15000 else "24:30"
     values["units_word"] = "kilometres" if athlete.units.value == "km" else "miles"
     question = await say(update, context, "race/question", race.keyboard(step, draft), **values)
-    race.asked(context, question)
+    asked(context, question)
     return state
 
 
@@ -221,7 +221,7 @@ async def _preview(update: Update, context: CoachContext) -> str:
     shown = await coaching.say_change(
         update, context, athlete, revised, "race/modify_preview", buttons
     )
-    race.asked(context, shown)
+    asked(context, shown)
     return M_CONFIRM
 
 

@@ -5,18 +5,16 @@ draft and the next state *before* sending the next question: a crash right after
 loses the answer. Anything unexpected re-asks the current question with a hint.
 """
 
-import functools
 import re
 import secrets
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     ConversationHandler,
 )
 
-from bot.common import athlete_of, drop_buttons, say, set_buttons
+from bot.common import asked, athlete_of, drop_buttons, say, set_buttons
 from bot.context import CoachContext
 from bot.keyboards import WEEKDAYS, button, rows
 from core import goals
@@ -97,31 +95,6 @@ async def ask(update: Update, context: CoachContext, state: str, hint: str | Non
     values["known"] = state == NAME and bool(draft.get("known"))
     asked(context, await say(update, context, "race/question", keyboard(state, draft), **values))
     return state
-
-
-T = TypeVar("T")
-Step = Callable[[Update, CoachContext], Coroutine[Any, Any, T]]
-
-
-def asked(context: CoachContext, question: Message) -> None:
-    """The question now on screen: only its buttons answer it (see :func:`bound`)."""
-    draft_of(context)["question_id"] = question.message_id
-
-
-def bound(handler: Step[T]) -> Step[T | str]:
-    """A button answers only the question on screen: an older message's button is said to be
-    stale and the current question is shown again, so it can't slip an old answer in."""
-
-    @functools.wraps(handler)
-    async def answer(update: Update, context: CoachContext) -> T | str:
-        query = update.callback_query
-        question = draft_of(context).get("question_id")
-        shown = query.message.message_id if query is not None and query.message else None
-        if question is not None and shown != question:
-            return await reask(update, context)
-        return await handler(update, context)
-
-    return answer
 
 
 async def persist(update: Update, context: CoachContext, state: str | None) -> None:

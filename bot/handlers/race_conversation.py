@@ -10,10 +10,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.common import Step, bound
 from bot.context import CoachContext
 from bot.handlers import plan_edit, race
 from bot.handlers.plan_edit import M_CONFIRM, M_DATE, M_DAYS, M_GOAL, M_LONG, M_WEEKLY, MODIFY
-from bot.handlers.race import bound
 
 EDIT_STATES = (MODIFY, M_DATE, M_GOAL, M_DAYS, M_LONG, M_WEEKLY, M_CONFIRM)
 
@@ -22,6 +22,11 @@ async def reask(update: Update, context: CoachContext) -> str:
     if race.draft_of(context).get("state") in EDIT_STATES:
         return await plan_edit.reask(update, context)
     return await race.reask(update, context)
+
+
+def answers(handler: Step[str], pattern: str) -> CallbackQueryHandler:  # type: ignore[type-arg]
+    """A button of one question: it answers only while its message is the one on screen."""
+    return CallbackQueryHandler(bound(handler, reask), pattern=pattern)
 
 
 def build_race_conversation() -> ConversationHandler:  # type: ignore[type-arg]
@@ -34,73 +39,72 @@ def build_race_conversation() -> ConversationHandler:  # type: ignore[type-arg]
         ],
         states={
             race.REPLACE: [
-                CallbackQueryHandler(bound(race.replace_yes), pattern=r"^rc:replace:yes$"),
-                CallbackQueryHandler(bound(plan_edit.begin), pattern=r"^rc:modify$"),
+                answers(race.replace_yes, r"^rc:replace:yes$"),
+                answers(plan_edit.begin, r"^rc:modify$"),
             ],
             race.NAME: [MessageHandler(text, race.got_name)],
             race.PICK: [
-                CallbackQueryHandler(bound(race.picked_known), pattern=r"^rc:known:\d+$"),
-                CallbackQueryHandler(bound(race.new_race), pattern=r"^rc:new$"),
+                answers(race.picked_known, r"^rc:known:\d+$"),
+                answers(race.new_race, r"^rc:new$"),
             ],
             race.TYPE: [
-                CallbackQueryHandler(
-                    bound(race.got_type), pattern=r"^rc:type:(5k|10k|half|marathon|other)$"
-                ),
+                answers(race.got_type, r"^rc:type:(5k|10k|half|marathon|other)$"),
                 MessageHandler(text, race.typed_type),  # "marathon", "half", "15k"
             ],
             race.DISTANCE: [MessageHandler(text, race.got_distance)],
             race.DATE: [MessageHandler(text, race.got_date)],
             race.LOCATION: [
                 MessageHandler(text, race.got_location),
-                CallbackQueryHandler(bound(race.got_location), pattern=r"^rc:skip$"),
+                answers(race.got_location, r"^rc:skip$"),
             ],
             race.GOAL: [
                 MessageHandler(text, race.got_goal),
-                CallbackQueryHandler(bound(race.got_goal), pattern=r"^rc:finish$"),
+                answers(race.got_goal, r"^rc:finish$"),
             ],
             race.FIVE_K: [
                 MessageHandler(text, race.got_five_k),
-                CallbackQueryHandler(bound(race.got_five_k), pattern=r"^rc:unsure$"),
+                answers(race.got_five_k, r"^rc:unsure$"),
             ],
             race.WEEKLY: [MessageHandler(text, race.got_weekly)],
             race.LONGEST: [
                 MessageHandler(text, race.got_longest),
-                CallbackQueryHandler(bound(race.got_longest), pattern=r"^rc:longest:unsure$"),
+                answers(race.got_longest, r"^rc:longest:unsure$"),
             ],
             race.DAYS: [
-                CallbackQueryHandler(bound(race.toggle_day), pattern=r"^rc:day:\d$"),
-                CallbackQueryHandler(bound(race.days_done), pattern=r"^rc:days:done$"),
+                answers(race.toggle_day, r"^rc:day:\d$"),
+                answers(race.days_done, r"^rc:days:done$"),
                 MessageHandler(text, race.typed_days),  # "mon wed fri sun"
             ],
             race.LONG_DAY: [
-                CallbackQueryHandler(bound(race.got_long_day), pattern=r"^rc:long:\d$"),
+                answers(race.got_long_day, r"^rc:long:\d$"),
                 MessageHandler(text, race.typed_long_day),  # "sat"
             ],
             race.CONFIRM: [
-                CallbackQueryHandler(bound(race.confirm), pattern=r"^rc:ok$"),
-                CallbackQueryHandler(bound(race.change), pattern=r"^rc:change$"),
-                CallbackQueryHandler(bound(race.take_alternative), pattern=r"^rc:alt:\d+$"),
+                answers(race.confirm, r"^rc:ok$"),
+                answers(race.change, r"^rc:change$"),
+                answers(race.take_alternative, r"^rc:alt:\d+$"),
             ],
-            race.EDIT: [CallbackQueryHandler(bound(race.edit_field), pattern=r"^rc:edit:\w+$")],
+            race.EDIT: [answers(race.edit_field, r"^rc:edit:\w+$")],
             MODIFY: [
-                CallbackQueryHandler(
-                    bound(plan_edit.chose), pattern=r"^rc:m:(date|goal|days|long|weekly|cancel)$"
+                answers(
+                    plan_edit.chose,
+                    r"^rc:m:(date|goal|days|long|weekly|cancel)$",
                 )
             ],
             M_DATE: [MessageHandler(text, plan_edit.got_date)],
             M_GOAL: [
                 MessageHandler(text, plan_edit.got_goal),
-                CallbackQueryHandler(bound(plan_edit.got_goal), pattern=r"^rc:finish$"),
+                answers(plan_edit.got_goal, r"^rc:finish$"),
             ],
             M_WEEKLY: [MessageHandler(text, plan_edit.got_weekly)],
             M_DAYS: [
-                CallbackQueryHandler(bound(plan_edit.toggle_day), pattern=r"^rc:day:\d$"),
-                CallbackQueryHandler(bound(plan_edit.days_done), pattern=r"^rc:days:done$"),
+                answers(plan_edit.toggle_day, r"^rc:day:\d$"),
+                answers(plan_edit.days_done, r"^rc:days:done$"),
             ],
-            M_LONG: [CallbackQueryHandler(bound(plan_edit.got_long_day), pattern=r"^rc:long:\d$")],
+            M_LONG: [answers(plan_edit.got_long_day, r"^rc:long:\d$")],
             M_CONFIRM: [
-                CallbackQueryHandler(bound(plan_edit.apply), pattern=r"^rc:m:apply$"),
-                CallbackQueryHandler(bound(plan_edit.more), pattern=r"^rc:m:more$"),
+                answers(plan_edit.apply, r"^rc:m:apply$"),
+                answers(plan_edit.more, r"^rc:m:more$"),
             ],
         },
         fallbacks=[

@@ -9,7 +9,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.common import athlete_of, drop_buttons, say
+from bot.common import asked, athlete_of, bound, drop_buttons, say
 from bot.context import CoachContext
 from bot.keyboards import button, rows, single
 from bot.timezones import COMMON_ZONES, zone_from
@@ -50,7 +50,8 @@ async def ask_units(
     context.user_data["onboarding_step"] = UNITS
     units = rows([button("Kilometres", "on:u:km"), button("Miles", "on:u:mi")], 2)
     user = update.effective_user
-    await say(update, context, template, units, name=user.first_name if user else "", hint=hint)
+    name = user.first_name if user else ""
+    asked(context, await say(update, context, template, units, name=name, hint=hint))
     return UNITS
 
 
@@ -81,7 +82,7 @@ async def ask_zone(update: Update, context: CoachContext, hint: str | None = Non
         ),
         4,
     )
-    await say(update, context, "start/zone", zones, hint=hint)
+    asked(context, await say(update, context, "start/zone", zones, hint=hint))
     location = ReplyKeyboardMarkup(
         [[KeyboardButton("📍 Share my location", request_location=True)]],
         resize_keyboard=True,
@@ -130,7 +131,7 @@ async def ask_push_time(
     assert chat is not None
     await context.bot.send_message(chat.id, "👍", reply_markup=ReplyKeyboardRemove())
     times = rows((button(t, f"on:t:{t.replace(':', '')}") for t in PUSH_TIMES), 3)
-    await say(update, context, "start/push_time", times, zone=zone, hint=hint)
+    asked(context, await say(update, context, "start/push_time", times, zone=zone, hint=hint))
     return PUSH_TIME
 
 
@@ -217,15 +218,15 @@ def build_onboarding_conversation() -> ConversationHandler:  # type: ignore[type
         entry_points=[CommandHandler("start", start)],
         states={
             UNITS: [
-                CallbackQueryHandler(save_units, pattern=r"^on:u:(km|mi)$"),
+                CallbackQueryHandler(bound(save_units, reask), pattern=r"^on:u:(km|mi)$"),
                 MessageHandler(text, save_units),
             ],
             ZONE: [
-                CallbackQueryHandler(zone_button, pattern=r"^on:z:\d+$"),
+                CallbackQueryHandler(bound(zone_button, reask), pattern=r"^on:z:\d+$"),
                 MessageHandler(text | filters.LOCATION, zone_text),
             ],
             PUSH_TIME: [
-                CallbackQueryHandler(push_time_button, pattern=r"^on:t:\d{4}$"),
+                CallbackQueryHandler(bound(push_time_button, reask), pattern=r"^on:t:\d{4}$"),
                 MessageHandler(text, push_time_text),
             ],
         },

@@ -440,3 +440,15 @@ async def test_a_second_run_links_to_the_same_day(telegram, bot, clock) -> None:
     status = texts(await user.send("/status"))
     done = day.planned.distance_m / 1000 + 4
     assert f"This week: {done:g} km" in status
+
+
+async def test_an_old_units_button_cant_answer_a_later_question(telegram, bot) -> None:
+    user = telegram.user(190)
+    await user.send("/start")
+    await user.send("banana")  # the units question again; the first one's buttons stay
+    await user.press("on:u:km")  # on the newest question: its keyboard goes
+    first_units, _ = telegram.last_keyboard_message(190, "on:u:mi")  # the first one's stays
+    stale = await user.press("on:u:mi", message_id=first_units)  # now at the time zone
+    assert "earlier question" in texts(stale)
+    athlete = await stored(bot).athlete_by_telegram(190)
+    assert athlete.units.value == "km"
