@@ -24,7 +24,7 @@ async def reask(update: Update, context: CoachContext) -> str:
     return await race.reask(update, context)
 
 
-def answers(handler: Step[str], pattern: str) -> CallbackQueryHandler:  # type: ignore[type-arg]
+def answers(handler: Step[str | int], pattern: str) -> CallbackQueryHandler:  # type: ignore[type-arg]
     """A button of one question: it answers only while its message is the one on screen."""
     return CallbackQueryHandler(bound(handler, reask), pattern=pattern)
 
