@@ -452,3 +452,20 @@ async def test_an_old_units_button_cant_answer_a_later_question(telegram, bot) -
     assert "earlier question" in texts(stale)
     athlete = await stored(bot).athlete_by_telegram(190)
     assert athlete.units.value == "km"
+
+
+async def test_status_says_which_5k_the_paces_use_after_a_break(telegram, bot, clock) -> None:
+    """After an injury the paces start easier than the fitness estimate: /status says both,
+    and which is which, instead of two unexplained numbers."""
+    athlete = await runner(bot, 191, "UTC")
+    plan = await stored(bot).active_plan(athlete.id)
+    clock.set(datetime.combine(plan.weeks[2].start_date, time(12), UTC))
+    user = telegram.user(191)
+    await user.send("/pause 28 injured")
+    back = plan.weeks[2].start_date + timedelta(days=28)
+    clock.set(datetime.combine(back, time(6, 50), UTC))
+    await travel(bot, clock, telegram, clock.now() + timedelta(minutes=20))
+    rebuilt = await stored(bot).active_plan(athlete.id)
+    status = texts(await user.send("/status"))
+    assert f"Your paces use a 5k of {format_duration(rebuilt.pace_5k_s)}" in status
+    assert "easier than today's fitness" in status
