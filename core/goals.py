@@ -6,6 +6,7 @@ restart; :meth:`RaceDraft.plan_request` turns a complete draft into the plan's r
 """
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -155,14 +156,20 @@ def check_long_day(day: int, run_days: tuple[int, ...] | list[int]) -> int:
 # (residual sd 0.17). Few of them ran under 5 miles a week: that is the floor.
 VOLUME_5K_LOG_S, VOLUME_5K_SLOPE = 7.884, -0.205
 MIN_VOLUME_MILES = 5.0
+MIN_EFFORT_M, MIN_EFFORT_S = 1000, 5 * 60  # shorter is a stride, not an effort to judge by
+MAX_VDOT_FLOOR = 85.0  # past any runner's VDOT: a run faster than this is a GPS glitch
 
 
-def estimated_5k(weekly_m: float) -> int:
-    """A 5k for a runner who isn't sure of theirs, from the volume they run: the typical 5k
-    of recreational runners at that volume. Never from the goal, which says what the runner
-    hopes, not what they can do."""
+def estimated_5k(weekly_m: float, efforts: Iterable[tuple[float, float]] = ()) -> int:
+    """A 5k for a runner who isn't sure of theirs: the typical 5k of recreational runners at
+    their weekly volume, or quicker when a recent run proves more (no run is faster than the
+    runner's race effort, so each one's VDOT is a floor). Never from the goal, which says what
+    the runner hopes, not what they can do."""
     miles = max(weekly_m / METRES_PER_MILE, MIN_VOLUME_MILES)
-    return round(math.exp(VOLUME_5K_LOG_S + VOLUME_5K_SLOPE * math.log1p(miles)))
+    typical = math.exp(VOLUME_5K_LOG_S + VOLUME_5K_SLOPE * math.log1p(miles))
+    floors = [vdot(m, s) for m, s in efforts if m >= MIN_EFFORT_M and s >= MIN_EFFORT_S]
+    proven = equivalent_time(min(max(floors), MAX_VDOT_FLOOR), FIVE_K_M) if floors else typical
+    return round(min(typical, proven))
 
 
 # Daniels (Running Formula, 3rd ed.): fitness gained by steady training moves VDOT by about one

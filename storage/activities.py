@@ -105,21 +105,30 @@ class SqliteActivities(SqliteRepository):
 
     async def run_dates(self, athlete_id: int, first: date, last: date) -> list[date]:
         """Local days with a run stored (linked or not): what "missed" is measured against."""
-        return sorted({day for day, _ in self._runs(athlete_id, first, last)})
+        return sorted({run[0] for run in self._runs(athlete_id, first, last)})
 
     async def longest_run_m(self, athlete_id: int, first: date, last: date) -> float | None:
         """The longest run stored between ``first`` and ``last`` (None: no run)."""
-        return max((metres for _, metres in self._runs(athlete_id, first, last)), default=None)
+        return max((run[1] for run in self._runs(athlete_id, first, last)), default=None)
 
-    def _runs(self, athlete_id: int, first: date, last: date) -> list[tuple[date, float]]:
+    async def run_efforts(
+        self, athlete_id: int, first: date, last: date
+    ) -> list[tuple[float, float]]:
+        return [(metres, seconds) for _, metres, seconds in self._runs(athlete_id, first, last)]
+
+    def _runs(self, athlete_id: int, first: date, last: date) -> list[tuple[date, float, float]]:
+        """(local date, metres, moving or elapsed seconds) of the runs between two days."""
         conn = self.conn
         found = fetch_all(
             conn,
-            """SELECT local_date, sport, distance_m FROM athlete_activities
+            """SELECT local_date, sport, distance_m, COALESCE(moving_s, duration_s)
+               FROM athlete_activities
                WHERE athlete_id = ? AND local_date BETWEEN ? AND ? AND distance_m > 0""",
             (athlete_id, first.isoformat(), last.isoformat()),
         )
-        return [(date.fromisoformat(r[0]), r[2]) for r in found if r[1].lower() in RUNNING_SPORTS]
+        return [
+            (date.fromisoformat(r[0]), r[2], r[3]) for r in found if r[1].lower() in RUNNING_SPORTS
+        ]
 
 
 def owned_activity(conn: sqlite3.Connection, athlete_id: int, activity_id: int) -> AthleteActivity:

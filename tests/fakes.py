@@ -348,6 +348,11 @@ class FakeActivities(_Repository):
     async def longest_run_m(self, athlete_id: int, first: date, last: date) -> float | None:
         return max((a.distance_m for a in self._runs(athlete_id, first, last)), default=None)
 
+    async def run_efforts(
+        self, athlete_id: int, first: date, last: date
+    ) -> list[tuple[float, float]]:
+        return [(a.distance_m, a.time_s) for a in self._runs(athlete_id, first, last)]
+
     def _runs(self, athlete_id: int, first: date, last: date) -> list[AthleteActivity]:
         return [
             a

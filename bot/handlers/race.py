@@ -318,11 +318,7 @@ async def got_five_k(update: Update, context: CoachContext) -> str:
     draft = draft_of(context)
     if update.callback_query is not None:
         await drop_buttons(update)
-        athlete = await athlete_of(update, context)
-        seconds, estimated = await context.services.units.read(
-            lambda uow: race_goal.unsure_5k(uow, athlete.stored_id, typed(draft))
-        )
-        draft.update(five_k_s=seconds, five_k_estimated=estimated)
+        await _estimate_5k(context, await athlete_of(update, context))
         return await _next(update, context, WEEKLY)
     try:
         text = update.effective_message.text or ""  # type: ignore[union-attr]
@@ -331,6 +327,17 @@ async def got_five_k(update: Update, context: CoachContext) -> str:
         return await ask(update, context, FIVE_K, hint=context.services.render.error(error))
     draft.update(five_k_s=seconds, five_k_estimated=False)
     return await _next(update, context, WEEKLY)
+
+
+async def _estimate_5k(context: CoachContext, athlete: Athlete) -> None:
+    """ "Not sure" of the 5k: the last race's, else from volume and recent runs (known once
+    the weekly volume is)."""
+    draft = draft_of(context)
+    today = context.services.today(athlete)
+    seconds, estimated = await context.services.units.read(
+        lambda uow: race_goal.unsure_5k(uow, athlete.stored_id, typed(draft), today)
+    )
+    draft.update(five_k_s=seconds, five_k_estimated=estimated)
 
 
 async def got_weekly(update: Update, context: CoachContext) -> str:
@@ -343,7 +350,7 @@ async def got_weekly(update: Update, context: CoachContext) -> str:
     draft = draft_of(context)
     draft["weekly_m"] = metres
     if draft.get("five_k_estimated"):  # "not sure" of the 5k: the volume tells it
-        draft["five_k_s"] = goals.estimated_5k(metres)
+        await _estimate_5k(context, athlete)
     draft.setdefault("days", list(default_run_days(4, 6)))
     if "longest_m" not in draft and await _longest_on_record(context, athlete, draft):
         return await _next(update, context, DAYS)

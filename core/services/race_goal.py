@@ -12,6 +12,7 @@ from core.prediction import predict
 from core.readiness import assess
 from core.units import FIVE_K_M
 
+RECENT_EFFORTS = timedelta(weeks=6)  # what a runner's recent runs say of their fitness
 RECENT_DAYS = 30  # "the longest run of the last month" (Frandsen et al. 2025)
 
 
@@ -20,14 +21,19 @@ async def known_races(uow: UnitOfWork, name: str, today: date) -> list[Race]:
     return await uow.races.find_races(name, today)
 
 
-async def unsure_5k(uow: UnitOfWork, athlete_id: int, draft: RaceDraft) -> tuple[int | None, bool]:
+async def unsure_5k(
+    uow: UnitOfWork, athlete_id: int, draft: RaceDraft, today: date
+) -> tuple[int | None, bool]:
     """A 5k for a runner who isn't sure: the one a finished race shows (better than any
-    guess), else an estimate from their weekly volume (None until it is known); and whether
-    it is an estimate."""
+    guess), else an estimate from their weekly volume and their runs of the last six weeks
+    (None until the volume is known); and whether it is an estimate."""
     for plan in await uow.plans.plan_history(athlete_id):
         if plan.result is not None:
             return round(equivalent_time(plan.result.vdot, FIVE_K_M)), False
-    return (None if draft.weekly_m is None else estimated_5k(draft.weekly_m)), True
+    if draft.weekly_m is None:
+        return None, True
+    efforts = await uow.activities.run_efforts(athlete_id, today - RECENT_EFFORTS, today)
+    return estimated_5k(draft.weekly_m, efforts), True
 
 
 async def longest_on_record(uow: UnitOfWork, athlete_id: int, today: date) -> float | None:

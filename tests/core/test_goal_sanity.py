@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import InvalidInput
+from core.fitness import equivalent_time, vdot
 from core.goals import RaceDraft, estimated_5k, goal_range
 from core.models import Athlete, RaceType
 from core.units import FIVE_K_M, METRES_PER_MILE, Units
@@ -89,3 +90,15 @@ def test_more_weeks_give_a_goal_more_room() -> None:
     soon = goal_range(FIVE_K_M, 22 * 60, 20 * METRES_PER_MILE, 2)
     later = goal_range(FIVE_K_M, 22 * 60, 20 * METRES_PER_MILE, 16)
     assert later.fastest_s < soon.fastest_s and later.likely_s < soon.likely_s
+
+
+def test_a_recent_run_that_proves_more_speeds_the_estimate_up() -> None:
+    """A runner of 10 miles a week who ran 10 km in 45:00 last week is faster than the
+    typical 10-mile runner: the run is a floor. Strides and glitches prove nothing."""
+    weekly = 10 * METRES_PER_MILE
+    typical = estimated_5k(weekly)
+    proven = estimated_5k(weekly, [(10_000, 45 * 60)])
+    assert proven < typical
+    assert proven == pytest.approx(equivalent_time(vdot(10_000, 45 * 60), FIVE_K_M), abs=1)
+    assert estimated_5k(weekly, [(400, 60), (8000, 60 * 60)]) == typical  # slow or short
+    assert estimated_5k(weekly, [(10_000, 10 * 60)]) > 10 * 60  # a glitch is capped

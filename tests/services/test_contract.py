@@ -151,3 +151,18 @@ async def test_missed_days_and_days_between_agree_on_what_was_run(units: Units) 
     around = (await units.read(lambda uow: uow.pushes.days_between(window)))[athlete.stored_id]
     assert [d.date for d in around.days] == [d.date for d in plan.days() if d.date <= missed.date]
     assert around.done == {(ran.week_index, ran.day_index)}
+
+
+async def test_run_efforts_are_the_runs_of_the_window(units: Units) -> None:
+    athlete = await runner_with_plan(units)
+    plan = await units.read(lambda uow: uow.plans.active_plan(athlete.stored_id))
+    first, second = [d for d in plan.days() if d.planned.type.is_run][:2]
+
+    async def two_runs(uow):  # type: ignore[no-untyped-def]
+        for day in (first, second):
+            await uow.activities.import_activity(athlete.stored_id, run_of(day))
+        return await uow.activities.run_efforts(athlete.stored_id, first.date, first.date)
+
+    [(metres, seconds)] = await units.write(two_runs)
+    assert metres == pytest.approx(first.planned.distance_m)
+    assert seconds == pytest.approx(run_of(first).time_s)
