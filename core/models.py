@@ -696,6 +696,12 @@ class PlanRevision(Model):
     race_too_close: bool = False  # fewer weeks left than a safe build of this distance needs
     undone: bool = False
 
+    @property
+    def rewrites_from(self) -> date:
+        """The first planned day the revision rewrites: its own day, or a pause's first day
+        (the paused days became rest)."""
+        return min(self.effective_from, self.paused_from or self.effective_from)
+
 
 TrainingPlan.model_rebuild()
 DayAnalysis.model_rebuild()

@@ -284,26 +284,28 @@ def after_break(
 
 def rest_paused_days(revised: Revised, first: date, ran: set[date]) -> Revised:
     """The days of a pause are rest in the plan, not runs missed: the week's volume and the
-    chart stop counting them (a day the runner ran anyway keeps its workout). The revision is
-    then effective from the pause's first day, where the plan changed."""
+    chart stop counting them (a day the runner ran anyway keeps its workout). The revision
+    keeps its day; it carries the pause, whose days it rewrites too."""
     back = revised.revision.effective_from
-    rest = PlannedWorkout(type=WorkoutType.REST, distance_m=0)
-    weeks = tuple(
-        week.model_copy(
-            update={
-                "days": tuple(
-                    d.model_copy(update={"planned": rest})
-                    if first <= d.date < back and d.date not in ran
-                    else d
-                    for d in week.days
-                )
-            }
-        )
-        for week in revised.plan.weeks
-    )
+    weeks = tuple(_rested(week, first, back, ran) for week in revised.plan.weeks)
     plan = revised.plan.model_copy(update={"weeks": weeks})
-    update = {"effective_from": min(first, back), "paused_from": first, "paused_to": back}
+    update = {"paused_from": first, "paused_to": back}
     return Revised(plan, revised.revision.model_copy(update=update))
+
+
+def _rested(week: TrainingWeek, first: date, back: date, ran: set[date]) -> TrainingWeek:
+    rest = PlannedWorkout(type=WorkoutType.REST, distance_m=0)
+    days = tuple(
+        d.model_copy(update={"planned": rest})
+        if first <= d.date < back and d.date not in ran
+        else d
+        for d in week.days
+    )
+    if days == week.days:
+        return week
+    return week.model_copy(
+        update={"days": days, "target_m": sum(d.planned.distance_m for d in days)}
+    )
 
 
 def goal_at_risk(plan: TrainingPlan, current_5k_s: float, from_day: date) -> bool:

@@ -156,7 +156,7 @@ class SqlitePlans(SqliteRepository):
         conn = self.conn
         owned_plan(conn, athlete_id, revised.id)
         revision_id = self._record(conn, revised.id, revision, previous)
-        self._store_future(conn, athlete_id, revised, revision.effective_from)
+        self._store_future(conn, athlete_id, revised, revision.rewrites_from)
         if restart:
             self._restart_execution(conn, revised.id)
         if undoes is not None:

@@ -196,7 +196,7 @@ class FakePlans(_Repository):
     ) -> PlanRevision:
         assert revised.id is not None
         old = self._owned_plan(athlete_id, revised.id)
-        kept = {d.date: d for d in old.days() if d.date < revision.effective_from}
+        kept = {d.date: d for d in old.days() if d.date < revision.rewrites_from}
         weeks = tuple(
             week.model_copy(
                 update={

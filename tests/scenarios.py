@@ -134,9 +134,11 @@ class Simulation:
         before, executed_before = self.plan, await self.executed()
         stored = await self.repo.active_plan(self.athlete_id)
         assert stored is not None
-        start = change.revision.effective_from
-        kept = [(d.date, d.planned) for d in stored.days() if d.date < start]
-        assert kept == [(d.date, d.planned) for d in before.days() if d.date < start]
+        start, rewritten = change.revision.effective_from, change.revision.rewrites_from
+        kept = [(d.date, d.planned) for d in stored.days() if d.date < rewritten]
+        assert kept == [(d.date, d.planned) for d in before.days() if d.date < rewritten]
+        paused = [d for d in stored.days() if rewritten <= d.date < start]
+        assert all(not d.planned.type.is_run for d in paused)  # a pause's days are rest now
         assert await self.executed() == executed_before
         if change.revision.kind is not RevisionKind.EASY_BLOCK:
             assert_rebuilt_weeks_follow_the_rules(stored, start)

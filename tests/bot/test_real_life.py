@@ -83,7 +83,7 @@ async def test_pause_with_a_return_day_rebuilds_on_that_day(telegram, bot, clock
     welcome = [c for c in telegram.calls_to(63) if "Welcome back" in c.text]
     assert len(welcome) == 1 and "(injured)" in welcome[0].text
     [revision] = await repo.revisions(athlete.id, plan.id)
-    assert revision.kind is RevisionKind.RESUME
+    assert revision.kind is RevisionKind.RESUME and revision.effective_from == back
     assert (revision.paused_from, revision.paused_to) == (plan.weeks[3].start_date, back)
     assert not (await repo.get_athlete(athlete.id)).notifications["paused"]
     assert await repo.execution_count(athlete.id, plan.id) == 2
