@@ -99,6 +99,10 @@ class Renderer:
         """The error as plain text, short enough for a button's alert (200 characters)."""
         return plain(self.error(error))[:ALERT_CHARS]
 
+    def alert(self, name: str) -> str:
+        """A button's alert text (``templates/alerts``), plain."""
+        return plain(self("alerts", name=name))[:ALERT_CHARS]
+
     def workout(self, planned: PlannedWorkout, units: Units, race_name: str | None = None) -> str:
         """A workout's text (HTML-safe, no tags), rendered from its steps."""
         return self("workout/description", planned=planned, units=units, race_name=race_name)

@@ -157,7 +157,7 @@ async def sync_now(update: Update, context: CoachContext) -> None:
         await say(update, context, "garmin/texts", step="disabled")
         return
     if update.callback_query is not None:
-        await update.callback_query.answer("Syncing…")
+        await update.callback_query.answer(context.services.render.alert("syncing"))
     result = await sync.sync(context.bot, athlete)
     await say(update, context, "garmin/texts", step="synced", imported=len(result.imported))
 

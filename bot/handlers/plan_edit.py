@@ -248,7 +248,7 @@ async def more(update: Update, context: CoachContext) -> str:
 async def reask(update: Update, context: CoachContext) -> str:
     state = race.draft_of(context).get("state", MODIFY)
     if update.callback_query is not None:
-        await update.callback_query.answer("That button is from an earlier question.")
+        await update.callback_query.answer(context.services.render.alert("earlier_question"))
         return await ask(update, context, state)
     hint = "Please use the buttons below." if state in KEYBOARD_ONLY else "I didn't get that."
     return await ask(update, context, state, hint=hint)

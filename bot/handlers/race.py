@@ -515,7 +515,7 @@ async def take_alternative(update: Update, context: CoachContext) -> str:
     offered = draft.get("alternatives") or []
     index = query.data.split(":")[2]
     if not index.isdigit() or int(index) >= len(offered):
-        await query.answer("That choice is no longer on offer.")
+        await query.answer(context.services.render.alert("choice_gone"))
         return await ask(update, context, CONFIRM)
     alt = Alternative.model_validate(offered[int(index)])
     await drop_buttons(update)
@@ -580,7 +580,7 @@ async def reask(update: Update, context: CoachContext) -> str:
     """Text where a button was expected, a stale button, a sticker…: ask again, kindly."""
     state = draft_of(context).get("state", NAME)
     if update.callback_query is not None:
-        await update.callback_query.answer("That button is from an earlier question.")
+        await update.callback_query.answer(context.services.render.alert("earlier_question"))
         return await ask(update, context, state)
     hint = "Please use the buttons below." if _keyboard_only(state) else "I didn't get that."
     return await ask(update, context, state, hint=hint)

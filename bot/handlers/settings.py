@@ -156,7 +156,7 @@ async def done(update: Update, context: CoachContext) -> int:
     """Done (the button) or /cancel: every change was saved as it was made; say so."""
     query = update.callback_query
     if query is not None:
-        await query.answer("Saved")
+        await query.answer(context.services.render.alert("saved"))
         await drop_buttons(update)
     else:
         await say(update, context, "settings/closed")

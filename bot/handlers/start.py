@@ -173,7 +173,7 @@ async def reask(update: Update, context: CoachContext) -> str:
     """Anything unexpected during onboarding: ask the current question again."""
     athlete = await athlete_of(update, context)
     if update.callback_query is not None:
-        await update.callback_query.answer("That button is from an earlier question.")
+        await update.callback_query.answer(context.services.render.alert("earlier_question"))
     step = context.user_data.get("onboarding_step")
     if step == UNITS:
         return await ask_units(update, context, hint="Tap Kilometres or Miles first.")
@@ -183,12 +183,7 @@ async def reask(update: Update, context: CoachContext) -> str:
 
 
 async def cancel(update: Update, context: CoachContext) -> int:
-    await say(
-        update,
-        context,
-        "errors/domain",
-        message="Setup paused. Send /start whenever you want to finish it.",
-    )
+    await say(update, context, "start/paused")
     return ConversationHandler.END
 
 
@@ -199,7 +194,9 @@ async def help_command(update: Update, context: CoachContext) -> None:
 async def unknown(update: Update, context: CoachContext) -> None:
     """Whatever no other handler wanted: a message, an unknown command, an old button."""
     if update.callback_query is not None:
-        await update.callback_query.answer("This button has expired.", show_alert=True)
+        await update.callback_query.answer(
+            context.services.render.alert("expired"), show_alert=True
+        )
         return
     user = update.effective_user
     known = None

@@ -88,3 +88,19 @@ def test_an_error_survives_the_trip_from_the_file_worker() -> None:
     assert type(back) is InvalidInput and (back.code, back.params) == ("file_damaged", sent.params)
     limited = pickle.loads(pickle.dumps(RateLimited("garmin_rate_limited", level=3)))
     assert limited.level == 3 and limited.code == "garmin_rate_limited"
+
+
+def test_every_alert_a_handler_shows_has_words() -> None:
+    names = {
+        node.args[0].value
+        for path in (ROOT / "bot").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "alert"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    }
+    assert len(names) >= 5
+    render = Renderer()
+    assert all(render.alert(name) for name in names), names
