@@ -760,7 +760,6 @@ class DuePush(Model):
     plan_id: int | None
     local_date: date
     day: TrainingDayPlanned | None
-    done: bool = False  # a run is already linked to today's day
 
 
 class GarminAccount(Model):

@@ -105,11 +105,7 @@ class SqlitePushLog(SqliteRepository):
                 self.conn,
                 f"""WITH due(zone, hhmm, day) AS (VALUES {values})
                 SELECT a.*, due.day AS due_day, p.id AS plan_id, d.id AS d_id,
-                       d.week_index AS d_week, d.day_index AS d_day, d.planned_data AS d_data,
-                       EXISTS (SELECT 1 FROM training_days_executed x
-                               JOIN training_plan_executions e ON e.id = x.execution_id
-                               WHERE e.training_plan_id = p.id AND x.week_index = d.week_index
-                                 AND x.day_index = d.day_index) AS d_done
+                       d.week_index AS d_week, d.day_index AS d_day, d.planned_data AS d_data
                 FROM due
                 JOIN athletes a ON a.time_zone = due.zone AND a.push_time = due.hhmm
                                 AND a.active = 1

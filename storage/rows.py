@@ -174,7 +174,6 @@ def due(row: sqlite3.Row) -> DuePush:
         plan_id=row["plan_id"],
         local_date=date.fromisoformat(row["due_day"]),
         day=day,
-        done=bool(row["d_done"]),
     )
 
 

@@ -447,14 +447,7 @@ class FakePushLog(_Repository):
                     plan = self._training(athlete.id)
                     day = plan.day_on(on) if plan else None
                     plan_id = plan.id if plan else None
-                    done = (
-                        day is not None
-                        and plan is not None
-                        and ((day.week_index, day.day_index) in self._done(plan))
-                    )
-                    pushes.append(
-                        DuePush(athlete=athlete, plan_id=plan_id, local_date=on, day=day, done=done)
-                    )
+                    pushes.append(DuePush(athlete=athlete, plan_id=plan_id, local_date=on, day=day))
         return pushes
 
     async def claim_push(self, athlete_id: int, kind: str, slot: str) -> bool:

@@ -215,7 +215,7 @@ class Pushes:
             text, markup = self._adapted(athlete, adapted)
         elif item.quiet:
             return False
-        elif item.done:  # logged before the push: say so, no Done/Skip to press
+        elif await self._ran_today(athlete, item.local_date):  # no Done/Skip to press
             text = self.services.render("push/done", day=day, units=athlete.units)
             markup = None
         else:
@@ -224,6 +224,11 @@ class Pushes:
             markup = _workout_markup(day)
         await bot.send_message(athlete.chat_id, text, reply_markup=markup)
         return True
+
+    async def _ran_today(self, athlete: Athlete, today: date) -> bool:
+        return await self.services.units.read(
+            lambda uow: pushes.ran_today(uow, athlete.stored_id, today)
+        )
 
     def _adapted(
         self, athlete: Athlete, adapted: pushes.Adapted

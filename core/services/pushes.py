@@ -57,7 +57,6 @@ class Notice:
     missed: DayRow | None = None  # nudge: the missed key workout …
     options: tuple[DayRow, ...] = ()  # … and the days it could move to
     runs: tuple[AthleteActivity, ...] = ()  # pending: runs waiting for a decision
-    done: bool = False  # daily: today's run is already in (logged before the push)
 
 
 async def due_now(
@@ -101,7 +100,6 @@ def daily(push: DuePush, yesterday: DayRow | None) -> Notice | None:
         day,
         quiet=quiet,
         check_missed=check,
-        done=push.done,
     )
 
 
@@ -222,6 +220,13 @@ async def before_daily(uow: UnitOfWork, athlete: Athlete, today: date) -> Adapte
         return None
     [day] = await uow.plans.planned_days(athlete.id, today, today)
     return Adapted(change, day)
+
+
+async def ran_today(uow: UnitOfWork, athlete_id: int, today: date) -> bool:
+    """Today's run is in already (logged before the morning push): checked as the push goes
+    out, one query, rather than for every due runner when the slot is decided."""
+    view = await uow.plans.day_view(athlete_id, today)
+    return view is not None and view.analysis is not None
 
 
 async def race_day_run(
