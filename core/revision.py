@@ -30,6 +30,7 @@ from core.plan import Continuation, continue_plan, request_of, weeks_until
 from core.profiles import GROWTH, profile_for
 from core.progress import planned_training_m, verdict
 from core.units import FIVE_K_M
+from core.workouts import REST_DAY
 from core.workouts import workout as workout_of
 
 HOLD_BELOW = 0.70  # adherence under this holds volume instead of growing it
@@ -294,9 +295,8 @@ def rest_paused_days(revised: Revised, first: date, ran: set[date]) -> Revised:
 
 
 def _rested(week: TrainingWeek, first: date, back: date, ran: set[date]) -> TrainingWeek:
-    rest = PlannedWorkout(type=WorkoutType.REST, distance_m=0)
     days = tuple(
-        d.model_copy(update={"planned": rest})
+        d.model_copy(update={"planned": REST_DAY})
         if first <= d.date < back and d.date not in ran
         else d
         for d in week.days

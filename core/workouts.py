@@ -60,6 +60,9 @@ def around(pace: float, tolerance: float = QUALITY_TOLERANCE) -> PaceRange:
     return PaceRange(low=round(pace - tolerance, 1), high=round(pace + tolerance, 1))
 
 
+REST_DAY = PlannedWorkout(type=WorkoutType.REST, distance_m=0)  # frozen: one serves every day
+
+
 @lru_cache(maxsize=4096)  # pure and hashable: plans repeat the same days week after week
 def workout(
     kind: WorkoutType,
@@ -74,7 +77,7 @@ def workout(
     """The day's workout. ``pace`` is the work pace of a marathon-pace session or the race;
     ``week_m`` sizes quality work by the week (Daniels' shares)."""
     if kind is WorkoutType.REST or distance_m <= 0:
-        return PlannedWorkout(type=WorkoutType.REST, distance_m=0)
+        return REST_DAY
     steps = _steps(kind, distance_m, paces, units, pace, week_m, strides)
     main = _main_pace(kind, paces, pace)
     return PlannedWorkout(

@@ -7,13 +7,12 @@ from core.adaptation import move_options
 from core.errors import AlreadyDone, InvalidInput, NotFound
 from core.models import (
     ExecutedDay,
-    PlannedWorkout,
     PlanRevision,
     RevisionKind,
     TrainingDayPlanned,
-    WorkoutType,
 )
 from core.ports import UnitOfWork
+from core.workouts import REST_DAY
 
 
 async def own_day(uow: UnitOfWork, athlete_id: int, day_id: int) -> TrainingDayPlanned:
@@ -84,6 +83,6 @@ async def move_day(
         moved_from=missed.date,
         moved_to=target.date,
     )
-    rest = PlannedWorkout(type=WorkoutType.REST, distance_m=0)  # its easy run is dropped
-    await uow.plans.move_workout(athlete_id, missed_id, target_id, move, rest)
+    # the target's easy run is dropped; the missed day, in the past, is rest
+    await uow.plans.move_workout(athlete_id, missed_id, target_id, move, REST_DAY)
     return target

@@ -6,18 +6,16 @@ import pytest
 from core.clock import FrozenClock
 from core.models import (
     Adaptive5kSnapshot,
-    PlannedWorkout,
     PlanRevision,
     RevisionKind,
     Trend,
     WorkoutType,
 )
+from core.workouts import REST_DAY
 from storage import plans
 from storage.sqlite import Database
 from tests.storage.conftest import NOW, a_plan, new_athlete
 from tests.units import sqlite_calls
-
-REST = PlannedWorkout(type=WorkoutType.REST, distance_m=0)
 
 
 @pytest.fixture
@@ -52,11 +50,11 @@ async def test_days_are_read_once_and_again_after_any_change(db_path, day_reads)
         )
         assert runs[0].id is not None and runs[1].id is not None
         move = PlanRevision(kind=RevisionKind.MOVE, effective_from=NOW.date())
-        await other.move_workout(athlete.id, runs[0].id, runs[1].id, move, REST)
+        await other.move_workout(athlete.id, runs[0].id, runs[1].id, move, REST_DAY)
         moved = await mine.active_plan(athlete.id)
         assert len(day_reads) == reads + 1
         by_id = {d.id: d.planned for d in moved.days()}
-        assert by_id[runs[0].id] == REST and by_id[runs[1].id] == runs[0].planned
+        assert by_id[runs[0].id] == REST_DAY and by_id[runs[1].id] == runs[0].planned
 
         # a change to the plan's own row (here the adaptive 5k) is seen as well
         snap = Adaptive5kSnapshot(
