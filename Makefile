@@ -17,9 +17,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/gofast run
 
+# Everything on SQLite, then what touches the database (storage, use cases, the bot end to end,
+# the scenarios, the workers) again on PostgreSQL: an embedded server from the dev extra.
+POSTGRES_SUITES := tests/storage tests/services tests/bot tests/test_scenarios.py tests/test_cli.py
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	GOFAST_TEST_BACKEND=postgres $(BIN)/python -m pytest $(POSTGRES_SUITES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -27,7 +27,7 @@ from core.models import ActivitySource, AthleteActivity, Race, RaceType
 from core.plan import PlanRequest, default_run_days, generate_plan
 from core.services import coaching
 from storage.sqlite import Database
-from tests.units import sqlite_calls
+from tests.units import storage_calls
 
 ZONES = [
     "UTC",
@@ -160,7 +160,7 @@ async def main() -> None:
     args = parser.parse_args()
     path = args.path or Path(tempfile.mkdtemp()) / "bench.db"
     async with Database(path) as db:
-        repo = sqlite_calls(db)
+        repo = storage_calls(db)
         rows, seconds = await build(db, args.athletes, args.runs_per_athlete)
         print(
             f"synthetic db: {args.athletes} athletes, {rows} rows in {seconds:.1f} s "

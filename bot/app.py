@@ -1,9 +1,15 @@
 """The one wiring place: settings, database, clock and handlers → a running Application."""
 
+import asyncio
 import gc
 import logging
+import signal
 import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -11,6 +17,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseRateLimiter,
     ContextTypes,
     Defaults,
     TypeHandler,
@@ -25,19 +32,30 @@ from bot.handlers import settings as settings_menu
 from bot.handlers.race_conversation import build_race_conversation
 from bot.jobs.garmin import GarminSync
 from bot.jobs.pushes import Pushes
-from bot.persistence import SqlitePersistence
+from bot.persistence import DatabasePersistence
+from bot.rate import SharedRateLimiter
 from bot.render import Renderer
-from bot.updates import FloodGuard, PerChatUpdateProcessor, private_only
+from bot.updates import (
+    FLOOD_WINDOW_S,
+    FloodCounter,
+    FloodGuard,
+    LocalFloodCounts,
+    PerChatUpdateProcessor,
+    private_only,
+)
+from bot.webhook import UpdateWorker, WebhookServer
 from core.clock import SystemClock
 from core.ports import Clock
 from gofast.config import Settings
 from sources.file_worker import FileParser
 from sources.garmin import GarminFeed, GarminLogins, TokenVault
 from sources.workout_file import FitWorkouts
+from storage import open_database
 from storage.bot_state import BotStateStore
 from storage.inbox import Inbox
-from storage.sqlite import Database
-from storage.unit_of_work import SqliteUnits
+from storage.shared import FloodCounts, Leases, SendRate
+from storage.unit_of_work import SqlUnits
+from storage.update_queue import QueuedInbox, UpdateQueue
 
 MAX_CONCURRENT_UPDATES = 64
 PRIVATE_GROUP, FLOOD_GROUP = -3, -2  # then garmin.SECRETS_GROUP (-1), then everything else (0)
@@ -73,13 +91,17 @@ warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWar
 
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> CoachApplication:
-    db = Database(settings.database_path)
+    """The bot on ``settings``' database. On PostgreSQL several processes may share it, so what
+    one process kept in memory (conversation state, the flood counts, the send rate) is kept
+    in the database instead."""
+    db = open_database(settings.database_url)
+    shared = settings.on_postgres
     builder = (
         ApplicationBuilder()
         .application_class(CoachApplication)
-        .bot(_bot(settings))
+        .bot(_bot(settings, SendRate(db) if shared else None))
         .context_types(ContextTypes(context=CoachContext))
-        .persistence(SqlitePersistence(BotStateStore(db)))
+        .persistence(DatabasePersistence(BotStateStore(db), shared=shared))
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         .post_init(_post_init)
     )
@@ -87,14 +109,16 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
     assert isinstance(application, CoachApplication)
     application.services = Services(
         settings=settings,
-        units=SqliteUnits(db, clock),
+        units=SqlUnits(db, clock),
         clock=clock or SystemClock(),
         render=Renderer(),
         files=FileParser(),
         workouts=FitWorkouts(),
     )
     application.storage = db
-    inbox = Inbox(db)
+    application.leases = Leases(db, settings.worker_name)
+    application.queue = UpdateQueue(db, settings.worker_name)
+    inbox = QueuedInbox(db) if settings.webhook_url else Inbox(db)
     application.inbox = inbox
     clock = application.services.clock
     bot = application.bot
@@ -107,14 +131,17 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
         logging.getLogger("gofast").warning("GOFAST_SECRET_KEY is not set: Garmin sync is off")
     feed = GarminFeed(vault) if vault else None
     login = GarminLogins(vault) if vault else None
-    application.garmin = GarminSync(application.services, login, feed)
-    _add_handlers(application, settings)
+    application.garmin = GarminSync(application.services, login, feed, application.leases)
+    flood = FloodCounts(db, FLOOD_WINDOW_S) if shared else LocalFloodCounts()
+    _add_handlers(application, settings, flood)
     return application
 
 
-def _bot(settings: Settings) -> CoachBot:
-    limiter = None
-    if settings.telegram_rate_limit:
+def _bot(settings: Settings, shared_rate: SendRate | None) -> CoachBot:
+    limiter: BaseRateLimiter[Any] | None = None
+    if settings.telegram_rate_limit and shared_rate is not None:
+        limiter = SharedRateLimiter(shared_rate, settings.telegram_rate_limit)
+    elif settings.telegram_rate_limit:
         # One message every 1/rate s, no bursts: a full bucket released at once is what
         # earns 429s (and a pause for everyone) from a server that counts per second.
         limiter = AIORateLimiter(
@@ -137,10 +164,14 @@ def _bot(settings: Settings) -> CoachBot:
     return bot
 
 
-def _add_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+def _add_handlers(
+    application: Application,  # type: ignore[type-arg]
+    settings: Settings,
+    flood: FloodCounter,
+) -> None:
     application.add_handler(TypeHandler(Update, private_only), group=PRIVATE_GROUP)
     application.add_handler(
-        TypeHandler(Update, FloodGuard(settings.flood_limit)), group=FLOOD_GROUP
+        TypeHandler(Update, FloodGuard(settings.flood_limit, flood)), group=FLOOD_GROUP
     )
     for handler in garmin.secret_handlers():
         application.add_handler(handler, group=garmin.SECRETS_GROUP)
@@ -184,13 +215,17 @@ async def _forget_handled(context: CoachContext) -> None:
 async def _garmin_tick(context: CoachContext) -> None:
     application = context.application
     assert isinstance(application, CoachApplication)
-    await application.garmin.tick(context.bot)
+    if await application.leases.take("garmin-tick", GARMIN_TICK_S * 2):
+        await application.garmin.tick(context.bot)
 
 
 async def _push_tick(context: CoachContext) -> None:
+    """One process decides the pushes of a minute (the lease's holder renews it every tick;
+    another takes over when it stops); each push is claimed once anyway (storage.pushes)."""
     application = context.application
     assert isinstance(application, CoachApplication)
-    await application.pushes.tick(context.bot)
+    if await application.leases.take("push-tick", TICK_S * 3):
+        await application.pushes.tick(context.bot)
 
 
 class RedactSecrets(logging.Filter):
@@ -227,5 +262,46 @@ def configure_logging(settings: Settings) -> None:
 def run_bot(settings: Settings) -> None:
     configure_logging(settings)
     application = build_application(settings)
-    logging.getLogger("gofast").info("GoFast Coach starting (database %s)", settings.database_path)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    logging.getLogger("gofast").info("GoFast Coach starting (database %s)", settings.database_shown)
+    if settings.webhook_url:
+        asyncio.run(serve_webhook(application, settings))
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def serve_webhook(application: CoachApplication, settings: Settings) -> None:
+    """Webhook mode until SIGTERM or SIGINT: updates stored on arrival, handled by leases."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with webhook_running(application, settings) as port:
+        logging.getLogger("gofast").info("webhook listening on port %s", port)
+        await stop.wait()
+
+
+@asynccontextmanager
+async def webhook_running(application: CoachApplication, settings: Settings) -> AsyncIterator[int]:
+    """The application started in webhook mode; yields the port it listens on."""
+    assert settings.webhook_url and settings.webhook_secret
+    secret = settings.webhook_secret.get_secret_value()
+    worker = UpdateWorker(application, application.queue)
+    server = WebhookServer(
+        application, application.queue, worker, secret, urlsplit(settings.webhook_url).path or "/"
+    )
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    await application.start()
+    port = await server.start(settings.webhook_listen, settings.webhook_port)
+    worker.start()
+    try:
+        await application.bot.set_webhook(
+            settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+        yield port
+    finally:
+        await server.stop()  # nothing new comes in; what is stored waits for any worker
+        await worker.stop()
+        await application.stop()
+        await application.shutdown()

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot
 
 from bot.coach_bot import CoachBot
+from bot.persistence import DatabasePersistence
 from bot.render import Renderer
 from core.models import Athlete
 from core.ports import ActivityFiles, Clock, Units, WorkoutFiles
@@ -17,6 +18,7 @@ from core.services.runners import local_today
 if TYPE_CHECKING:
     from bot.jobs.garmin import GarminSync
     from bot.jobs.pushes import Pushes
+    from bot.webhook import Queue
 
 
 class Options(Protocol):
@@ -62,6 +64,13 @@ class UpdateLog(Protocol):
     async def forget_before(self, moment: datetime) -> None: ...
 
 
+class Leases(Protocol):
+    """Named leases held by one process at a time (storage.shared implements it)."""
+
+    async def take(self, name: str, seconds: float) -> bool: ...
+    async def release(self, name: str) -> None: ...
+
+
 class CoachApplication(Application):  # type: ignore[type-arg]
     """Opens the database before PTB loads persistence, and makes every update durable."""
 
@@ -70,6 +79,8 @@ class CoachApplication(Application):  # type: ignore[type-arg]
     inbox: "UpdateLog"
     pushes: "Pushes"
     garmin: "GarminSync"
+    leases: "Leases"
+    queue: "Queue"
 
     async def initialize(self) -> None:
         await self.storage.open()
@@ -89,6 +100,21 @@ class CoachApplication(Application):  # type: ignore[type-arg]
         await super().shutdown()
         await self.inbox.close()
         await self.storage.close()
+
+    async def reload_state(self, update: Update) -> None:
+        """Before a webhook worker handles ``update``: its chat's conversations as the database
+        has them (user and chat data are reloaded by the persistence's refresh hooks)."""
+        chat, user = update.effective_chat, update.effective_user
+        persistence = self.persistence
+        if chat is None or user is None or not isinstance(persistence, DatabasePersistence):
+            return
+        conversations = [
+            handler
+            for group in self.handlers.values()
+            for handler in group
+            if isinstance(handler, ConversationHandler) and handler.persistent
+        ]
+        await persistence.reload_conversations(conversations, (chat.id, user.id))
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):

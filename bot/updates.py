@@ -4,6 +4,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable
+from typing import Protocol
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -14,7 +15,8 @@ from bot.context import CoachContext
 FLOOD_WINDOW_S = 10.0
 
 
-def _chat_key(update: object) -> int | None:
+def chat_key(update: object) -> int | None:
+    """The chat whose updates must run one at a time and in order."""
     if isinstance(update, Update):
         if update.effective_chat is not None:
             return update.effective_chat.id
@@ -33,7 +35,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._holders: dict[int, int] = {}  # updates holding or awaiting each lock
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
-        key = _chat_key(update)
+        key = chat_key(update)
         if key is None:
             await coroutine
             return
@@ -69,29 +71,54 @@ async def private_only(update: Update, context: CoachContext) -> None:
     raise ApplicationHandlerStop
 
 
+class FloodCounter(Protocol):
+    """Updates per runner in the current window (storage.shared counts across processes)."""
+
+    async def hit(self, user_id: int) -> tuple[int, bool]:
+        """(updates in the window counting this one, warned in this window already)"""
+        ...
+
+    async def warned(self, user_id: int) -> None: ...
+
+
+class LocalFloodCounts:
+    """The counts in this process's memory: a sliding window (one process)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, deque[float]] = {}
+        self._warned: set[int] = set()
+
+    async def hit(self, user_id: int) -> tuple[int, bool]:
+        now = time.monotonic()
+        seen = self._seen.setdefault(user_id, deque())
+        while seen and now - seen[0] > FLOOD_WINDOW_S:
+            seen.popleft()
+        if not seen:  # a quiet window: the next flood earns a new warning
+            self._warned.discard(user_id)
+        seen.append(now)
+        return len(seen), user_id in self._warned
+
+    async def warned(self, user_id: int) -> None:
+        self._warned.add(user_id)
+
+
 class FloodGuard:
     """Drops a runner's updates beyond ``limit`` in 10 s (one polite warning), so one flood
     cannot slow down everyone else."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, counts: FloodCounter | None = None) -> None:
         self.limit = limit
-        self._seen: dict[int, deque[float]] = {}
-        self._warned: set[int] = set()
+        self.counts = counts or LocalFloodCounts()
 
     async def __call__(self, update: Update, context: object) -> None:
         user = update.effective_user
         if user is None:
             return
-        now = time.monotonic()
-        seen = self._seen.setdefault(user.id, deque())
-        while seen and now - seen[0] > FLOOD_WINDOW_S:
-            seen.popleft()
-        seen.append(now)
-        if len(seen) <= self.limit:
-            self._warned.discard(user.id)
+        seen, warned = await self.counts.hit(user.id)
+        if seen <= self.limit:
             return
-        if user.id not in self._warned and update.effective_chat is not None:
-            self._warned.add(user.id)
+        if not warned and update.effective_chat is not None:
+            await self.counts.warned(user.id)
             await update.get_bot().send_message(
                 update.effective_chat.id, "Easy there 🙂 I'll catch up in a few seconds."
             )

@@ -37,7 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gofast", description="GoFast Coach: a running coach in Telegram.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("run", help="run the Telegram bot")
-    commands.add_parser("migrate", help="create or upgrade the database")
+    migrate = commands.add_parser("migrate", help="create or upgrade the database")
+    migrate.add_argument(
+        "--from",
+        dest="source",
+        metavar="URL",
+        help="then copy every row of this database (e.g. sqlite:///data/gofast.db) into "
+        "DATABASE_URL, which must be empty",
+    )
 
     plan = commands.add_parser("plan", help="generate a training plan offline")
     plan.add_argument("--race", required=True, help="5k, 10k, half, marathon or a distance (15k)")
@@ -107,11 +114,17 @@ def _run(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     import asyncio
 
-    from storage.sqlite import migrate_database
+    from storage import migrate_database
+    from storage.copy import copy_database
 
     settings = load_settings()
-    version = asyncio.run(migrate_database(settings.database_path))
-    print(f"database {settings.database_path} at schema version {version}")
+    version = asyncio.run(migrate_database(settings.database_url))
+    print(f"database {settings.database_shown} at schema version {version}")
+    if args.source:
+        copied = asyncio.run(copy_database(args.source, settings.database_url))
+        for table, count in copied.items():
+            print(f"  {table:<26} {count:>8} rows")
+        print(f"copied every row of {args.source} into {settings.database_shown}")
     return 0
 
 

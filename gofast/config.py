@@ -1,10 +1,13 @@
 """Settings from the environment and ``.env`` (pydantic-settings)."""
 
 import logging
+import os
+import re
+import socket
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_HELP = (
@@ -34,6 +37,13 @@ class Settings(BaseSettings):
     gofast_secret_key: SecretStr | None = None  # Fernet key: encrypts Garmin tokens at rest
     garmin_sync_minutes: int = Field(default=30, ge=5)  # how often each account is synced
     weekly_push_time: str = Field(default="19:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # webhook mode (unset: long polling, the single-process default). Telegram POSTs to
+    # WEBHOOK_URL; the proxy in front forwards to WEBHOOK_LISTEN:WEBHOOK_PORT, same path.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None  # Telegram sends it back in a header on every POST
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=0, le=65535)
+    worker_name: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @field_validator("log_level")
     @classmethod
@@ -50,11 +60,27 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be the https:// address Telegram POSTs updates to")
+        return value or None
+
+    @model_validator(mode="after")
+    def _webhook_secret(self) -> "Settings":
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if self.webhook_url and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+            raise ValueError(
+                "WEBHOOK_SECRET must be 16 to 256 of A-Z, a-z, 0-9, _ and - with WEBHOOK_URL"
+            )
+        return self
+
     @field_validator("database_url")
     @classmethod
-    def _sqlite_url(cls, value: str) -> str:
-        if not value.startswith("sqlite:///"):
-            raise ValueError("only sqlite:///path URLs are supported for now")
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError("use sqlite:///path or postgresql://user:password@host/database")
         return value
 
     @cached_property
@@ -69,6 +95,15 @@ class Settings(BaseSettings):
     @property
     def database_path(self) -> Path:
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def on_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def database_shown(self) -> str:
+        """The database URL without its password, for logs and the CLI."""
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", self.database_url)
 
     def require_token(self) -> str:
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():

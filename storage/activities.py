@@ -11,7 +11,7 @@ from datetime import UTC, date
 from core.errors import NotFound
 from core.models import RUNNING_SPORTS, AthleteActivity
 from storage import rows
-from storage.base import SqliteRepository, athlete_where
+from storage.base import SqlRepository, athlete_where
 from storage.codec import json_text
 from storage.sqlite import batches, fetch_all, fetch_one
 
@@ -23,7 +23,7 @@ def fingerprint(activity: AthleteActivity) -> str:
     return f"{int(activity.start_utc.timestamp()) // 60}:{round(activity.distance_m / 100)}"
 
 
-class SqliteActivities(SqliteRepository):
+class SqlActivities(SqlRepository):
     async def import_activity(
         self, athlete_id: int, activity: AthleteActivity
     ) -> tuple[AthleteActivity, bool]:

@@ -6,7 +6,7 @@ from typing import Any
 from core.errors import NotFound
 from core.models import Athlete
 from storage import rows
-from storage.base import SqliteRepository, athlete_where
+from storage.base import SqlRepository, athlete_where
 from storage.bot_state import conversation_key
 from storage.codec import json_text
 from storage.executions import executed_rows
@@ -30,7 +30,7 @@ ATHLETE_FIELDS = frozenset(
 )
 
 
-class SqliteAthletes(SqliteRepository):
+class SqlAthletes(SqlRepository):
     async def upsert_athlete(self, athlete: Athlete) -> Athlete:
         """Create the runner, or refresh their chat and name: settings are never reset."""
         now = self._stamp()

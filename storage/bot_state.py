@@ -28,6 +28,18 @@ class BotStateStore:
         )
         return {row["key"]: json.loads(row["data"]) for row in rows}
 
+    async def load_key(self, key: str, kinds: Sequence[str]) -> dict[str, Any]:
+        """The rows of ``key`` among ``kinds``: kind → data (a kind without a row is absent)."""
+        marks = ", ".join("?" for _ in kinds)
+        rows = await self.db.read(
+            lambda conn: fetch_all(
+                conn,
+                f"SELECT kind, data FROM bot_state WHERE key = ? AND kind IN ({marks})",
+                (key, *kinds),
+            )
+        )
+        return {row["kind"]: json.loads(row["data"]) for row in rows}
+
     async def save(self, kind: str, key: str, data: Any) -> None:
         """Write one row at once (None deletes it): durable when this returns."""
 

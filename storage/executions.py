@@ -11,12 +11,12 @@ from core.errors import AlreadyLinked, NotFound
 from core.models import DayAnalysis, ExecutedDay
 from storage import rows
 from storage.activities import owned_activity
-from storage.base import SqliteRepository
+from storage.base import INTEGRITY_ERRORS, SqlRepository, may_be_refused
 from storage.plans import owned_plan
 from storage.sqlite import fetch_all, fetch_one
 
 
-class SqliteExecutions(SqliteRepository):
+class SqlExecutions(SqlRepository):
     async def link_activity(
         self, athlete_id: int, activity_id: int, day_id: int, analysis: DayAnalysis
     ) -> ExecutedDay:
@@ -53,28 +53,30 @@ class SqliteExecutions(SqliteRepository):
             raise NotFound("day_not_in_plan")
         day = rows.day(row)
         try:
-            cursor = conn.execute(
-                """INSERT INTO training_days_executed (execution_id, activity_id, week_index,
+            with may_be_refused(conn):
+                cursor = conn.execute(
+                    """INSERT INTO training_days_executed (execution_id, activity_id, week_index,
                         day_index, date, planned_data, analysis, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    row["execution_id"],
-                    activity_id,
-                    day.week_index,
-                    day.day_index,
-                    day.date.isoformat(),
-                    day.planned.model_dump_json(),
-                    analysis.model_dump_json(),
-                    self._stamp(),
-                ),
-            )
-        except sqlite3.IntegrityError:
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                    (
+                        row["execution_id"],
+                        activity_id,
+                        day.week_index,
+                        day.day_index,
+                        day.date.isoformat(),
+                        day.planned.model_dump_json(),
+                        analysis.model_dump_json(),
+                        self._stamp(),
+                    ),
+                )
+        except INTEGRITY_ERRORS:
             raise AlreadyLinked("run_or_day_linked") from None
+        inserted = int(cursor.fetchone()[0])
         conn.execute(
             "UPDATE athlete_activities SET match_state = NULL WHERE id = ?", (activity_id,)
         )
         return ExecutedDay(
-            id=cursor.lastrowid,
+            id=inserted,
             execution_id=row["execution_id"],
             activity_id=activity_id,
             week_index=day.week_index,

@@ -4,11 +4,11 @@ import sqlite3
 from datetime import UTC, datetime
 
 from core.models import GarminAccount
-from storage.base import SqliteRepository
+from storage.base import SqlRepository
 from storage.sqlite import fetch_all, fetch_one
 
 
-class SqliteGarminAccounts(SqliteRepository):
+class SqlGarminAccounts(SqlRepository):
     async def connect(self, athlete_id: int, sealed: bytes, now: datetime) -> None:
         self.conn.execute(
             """INSERT INTO garmin_accounts (athlete_id, tokens, connected_at) VALUES (?, ?, ?)

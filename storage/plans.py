@@ -22,14 +22,20 @@ from core.models import (
     TrainingPlan,
 )
 from storage import rows
-from storage.base import ACTIVE_STATUSES, SqliteRepository, athlete_where
+from storage.base import (
+    ACTIVE_STATUSES,
+    INTEGRITY_ERRORS,
+    SqlRepository,
+    athlete_where,
+    may_be_refused,
+)
 from storage.codec import phase_json, settings_json, weeks_json
 from storage.plan_cache import PlanCache
 from storage.races import store_race
 from storage.sqlite import fetch_all, fetch_one
 
 
-class SqlitePlans(SqliteRepository):
+class SqlPlans(SqlRepository):
     async def save_plan(
         self,
         athlete_id: int,
@@ -60,7 +66,7 @@ class SqlitePlans(SqliteRepository):
             """INSERT INTO training_plans (athlete_id, race_id, goal_time_s, goal_pace_s_per_km,
                     baseline_5k_s, baseline_weekly_m, start_date, total_weeks, phase_overview,
                     weeks, settings, adaptive_5k_time_s, status, created_at, request_key)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (
                 athlete_id,
                 saved_race.id,
@@ -79,8 +85,7 @@ class SqlitePlans(SqliteRepository):
                 request_key,
             ),
         )
-        plan_id = cursor.lastrowid
-        assert plan_id is not None
+        plan_id = cursor.fetchone()[0]
         insert_days(conn, plan_id, (d for w in plan.weeks for d in w.days))
         conn.execute(
             "INSERT INTO training_plan_executions (training_plan_id, started_at, status) "
@@ -174,23 +179,24 @@ class SqlitePlans(SqliteRepository):
         previous: TrainingPlan | None,
     ) -> int:
         try:
-            cursor = conn.execute(
-                """INSERT INTO plan_revisions (training_plan_id, kind, effective_from, week_index,
-                        detail, previous_plan, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    plan_id,
-                    revision.kind.value,
-                    revision.effective_from.isoformat(),
-                    revision.week_index,
-                    revision.model_dump_json(exclude={"id", "created_at", "undone"}),
-                    previous.model_dump_json() if previous else None,
-                    self._stamp(),
-                ),
-            )
-        except sqlite3.IntegrityError:
+            with may_be_refused(conn):
+                cursor = conn.execute(
+                    """INSERT INTO plan_revisions (training_plan_id, kind, effective_from,
+                        week_index, detail, previous_plan, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                    (
+                        plan_id,
+                        revision.kind.value,
+                        revision.effective_from.isoformat(),
+                        revision.week_index,
+                        revision.model_dump_json(exclude={"id", "created_at", "undone"}),
+                        previous.model_dump_json() if previous else None,
+                        self._stamp(),
+                    ),
+                )
+        except INTEGRITY_ERRORS:
             raise AlreadyDone("week_already_adjusted") from None
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return int(cursor.fetchone()[0])
 
     def _store_future(
         self, conn: sqlite3.Connection, athlete_id: int, plan: TrainingPlan, from_day: date
@@ -340,8 +346,8 @@ class SqlitePlans(SqliteRepository):
         if row is None:
             raise NotFound("day_not_in_plan")
         self.conn.execute(
-            "INSERT OR IGNORE INTO skipped_days (training_plan_id, date, skipped_at) "
-            "VALUES (?, ?, ?)",
+            "INSERT INTO skipped_days (training_plan_id, date, skipped_at) "
+            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (row[0], row[1], self._stamp()),
         )
 

@@ -9,11 +9,11 @@ from datetime import date
 
 from core.models import Athlete, DayRow, DaysAround, DuePush
 from storage import rows
-from storage.base import SqliteRepository
+from storage.base import SqlRepository
 from storage.sqlite import batches, fetch_all, fetch_tuples
 
 
-class SqlitePushLog(SqliteRepository):
+class SqlPushLog(SqlRepository):
     async def zones_in_use(self) -> list[str]:
         found_rows = fetch_all(
             self.conn, "SELECT DISTINCT time_zone FROM athletes WHERE active = 1 ORDER BY 1"

@@ -7,7 +7,7 @@ from datetime import date
 
 from core.models import Race
 from storage import rows
-from storage.base import SqliteRepository
+from storage.base import SqlRepository
 from storage.sqlite import fetch_all, fetch_one
 
 
@@ -17,7 +17,7 @@ def race_key(name: str) -> str:
     return re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", name).casefold()).strip()
 
 
-class SqliteRaces(SqliteRepository):
+class SqlRaces(SqlRepository):
     async def save_race(self, race: Race) -> Race:
         return store_race(self.conn, race)
 

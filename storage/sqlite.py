@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+C = TypeVar("C")
 BUSY_TIMEOUT_MS = 5000
 # Stock SQLite (and PostgreSQL's protocol) take at most 32,766 parameters per statement.
 MAX_PARAMETERS = 32_766
@@ -52,19 +53,19 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class _Lane:
-    """One connection and the one thread that ever touches it."""
+class Lane(Generic[C]):
+    """One connection and the one thread that ever touches it (SQLite's or PostgreSQL's)."""
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
-        self._conn: sqlite3.Connection | None = None
+    def __init__(self, connect: Callable[[], C], name: str = "sqlite") -> None:
+        self._connect = connect
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._conn: C | None = None
         self.trips = 0  # calls made: what the benchmarks report as thread hops
 
     async def open(self) -> None:
-        self._conn = await self._call(_connect, self._path)
+        self._conn = await self._call(self._connect)
 
-    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def run(self, work: Callable[[C], T]) -> T:
         self.trips += 1
         return await self._call(lambda: work(self.conn))
 
@@ -72,14 +73,14 @@ class _Lane:
         return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> C:
         if self._conn is None:
             raise RuntimeError("database is not open")
         return self._conn
 
     async def close(self) -> None:
         if self._conn is not None:
-            await self._call(self._conn.close)
+            await self._call(self._conn.close)  # type: ignore[attr-defined]
             self._conn = None
         self._thread.shutdown(wait=True)
 
@@ -95,8 +96,8 @@ def _connect(path: Path) -> sqlite3.Connection:
 class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._writer = _Lane(self.path)
-        self._long_reads = _Lane(self.path)
+        self._writer = Lane(lambda: _connect(self.path))
+        self._long_reads = Lane(lambda: _connect(self.path))
         self._reader: sqlite3.Connection | None = None
 
     async def open(self) -> "Database":
@@ -202,17 +203,14 @@ def _migrate(conn: sqlite3.Connection) -> int:
     return _user_version(conn)
 
 
-async def migrate_database(path: Path | str) -> int:
-    async with Database(path) as db:
-        return await db.schema_version()
-
-
 def fetch_all(conn: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
     return conn.execute(sql, args).fetchall()
 
 
 def fetch_tuples(conn: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> list[Any]:
     """Rows as plain tuples: for the many-runner reads, where named access costs too much."""
+    if not isinstance(conn, sqlite3.Connection):  # PostgreSQL's rows are tuples already
+        return fetch_all(conn, sql, args)
     cursor = conn.cursor()
     cursor.row_factory = None
     return cursor.execute(sql, args).fetchall()

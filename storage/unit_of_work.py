@@ -1,9 +1,9 @@
-"""The SQLite unit of work: a use case and all its SQL in one go, in one transaction.
+"""The unit of work: a use case and all its SQL in one go, in one transaction.
 
 The repositories' methods are coroutines that never suspend (their SQL is synchronous), so the
 use case runs to completion in one ``send``: a write unit in one trip to the writer thread, a
-read unit on the event loop (see storage.sqlite). PostgreSQL (asyncpg) would await each
-statement instead, behind the same ports.
+read unit on the event loop (see storage.sqlite). PostgreSQL runs the same
+repositories on psycopg's synchronous connections, the same way (storage.postgres).
 """
 
 import sqlite3
@@ -12,31 +12,31 @@ from typing import Any, TypeVar
 
 from core.clock import SystemClock
 from core.ports import Clock, Work
-from storage.activities import SqliteActivities
-from storage.athletes import SqliteAthletes
-from storage.executions import SqliteExecutions
-from storage.garmin import SqliteGarminAccounts
+from storage.activities import SqlActivities
+from storage.athletes import SqlAthletes
+from storage.executions import SqlExecutions
+from storage.garmin import SqlGarminAccounts
 from storage.plan_cache import PlanCache
-from storage.plans import SqlitePlans
-from storage.pushes import SqlitePushLog
-from storage.races import SqliteRaces
+from storage.plans import SqlPlans
+from storage.pushes import SqlPushLog
+from storage.races import SqlRaces
 from storage.sqlite import Database
 
 T = TypeVar("T")
 
 
-class SqliteUnitOfWork:
+class SqlUnitOfWork:
     def __init__(self, conn: sqlite3.Connection, clock: Clock, plans: PlanCache) -> None:
-        self.athletes = SqliteAthletes(conn, clock, plans)
-        self.races = SqliteRaces(conn, clock, plans)
-        self.plans = SqlitePlans(conn, clock, plans)
-        self.activities = SqliteActivities(conn, clock, plans)
-        self.executions = SqliteExecutions(conn, clock, plans)
-        self.pushes = SqlitePushLog(conn, clock, plans)
-        self.garmin = SqliteGarminAccounts(conn, clock, plans)
+        self.athletes = SqlAthletes(conn, clock, plans)
+        self.races = SqlRaces(conn, clock, plans)
+        self.plans = SqlPlans(conn, clock, plans)
+        self.activities = SqlActivities(conn, clock, plans)
+        self.executions = SqlExecutions(conn, clock, plans)
+        self.pushes = SqlPushLog(conn, clock, plans)
+        self.garmin = SqlGarminAccounts(conn, clock, plans)
 
 
-class SqliteUnits:
+class SqlUnits:
     def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self.db = db
         self.clock = clock or SystemClock()
@@ -52,7 +52,7 @@ class SqliteUnits:
         return await self.db.read_long(lambda conn: self._run(conn, work))
 
     def _run(self, conn: sqlite3.Connection, work: Work[T]) -> T:
-        coroutine = work(SqliteUnitOfWork(conn, self.clock, self.plan_cache))
+        coroutine = work(SqlUnitOfWork(conn, self.clock, self.plan_cache))
         assert isinstance(coroutine, Coroutine)
         return run_to_completion(coroutine)
 

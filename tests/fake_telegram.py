@@ -17,6 +17,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
@@ -159,6 +160,10 @@ class FakeTelegram:
         self._subscribers: dict[int, asyncio.Queue[Call]] = {}
         self.runner: web.AppRunner | None = None
         self.port = 0
+        self.webhook: dict[str, Any] | None = None  # what setWebhook set (url, secret_token)
+        # webhook mode: how an update reaches the bot (a test's load balancer), instead of
+        # waiting for getUpdates
+        self.deliver: Callable[[dict[str, Any]], Awaitable[None]] | None = None
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -186,6 +191,9 @@ class FakeTelegram:
 
     async def push_update(self, payload: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
+        if self.deliver is not None:
+            await self.deliver({"update_id": update_id, **payload})
+            return update_id
         async with self._changed:
             self._updates.append({"update_id": update_id, **payload})
             self._changed.notify_all()
@@ -283,6 +291,10 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await self._params(request)
         if method == "getUpdates":
+            if self.webhook:
+                return _error(
+                    409, "Conflict: can't use getUpdates method while webhook is active"
+                )
             return _ok(await self._get_updates(params))
         chat_id = params.get("chat_id")
         if chat_id is not None and int(chat_id) in self.forbidden_chats:
@@ -389,6 +401,8 @@ class FakeTelegram:
     def _answer(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "setWebhook":
+            self.webhook = params
         if method == "getFile":
             file_id = params["file_id"]
             content = self.files.get(file_id, b"")

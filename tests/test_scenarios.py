@@ -11,10 +11,10 @@ from core.models import Phase, RaceType, RevisionKind, VolumeChange, WorkoutType
 from core.plan import generate_plan
 from core.revision import PlanEdit
 from core.services import real_life
-from storage.sqlite import Database
+from tests.backends import database
 from tests.core.plans import START, request
 from tests.scenarios import Simulation, start_simulation, weekly_miles
-from tests.units import sqlite_calls
+from tests.units import storage_calls
 
 PLAN = request(RaceType.MARATHON, 18, weekly_miles=25, goal_time_s=4 * 3600 + 15 * 60)
 
@@ -22,8 +22,8 @@ PLAN = request(RaceType.MARATHON, 18, weekly_miles=25, goal_time_s=4 * 3600 + 15
 @pytest.fixture
 async def sim(tmp_path: Path) -> AsyncIterator[Simulation]:
     clock = FrozenClock(datetime(START.year, START.month, START.day, 6, tzinfo=UTC))
-    async with Database(tmp_path / "sim.db") as db:
-        yield await start_simulation(sqlite_calls(db, clock), clock, generate_plan(PLAN))
+    async with database(tmp_path / "sim.db") as db:
+        yield await start_simulation(storage_calls(db, clock), clock, generate_plan(PLAN))
 
 
 def week_start(sim: Simulation, index: int) -> date:

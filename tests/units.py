@@ -45,8 +45,8 @@ def stored(app: Any) -> OneUnitPerCall:
     return OneUnitPerCall(app.services.units)
 
 
-def sqlite_calls(db: Any, clock: Any = None) -> OneUnitPerCall:
-    """An open SQLite database's repositories, one unit of work per call."""
-    from storage.unit_of_work import SqliteUnits
+def storage_calls(db: Any, clock: Any = None) -> OneUnitPerCall:
+    """An open database's repositories (SQLite or PostgreSQL), one unit of work per call."""
+    from storage.unit_of_work import SqlUnits
 
-    return OneUnitPerCall(SqliteUnits(db, clock))
+    return OneUnitPerCall(SqlUnits(db, clock))

@@ -5,15 +5,16 @@ from datetime import datetime, timedelta
 
 from telegram import Bot
 
-from bot.context import Services
+from bot.context import Leases, Services
 from bot.messages import announce
-from core.errors import RateLimited
+from core.errors import AlreadyDone, RateLimited
 from core.models import Athlete, GarminAccount
 from core.ports import ActivityFeed, GarminLogin
 from core.services import garmin_sync
 from core.services.garmin_sync import SyncOutcome
 
 log = logging.getLogger("gofast.garmin")
+SYNC_LEASE_S = 300  # a sync that takes longer than this is presumed dead
 
 
 class GarminAccountsView:
@@ -31,9 +32,14 @@ class GarminAccountsView:
 
 class GarminSync:
     def __init__(
-        self, services: Services, login: GarminLogin | None, feed: ActivityFeed | None
+        self,
+        services: Services,
+        login: GarminLogin | None,
+        feed: ActivityFeed | None,
+        leases: Leases,
     ) -> None:
         self.services = services
+        self.leases = leases
         self.login = login
         self.feed = feed
         self.accounts = GarminAccountsView(services)
@@ -50,6 +56,16 @@ class GarminSync:
         )
 
     async def sync(self, bot: Bot, athlete: Athlete, *, quiet: bool = False) -> SyncOutcome:
+        """One sync of the runner's account at a time, whichever process asks (a lease)."""
+        lease = f"garmin:{athlete.stored_id}"
+        if not await self.leases.take(lease, SYNC_LEASE_S):
+            raise AlreadyDone("garmin_sync_running")
+        try:
+            return await self._sync(bot, athlete, quiet)
+        finally:
+            await self.leases.release(lease)
+
+    async def _sync(self, bot: Bot, athlete: Athlete, quiet: bool) -> SyncOutcome:
         assert self.feed is not None
         services = self.services
         try:
@@ -81,6 +97,8 @@ class GarminSync:
                     await self.sync(bot, athlete)
             except RateLimited:
                 log.info("garmin account of athlete %s backed off", athlete_id)
+            except AlreadyDone:
+                log.info("garmin account of athlete %s is being synced already", athlete_id)
             except Exception:  # one account's trouble must not stop the others
                 log.warning("garmin sync of athlete %s failed", athlete_id, exc_info=True)
 

@@ -9,6 +9,7 @@ from bot.app import build_application
 from bot.context import CoachApplication
 from core.clock import FrozenClock
 from gofast.config import load_settings
+from tests.backends import database_url
 from tests.fake_telegram import FakeTelegram, FakeUser
 
 TUESDAY_MORNING = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -54,14 +55,16 @@ def make_app(
     clock: FrozenClock,
     flood_limit: int = 1000,
     secret_key: str | None = SECRET_KEY,
+    **extra: object,
 ) -> CoachApplication:
     settings = load_settings(
         gofast_secret_key=secret_key,
         flood_limit=flood_limit,
         telegram_bot_token=telegram.token,
         telegram_base_url=telegram.base_url,
-        database_url=f"sqlite:///{db}",
+        database_url=database_url(db),
         default_time_zone="UTC",
+        **extra,
     )
     return build_application(settings, clock=clock)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from bot.jobs.pushes import WORKERS
 from core.models import Athlete, RaceType
 from core.plan import generate_plan
-from storage.sqlite import Database
+from tests.backends import database
 from tests.bot.test_restart import start_bot
 from tests.core.plans import request
 from tests.fake_telegram import FakeTelegram
-from tests.units import sqlite_calls
+from tests.units import storage_calls
 
 RUNNERS = 240
 IN_FLIGHT_BOUND = WORKERS  # each push worker holds at most one claimed, unsent message
@@ -22,8 +22,8 @@ IN_FLIGHT_BOUND = WORKERS  # each push worker holds at most one claimed, unsent 
 async def due_runners(db_path: Path) -> None:
     now = datetime.now(UTC)
     plan = generate_plan(request(RaceType.HALF, 12, start=now.date()))
-    async with Database(db_path) as db:
-        repo = sqlite_calls(db)
+    async with database(db_path) as db:
+        repo = storage_calls(db)
         for user_id in range(1, RUNNERS + 1):
             athlete = await repo.upsert_athlete(Athlete(telegram_user_id=user_id, chat_id=user_id))
             await repo.update_athlete(athlete.id, push_time=f"{now:%H:%M}", onboarded=True)

@@ -6,6 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
+from tests.backends import database_url
 from tests.bot.conftest import onboard
 from tests.bot.test_conversations import texts
 from tests.fake_telegram import FakeTelegram
@@ -18,7 +19,7 @@ async def start_bot(
         **os.environ,
         "TELEGRAM_BOT_TOKEN": telegram.token,
         "TELEGRAM_BASE_URL": telegram.base_url,
-        "DATABASE_URL": f"sqlite:///{workdir / 'bot.db'}",
+        "DATABASE_URL": database_url(workdir / "bot.db"),
         "FLOOD_LIMIT": "1000",
         "TELEGRAM_RATE_LIMIT": str(rate_limit),
     }

@@ -8,22 +8,22 @@ from core.clock import FrozenClock
 from core.models import ActivitySource, Athlete, AthleteActivity, TrainingDayPlanned
 from core.plan import generate_plan
 from core.ports import Units
-from storage.sqlite import Database
-from storage.unit_of_work import SqliteUnits
+from storage.unit_of_work import SqlUnits
+from tests.backends import database
 from tests.core.plans import START, request
 from tests.fakes import FakeUnits
 
 NOW = datetime.combine(START, time(6), UTC)
 
 
-@pytest.fixture(params=["fake", "sqlite"])
+@pytest.fixture(params=["fake", "storage"])
 async def units(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Units]:
     """The same use case or check against the in-memory fake and the real storage."""
     if request.param == "fake":
         yield FakeUnits()
         return
-    async with Database(tmp_path / "contract.db") as db:
-        yield SqliteUnits(db, FrozenClock(NOW))
+    async with database(tmp_path / "contract.db") as db:
+        yield SqlUnits(db, FrozenClock(NOW))
 
 
 async def runner_with_plan(units: Units, user_id: int = 1, push_time: str = "07:00") -> Athlete:

@@ -7,8 +7,8 @@ import pytest
 from core.clock import FrozenClock
 from core.models import ActivitySource, Athlete, AthleteActivity, TrainingPlan
 from core.plan import generate_plan
-from storage.sqlite import Database
-from storage.unit_of_work import SqliteUnits
+from storage.unit_of_work import SqlUnits
+from tests.backends import database
 from tests.core.plans import START, request
 from tests.units import OneUnitPerCall
 
@@ -22,8 +22,8 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def repo(db_path: Path) -> AsyncIterator[OneUnitPerCall]:
-    async with Database(db_path) as db:
-        yield OneUnitPerCall(SqliteUnits(db, FrozenClock(NOW)))
+    async with database(db_path) as db:
+        yield OneUnitPerCall(SqlUnits(db, FrozenClock(NOW)))
 
 
 async def new_athlete(repo: OneUnitPerCall, user_id: int = 1001) -> Athlete:

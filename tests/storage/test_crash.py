@@ -9,6 +9,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import pytest
+
 from storage.sqlite import Database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,6 +60,7 @@ def _consistent(conn: sqlite3.Connection) -> int:
     return len(plans)
 
 
+@pytest.mark.sqlite_only  # its check reads SQLite's julianday()
 async def test_sigkill_mid_write_leaves_old_or_new_state(tmp_path: Path) -> None:
     db_path = tmp_path / "crash.db"
     rng = random.Random(20261125)

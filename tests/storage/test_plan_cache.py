@@ -13,9 +13,9 @@ from core.models import (
 )
 from core.workouts import REST_DAY
 from storage import plans
-from storage.sqlite import Database
+from tests.backends import database
 from tests.storage.conftest import NOW, a_plan, new_athlete
-from tests.units import sqlite_calls
+from tests.units import storage_calls
 
 
 @pytest.fixture
@@ -33,9 +33,9 @@ def day_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 async def test_days_are_read_once_and_again_after_any_change(db_path, day_reads) -> None:  # type: ignore[no-untyped-def]
-    async with Database(db_path) as db, Database(db_path) as other_db:
-        mine = sqlite_calls(db, FrozenClock(NOW))
-        other = sqlite_calls(other_db, FrozenClock(NOW))  # another process
+    async with database(db_path) as db, database(db_path) as other_db:
+        mine = storage_calls(db, FrozenClock(NOW))
+        other = storage_calls(other_db, FrozenClock(NOW))  # another process
         athlete = await new_athlete(mine)
         assert athlete.id is not None
         saved = await mine.save_plan(athlete.id, a_plan(), NOW)

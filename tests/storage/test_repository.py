@@ -11,17 +11,19 @@ from core.models import ActivitySource, Athlete, PlanStatus, Race, RaceResult, R
 from core.plan import generate_plan
 from core.progress import week_progress
 from core.revision import after_break, easy_block, weekly_adjustment
-from storage.sqlite import Database, migrations
+from storage.sqlite import migrations
+from tests.backends import database
 from tests.core.plans import START, request
 from tests.storage.conftest import NOW, a_plan, a_run, new_athlete
-from tests.units import OneUnitPerCall, sqlite_calls
+from tests.units import OneUnitPerCall, storage_calls
 
 PRAGMAS_CHECKED = ("journal_mode", "foreign_keys")
 
 
+@pytest.mark.sqlite_only
 async def test_migrations_are_versioned_and_idempotent(db_path: Path) -> None:
     latest = max(v for v, _ in migrations())
-    async with Database(db_path) as db:
+    async with database(db_path) as db:
         assert await db.schema_version() == latest
         assert await db.migrate() == latest  # nothing to do the second time
         pragmas = await db.read(
@@ -130,18 +132,18 @@ async def test_import_is_idempotent_and_catches_cross_source_duplicates(
 
 
 async def test_concurrent_duplicate_imports_make_one_row(db_path: Path) -> None:
-    async with Database(db_path) as db:
-        athlete = await new_athlete(sqlite_calls(db))
+    async with database(db_path) as db:
+        athlete = await new_athlete(storage_calls(db))
     run = a_run(2, 10.0)
 
     async def import_from_own_connection() -> bool:
-        async with Database(db_path) as db:
-            return (await sqlite_calls(db).import_activity(athlete.id, run))[1]
+        async with database(db_path) as db:
+            return (await storage_calls(db).import_activity(athlete.id, run))[1]
 
     results = await asyncio.gather(*(import_from_own_connection() for _ in range(8)))
     assert results.count(True) == 1
-    async with Database(db_path) as db:
-        export = await sqlite_calls(db).export_athlete(athlete.id)
+    async with database(db_path) as db:
+        export = await storage_calls(db).export_athlete(athlete.id)
     assert len(export["activities"]) == 1
 
 

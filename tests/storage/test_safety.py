@@ -5,13 +5,16 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from core.models import RaceType
 from core.plan import generate_plan
 from storage.inbox import MAX_ATTEMPTS, Inbox
 from storage.sqlite import Database, migrations
+from tests.backends import database
 from tests.core.plans import request
 from tests.storage.conftest import NOW, new_athlete
-from tests.units import OneUnitPerCall, sqlite_calls
+from tests.units import OneUnitPerCall, storage_calls
 
 
 def named(plan_request, name: str):  # type: ignore[no-untyped-def]
@@ -42,27 +45,28 @@ async def test_one_confirm_makes_one_plan(repo: OneUnitPerCall) -> None:
 
 
 async def test_inbox_keeps_updates_until_handled(db_path: Path) -> None:
-    async with Database(db_path) as db:
+    async with database(db_path) as db:
         inbox = Inbox(db)
         updates = [{"update_id": 7, "message": {"text": "hi"}}, {"update_id": 8}]
         assert await inbox.receive(updates, NOW) == set()
         assert await inbox.receive(updates[:1], NOW) == {7}  # delivered again: a repeat
         await inbox.handled(7, NOW)
         assert [u["update_id"] for u in await inbox.replay()] == [8]
-        with sqlite3.connect(db_path) as conn:
-            assert conn.execute("SELECT payload FROM inbox WHERE update_id = 7").fetchone() == (
-                "{}",
-            )  # a handled update's text is gone (it may have held a password)
+        kept = await db.read(
+            lambda conn: conn.execute("SELECT payload FROM inbox WHERE update_id = 7").fetchone()
+        )
+        assert kept[0] == "{}"  # a handled update's text is gone (it may have held a password)
 
 
 async def test_an_update_that_keeps_crashing_the_bot_is_given_up(db_path: Path) -> None:
-    async with Database(db_path) as db:
+    async with database(db_path) as db:
         inbox = Inbox(db)
         await inbox.receive([{"update_id": 1}], NOW)
         replays = [len(await inbox.replay()) for _ in range(MAX_ATTEMPTS + 2)]
         assert replays == [1] * MAX_ATTEMPTS + [0, 0]
 
 
+@pytest.mark.sqlite_only
 async def test_the_database_is_for_the_bot_user_only(tmp_path: Path) -> None:
     path = tmp_path / "data" / "gofast.db"
     async with Database(path):
@@ -71,9 +75,10 @@ async def test_the_database_is_for_the_bot_user_only(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
+@pytest.mark.sqlite_only
 async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: Path) -> None:
     async with Database(db_path) as db:
-        repo = sqlite_calls(db)
+        repo = storage_calls(db)
         athlete = await new_athlete(repo, 55)
         plan = generate_plan(request(RaceType.HALF, 12))
         await repo.save_plan(athlete.id, plan, NOW)
@@ -94,7 +99,7 @@ async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: P
         conn.execute("DROP TABLE skipped_days")  # and 0007
         conn.execute("ALTER TABLE training_plans DROP COLUMN days_version")
     async with Database(db_path) as db:
-        repo = sqlite_calls(db)
+        repo = storage_calls(db)
         assert (await repo.athlete_by_telegram(55)).chat_id == 55
         assert await repo.find_races("", plan.race.race_date) == []
     with sqlite3.connect(db_path) as conn:
@@ -102,9 +107,10 @@ async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: P
         assert conn.execute("SELECT race_key FROM races").fetchone()[0].startswith("race ")
 
 
+@pytest.mark.sqlite_only
 async def test_skips_kept_in_the_push_log_become_skipped_days(db_path: Path) -> None:
     async with Database(db_path) as db:
-        repo = sqlite_calls(db)
+        repo = storage_calls(db)
         athlete = await new_athlete(repo, 56)
         plan = await repo.save_plan(athlete.id, generate_plan(request(RaceType.HALF, 12)), NOW)
     day = plan.days()[1]
@@ -117,7 +123,7 @@ async def test_skips_kept_in_the_push_log_become_skipped_days(db_path: Path) -> 
             (athlete.id, day.date.isoformat(), NOW.isoformat()),
         )
     async with Database(db_path) as db:
-        repo = sqlite_calls(db)
+        repo = storage_calls(db)
         assert await repo.missed_days([(athlete.id, day.date)]) == {}
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM push_log WHERE kind = 'skip'").fetchone() == (0,)

@@ -1,0 +1,159 @@
+"""Webhook mode: Telegram POSTs each update; any number of `gofast run` processes share them.
+
+The POST is answered 200 only once the update is stored, so an update Telegram has handed over
+is never lost; a repeat of one already stored is answered 200 and dropped. Each process's
+:class:`UpdateWorker` then leases stored updates from the database: one chat's updates one at
+a time and in order across processes, and a killed process's updates go to another when its
+lease runs out (storage.update_queue). What a runner sees twice in that case is at most the
+reply to the update being handled at the kill: sent, but not yet marked done.
+"""
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from datetime import datetime
+from typing import Any, Protocol
+
+from aiohttp import web
+from telegram import Update
+
+from bot.context import CoachApplication
+from bot.updates import chat_key
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_IN_FLIGHT = 32  # updates a process handles at once (different chats)
+IDLE_POLL_S = 0.05  # how soon an update POSTed to another process is noticed here
+log = logging.getLogger("gofast.webhook")
+
+
+class Queue(Protocol):
+    """Stored updates, leased to one worker at a time (storage.update_queue implements it)."""
+
+    lease_s: float
+
+    async def put(self, update: dict[str, Any], chat_key: int | None, now: datetime) -> bool: ...
+    async def claim(self, limit: int) -> list[dict[str, Any]]: ...
+    async def renew(self, update_ids: list[int]) -> None: ...
+    async def done(self, update_id: int) -> None: ...
+
+
+class UpdateWorker:
+    """Leases stored updates and handles them, at most ``MAX_IN_FLIGHT`` at once."""
+
+    def __init__(self, application: CoachApplication, queue: Queue) -> None:
+        self.application = application
+        self.queue = queue
+        self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self._loop: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._loop = asyncio.create_task(self._run(), name="update-worker")
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight.values(), return_exceptions=True)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        renewed = loop.time()
+        while True:
+            try:
+                claimed = await self._claim()
+                if loop.time() - renewed > self.queue.lease_s / 3:
+                    await self.queue.renew(list(self._in_flight))
+                    renewed = loop.time()
+            except Exception:  # the database away for a moment: try again shortly
+                log.warning("could not lease updates", exc_info=True)
+                claimed = 0
+            if not claimed:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_S)
+
+    async def _claim(self) -> int:
+        free = MAX_IN_FLIGHT - len(self._in_flight)
+        if free <= 0:
+            return 0
+        claimed = await self.queue.claim(free)
+        for payload in claimed:
+            update_id = payload["update_id"]
+            self._in_flight[update_id] = asyncio.create_task(self._handle(update_id, payload))
+        return len(claimed)
+
+    async def _handle(self, update_id: int, payload: dict[str, Any]) -> None:
+        application = self.application
+        try:
+            update = Update.de_json(payload, application.bot)
+            await application.reload_state(update)
+            await application.process_update(update)
+        except Exception:  # process_update reports handler errors itself; this is ours
+            log.exception("update %s could not be handled", update_id)
+        finally:
+            try:
+                await self.queue.done(update_id)
+            finally:
+                del self._in_flight[update_id]
+                self.wake()  # the chat's next update may be waiting
+
+
+class WebhookServer:
+    """The HTTP endpoint Telegram (or the load balancer) POSTs updates to."""
+
+    def __init__(
+        self,
+        application: CoachApplication,
+        queue: Queue,
+        worker: UpdateWorker,
+        secret: str,
+        path: str,
+    ) -> None:
+        self.application = application
+        self.queue = queue
+        self.worker = worker
+        self.secret = secret
+        self.path = path
+        self._runner: web.AppRunner | None = None
+
+    async def start(self, host: str, port: int) -> int:
+        """Listening; the port (a free one when ``port`` is 0)."""
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_post(self.path, self._receive)
+        app.router.add_get("/healthz", self._health)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        return int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _health(self, request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            return web.Response(status=403)
+        try:
+            payload = json.loads(await request.read())
+        except ValueError:
+            return web.Response(status=400)
+        if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+            return web.Response(status=400)
+        update = Update.de_json(payload, self.application.bot)
+        now = self.application.services.clock.now()
+        await self.queue.put(payload, chat_key(update), now)  # durable before the 200
+        self.worker.wake()
+        return web.Response(text="ok")

@@ -1,0 +1,100 @@
+"""What several processes on one database share: leases, the send rate, the flood counts.
+
+Every decision is one statement, so the database's row lock settles a race between processes;
+the SQL is the same on SQLite and PostgreSQL. Moments are epoch seconds from the processes'
+clocks (keep them in sync with NTP: a lease is 30 s or more, so skew of a second is harmless).
+"""
+
+import time
+from typing import Any
+
+
+class Leases:
+    """Named leases: one holder at a time, until it lets go or its lease runs out."""
+
+    def __init__(self, db: Any, owner: str) -> None:
+        self.db = db
+        self.owner = owner
+
+    async def take(self, name: str, seconds: float) -> bool:
+        """True when we hold ``name`` for the next ``seconds`` (taken now, or renewed)."""
+        now = time.time()
+
+        def take(conn: Any) -> bool:
+            cursor = conn.execute(
+                """INSERT INTO leases (name, owner, until) VALUES (?, ?, ?)
+                   ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until
+                   WHERE leases.owner = excluded.owner OR leases.until < ?""",
+                (name, self.owner, now + seconds, now),
+            )
+            return bool(cursor.rowcount == 1)
+
+        return bool(await self.db.write(take))
+
+    async def release(self, name: str) -> None:
+        await self.db.write(
+            lambda conn: conn.execute(
+                "DELETE FROM leases WHERE name = ? AND owner = ?", (name, self.owner)
+            )
+        )
+
+
+class SendRate:
+    """The bot token's send rate across processes: each message reserves the next free slot,
+    one every ``1 / rate`` seconds, and waits for it."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    async def reserve(self, interval_s: float) -> float:
+        """Seconds to wait before sending."""
+        now = time.time()
+
+        def reserve(conn: Any) -> float:
+            row = conn.execute(
+                """UPDATE send_rate
+                   SET next_at = CASE WHEN next_at > ? THEN next_at ELSE ? END + ?
+                   WHERE id = 1 RETURNING next_at""",
+                (now, now, interval_s),
+            ).fetchone()
+            return float(row[0]) - interval_s - now
+
+        return max(0.0, float(await self.db.write(reserve)))
+
+
+class FloodCounts:
+    """Updates per runner in a fixed window, counted across processes."""
+
+    def __init__(self, db: Any, window_s: float) -> None:
+        self.db = db
+        self.window_s = window_s
+
+    async def hit(self, user_id: int) -> tuple[int, bool]:
+        """(updates in the current window counting this one, warned in this window already)."""
+        now = time.time()
+        stale = now - self.window_s
+
+        def hit(conn: Any) -> tuple[int, bool]:
+            row = conn.execute(
+                """INSERT INTO flood_counts (user_id, window_start, seen, warned)
+                   VALUES (?, ?, 1, 0)
+                   ON CONFLICT (user_id) DO UPDATE SET
+                     seen = CASE WHEN flood_counts.window_start < ? THEN 1
+                                 ELSE flood_counts.seen + 1 END,
+                     warned = CASE WHEN flood_counts.window_start < ? THEN 0
+                                   ELSE flood_counts.warned END,
+                     window_start = CASE WHEN flood_counts.window_start < ? THEN ?
+                                         ELSE flood_counts.window_start END
+                   RETURNING seen, warned""",
+                (user_id, now, stale, stale, stale, now),
+            ).fetchone()
+            return int(row[0]), bool(row[1])
+
+        return tuple(await self.db.write(hit))  # type: ignore[return-value]
+
+    async def warned(self, user_id: int) -> None:
+        await self.db.write(
+            lambda conn: conn.execute(
+                "UPDATE flood_counts SET warned = 1 WHERE user_id = ?", (user_id,)
+            )
+        )
