@@ -117,7 +117,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
     )
     application.storage = db
     application.leases = Leases(db, settings.worker_name)
-    application.queue = UpdateQueue(db, settings.worker_name)
+    application.queue = UpdateQueue(db, settings.worker_name, settings.update_lease_seconds)
     inbox = QueuedInbox(db) if settings.webhook_url else Inbox(db)
     application.inbox = inbox
     clock = application.services.clock

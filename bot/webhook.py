@@ -20,7 +20,6 @@ from aiohttp import web
 from telegram import Update
 
 from bot.context import CoachApplication
-from bot.updates import chat_key
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_IN_FLIGHT = 32  # updates a process handles at once (different chats)
@@ -106,6 +105,20 @@ class UpdateWorker:
                 self.wake()  # the chat's next update may be waiting
 
 
+def raw_chat_key(payload: dict[str, Any]) -> int | None:
+    """The chat of an update as Telegram sent it (what ``bot.updates.chat_key`` finds once
+    parsed), read without parsing: whatever arrives is stored first."""
+    for value in payload.values():
+        if not isinstance(value, dict):
+            continue
+        chat = value.get("chat") or (value.get("message") or {}).get("chat") or {}
+        sender = value.get("from") or value.get("user") or {}
+        for found in (chat.get("id"), sender.get("id")):
+            if isinstance(found, int):
+                return found
+    return None
+
+
 class WebhookServer:
     """The HTTP endpoint Telegram (or the load balancer) POSTs updates to."""
 
@@ -152,8 +165,7 @@ class WebhookServer:
             return web.Response(status=400)
         if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
             return web.Response(status=400)
-        update = Update.de_json(payload, self.application.bot)
         now = self.application.services.clock.now()
-        await self.queue.put(payload, chat_key(update), now)  # durable before the 200
+        await self.queue.put(payload, raw_chat_key(payload), now)  # durable before the 200
         self.worker.wake()
         return web.Response(text="ok")

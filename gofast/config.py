@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None  # Telegram sends it back in a header on every POST
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=0, le=65535)
+    # a worker that dies leaves its updates to the others after this long
+    update_lease_seconds: float = Field(default=30, ge=1, le=600)
     worker_name: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @field_validator("log_level")

@@ -188,19 +188,30 @@ def _user_version(conn: sqlite3.Connection) -> int:
 
 
 def _migrate(conn: sqlite3.Connection) -> int:
-    current = _user_version(conn)
+    """Each migration in its own transaction, the version read under the write lock: a
+    process starting beside another waits, then finds the work done."""
     for version, sql in migrations():
-        if version <= current:
-            continue
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;"
-            )
-        except Exception:
-            if conn.in_transaction:
-                conn.rollback()
+            if _user_version(conn) < version:
+                for statement in _statements(sql):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version}")
+        except BaseException:
+            conn.execute("ROLLBACK")
             raise
+        conn.execute("COMMIT")
     return _user_version(conn)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """A script's statements one by one (executescript would commit before it starts)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
 
 
 def fetch_all(conn: sqlite3.Connection, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:

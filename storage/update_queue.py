@@ -102,8 +102,9 @@ class UpdateQueue:
 
 
 def _finish(conn: Any, update_ids: Sequence[int], owner: str) -> None:
+    """The owner stays: who handled what, for an operator reading the table."""
     conn.executemany(
-        "UPDATE inbox SET handled_at = ?, payload = '{}', lease_owner = NULL, lease_until = NULL "
+        "UPDATE inbox SET handled_at = ?, payload = '{}', lease_until = NULL "
         "WHERE update_id = ? AND lease_owner = ?",
         [(datetime.now().astimezone().isoformat(), update_id, owner) for update_id in update_ids],
     )

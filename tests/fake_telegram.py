@@ -292,9 +292,7 @@ class FakeTelegram:
         params = await self._params(request)
         if method == "getUpdates":
             if self.webhook:
-                return _error(
-                    409, "Conflict: can't use getUpdates method while webhook is active"
-                )
+                return _error(409, "Conflict: can't use getUpdates method while webhook is active")
             return _ok(await self._get_updates(params))
         chat_id = params.get("chat_id")
         if chat_id is not None and int(chat_id) in self.forbidden_chats:
@@ -527,8 +525,9 @@ class FakeUser:
             "from": BOT_USER,
             "text": shown.get("text") or "…",
         }
-        if shown.get("reply_markup"):
-            message["reply_markup"] = shown["reply_markup"]
+        markup = shown.get("reply_markup") or {}
+        if "inline_keyboard" in markup:  # only a message with buttons under it can be pressed
+            message["reply_markup"] = markup
         query = {
             "id": f"cq{self.id}-{next(self._ids)}",
             "from": self._from,

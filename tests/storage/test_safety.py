@@ -75,6 +75,17 @@ async def test_the_database_is_for_the_bot_user_only(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
+def forget_workers_tables(conn: sqlite3.Connection) -> None:
+    """What migration 0009 added, gone, as in a database from before it."""
+    for table in ("leases", "send_rate", "flood_counts", "garmin_pending"):
+        conn.execute(f"DROP TABLE {table}")
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'inbox'").fetchone():
+        conn.execute("DROP INDEX inbox_pending")
+        for column in ("chat_key", "lease_owner", "lease_until"):
+            conn.execute(f"ALTER TABLE inbox DROP COLUMN {column}")
+        conn.execute("CREATE INDEX inbox_pending ON inbox (update_id) WHERE handled_at IS NULL")
+
+
 @pytest.mark.sqlite_only
 async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: Path) -> None:
     async with Database(db_path) as db:
@@ -97,6 +108,7 @@ async def test_migration_repairs_group_chats_keys_and_empty_race_keys(db_path: P
             conn.execute(f"DROP TRIGGER training_days_{trigger}")
         conn.execute("DROP TRIGGER training_plans_updated")  # and 0006
         conn.execute("DROP TABLE skipped_days")  # and 0007
+        forget_workers_tables(conn)  # and 0009
         conn.execute("ALTER TABLE training_plans DROP COLUMN days_version")
     async with Database(db_path) as db:
         repo = storage_calls(db)
@@ -116,6 +128,7 @@ async def test_skips_kept_in_the_push_log_become_skipped_days(db_path: Path) -> 
     day = plan.days()[1]
     with sqlite3.connect(db_path) as conn:  # how versions before 0007 recorded "Skip today"
         conn.execute("DROP TABLE skipped_days")
+        forget_workers_tables(conn)
         conn.execute("PRAGMA user_version = 6")
         conn.execute(
             "INSERT INTO push_log (athlete_id, kind, slot, status, updated_at) "
