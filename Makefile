@@ -19,7 +19,8 @@ run: $(STAMP)
 
 # Everything on SQLite, then what touches the database (storage, use cases, the bot end to end,
 # the scenarios, the workers) again on PostgreSQL: an embedded server from the dev extra.
-POSTGRES_SUITES := tests/storage tests/services tests/bot tests/test_scenarios.py
+POSTGRES_SUITES := tests/storage tests/services tests/bot tests/test_scenarios.py \
+                   tests/test_workers.py
 
 test: $(STAMP)
 	$(BIN)/ruff check .

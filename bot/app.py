@@ -26,7 +26,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.coach_bot import CoachBot, DeliveryRequest
-from bot.context import CoachApplication, CoachContext, Services
+from bot.context import CoachApplication, CoachContext, OneProcessLeases, Services
 from bot.handlers import account, activities, coaching, errors, garmin, start, views, watch
 from bot.handlers import settings as settings_menu
 from bot.handlers.race_conversation import build_race_conversation
@@ -53,7 +53,7 @@ from sources.workout_file import FitWorkouts
 from storage import open_database
 from storage.bot_state import BotStateStore
 from storage.inbox import Inbox
-from storage.shared import FloodCounts, Leases, SendRate
+from storage.shared import FloodCounts, GarminHandoff, Leases, SendRate
 from storage.unit_of_work import SqlUnits
 from storage.update_queue import QueuedInbox, UpdateQueue
 
@@ -116,7 +116,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
         workouts=FitWorkouts(),
     )
     application.storage = db
-    application.leases = Leases(db, settings.worker_name)
+    application.leases = Leases(db, settings.worker_name) if shared else OneProcessLeases()
     application.queue = UpdateQueue(db, settings.worker_name, settings.update_lease_seconds)
     inbox = QueuedInbox(db) if settings.webhook_url else Inbox(db)
     application.inbox = inbox
@@ -130,7 +130,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
     if vault is None:
         logging.getLogger("gofast").warning("GOFAST_SECRET_KEY is not set: Garmin sync is off")
     feed = GarminFeed(vault) if vault else None
-    login = GarminLogins(vault) if vault else None
+    handoff = GarminHandoff(db) if shared else None
+    login = GarminLogins(vault, handoff, settings.worker_name) if vault else None
     application.garmin = GarminSync(application.services, login, feed, application.leases)
     flood = FloodCounts(db, FLOOD_WINDOW_S) if shared else LocalFloodCounts()
     _add_handlers(application, settings, flood)
@@ -215,16 +216,17 @@ async def _forget_handled(context: CoachContext) -> None:
 async def _garmin_tick(context: CoachContext) -> None:
     application = context.application
     assert isinstance(application, CoachApplication)
-    if await application.leases.take("garmin-tick", GARMIN_TICK_S * 2):
+    if await application.leases.take("garmin-tick", GARMIN_TICK_S * 1.5):
         await application.garmin.tick(context.bot)
 
 
 async def _push_tick(context: CoachContext) -> None:
-    """One process decides the pushes of a minute (the lease's holder renews it every tick;
-    another takes over when it stops); each push is claimed once anyway (storage.pushes)."""
+    """One process decides the pushes (the lease's holder renews it every tick; when it
+    stops, another takes over within two ticks and catches up the grace window); each push
+    is claimed once anyway (storage.pushes)."""
     application = context.application
     assert isinstance(application, CoachApplication)
-    if await application.leases.take("push-tick", TICK_S * 3):
+    if await application.leases.take("push-tick", TICK_S * 1.5):
         await application.pushes.tick(context.bot)
 
 

@@ -71,6 +71,16 @@ class Leases(Protocol):
     async def release(self, name: str) -> None: ...
 
 
+class OneProcessLeases:
+    """On SQLite one process serves the bot: every lease is its own."""
+
+    async def take(self, name: str, seconds: float) -> bool:
+        return True
+
+    async def release(self, name: str) -> None:
+        return None
+
+
 class CoachApplication(Application):  # type: ignore[type-arg]
     """Opens the database before PTB loads persistence, and makes every update durable."""
 

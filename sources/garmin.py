@@ -7,10 +7,12 @@ that account instead of retrying.
 """
 
 import asyncio
+import json
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -26,6 +28,7 @@ from core.models import RUNNING_SPORTS, ActivitySource, AthleteActivity
 from core.ports import FeedPage
 
 PENDING_LOGIN_S = 300  # an MFA code must arrive within five minutes
+log = logging.getLogger("gofast.garmin")
 
 
 class GarminRateLimited(RateLimited):
@@ -80,6 +83,13 @@ class PendingLogins:
         pending = self._pending.pop(athlete_id, None)
         return None if pending is None or pending.expired else pending.client
 
+    def waiting(self, athlete_id: int) -> bool:
+        pending = self._pending.get(athlete_id)
+        return pending is not None and not pending.expired
+
+    def any_waiting(self) -> bool:
+        return any(not pending.expired for pending in self._pending.values())
+
 
 def _translate(error: Exception) -> GoFastError:
     text = str(error)
@@ -122,31 +132,104 @@ async def finish_login(client: Garmin, code: str) -> str:
     return client.client.dumps()
 
 
+class Handoff(Protocol):
+    """Where a code that reached another worker waits for the login's owner (storage.shared)."""
+
+    async def begin(self, athlete_id: int, owner: str, expires_at: float) -> None: ...
+    async def hand_over(self, athlete_id: int, sealed_code: bytes) -> bool: ...
+    async def codes_for(self, owner: str) -> list[tuple[int, bytes]]: ...
+    async def answer(self, athlete_id: int, sealed_outcome: bytes) -> None: ...
+    async def outcome(self, athlete_id: int) -> bytes | None: ...
+    async def end(self, athlete_id: int) -> None: ...
+
+
+HANDOFF_POLL_S = 0.25
+HANDOFF_WAIT_S = 60.0  # the owner's own call to Garmin takes seconds; a dead owner, forever
+ERRORS = {kind.__name__: kind for kind in (NotFound, InvalidInput, GarminRateLimited)}
+
+
 class GarminLogins:
     """The :class:`core.ports.GarminLogin`: tokens sealed with the vault, a login waiting for
-    its code held in :class:`PendingLogins`."""
+    its code held in :class:`PendingLogins`.
 
-    def __init__(self, vault: TokenVault) -> None:
+    With several workers (``handoff`` given), the runner's code may reach a worker other
+    than the one holding the login: that worker hands the code over through the database,
+    sealed, and waits for the owner's sealed outcome. A login whose owner died is lost, as
+    after a restart: the runner starts /garmin again."""
+
+    def __init__(self, vault: TokenVault, handoff: Handoff | None = None, owner: str = "") -> None:
         self.vault = vault
         self.pending = PendingLogins()
+        self.handoff = handoff
+        self.owner = owner
+        self._serving: asyncio.Task[None] | None = None
 
     async def start(self, athlete_id: int, email: str, password: str) -> bytes | None:
         result = await login(email, password)
-        if result.tokens is None:
-            self.pending.put(athlete_id, result.client)
-            return None
-        return self.vault.seal(result.tokens)
+        if result.tokens is not None:
+            return self.vault.seal(result.tokens)
+        self.pending.put(athlete_id, result.client)
+        if self.handoff is not None:
+            await self.handoff.begin(athlete_id, self.owner, time.time() + PENDING_LOGIN_S)
+            if self._serving is None or self._serving.done():
+                self._serving = asyncio.create_task(self._serve_codes(self.handoff))
+        return None
 
     async def finish(self, athlete_id: int, code: str) -> bytes:
+        if self.handoff is not None and not self.pending.waiting(athlete_id):
+            return await self._finish_elsewhere(self.handoff, athlete_id, code)
+        tokens = await self._finish_here(athlete_id, code)
+        if self.handoff is not None:
+            await self.handoff.end(athlete_id)
+        return self.vault.seal(tokens)
+
+    async def _finish_here(self, athlete_id: int, code: str) -> str:
         client = self.pending.take(athlete_id)
         if client is None:
             raise NotFound("garmin_login_expired")
         try:
-            tokens = await finish_login(client, code)
+            return await finish_login(client, code)
         except GoFastError:
             self.pending.put(athlete_id, client)  # a typo, a glitch: the login takes the next code
             raise
-        return self.vault.seal(tokens)
+
+    async def _finish_elsewhere(self, handoff: Handoff, athlete_id: int, code: str) -> bytes:
+        if not await handoff.hand_over(athlete_id, self.vault.seal(code)):
+            raise NotFound("garmin_login_expired")
+        deadline = time.monotonic() + HANDOFF_WAIT_S
+        while time.monotonic() < deadline:
+            sealed = await handoff.outcome(athlete_id)
+            if sealed is not None:
+                return self._outcome(sealed)
+            await asyncio.sleep(HANDOFF_POLL_S)
+        raise NotFound("garmin_login_expired")  # its owner is gone
+
+    def _outcome(self, sealed: bytes) -> bytes:
+        outcome = json.loads(self.vault.open(sealed))
+        if "tokens" in outcome:
+            return self.vault.seal(outcome["tokens"])
+        kind = ERRORS.get(outcome["kind"], GoFastError)
+        raise kind(outcome["code"], **outcome["params"])
+
+    async def _serve_codes(self, handoff: Handoff) -> None:
+        """While this worker holds logins: finish those whose code reached another worker."""
+        while self.pending.any_waiting():
+            try:
+                for athlete_id, sealed_code in await handoff.codes_for(self.owner):
+                    code = self.vault.open(sealed_code)
+                    try:
+                        outcome = {"tokens": await self._finish_here(athlete_id, code)}
+                    except GoFastError as error:
+                        outcome = {
+                            "kind": type(error).__name__,
+                            "code": error.code,
+                            "params": error.params,
+                        }
+                    sealed = self.vault.seal(json.dumps(outcome, default=str))
+                    await handoff.answer(athlete_id, sealed)
+            except Exception:  # the database away for a moment: the runner may resend
+                log.warning("could not serve Garmin codes", exc_info=True)
+            await asyncio.sleep(HANDOFF_POLL_S)
 
 
 @dataclass(frozen=True)

@@ -98,3 +98,70 @@ class FloodCounts:
                 "UPDATE flood_counts SET warned = 1 WHERE user_id = ?", (user_id,)
             )
         )
+
+
+class GarminHandoff:
+    """Garmin logins waiting for their MFA code, by runner: which worker holds the half-done
+    login (it holds live TLS sessions that cannot be stored), and the code or the outcome on
+    their way between workers, sealed by the caller."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+
+    async def begin(self, athlete_id: int, owner: str, expires_at: float) -> None:
+        await self.db.write(
+            lambda conn: conn.execute(
+                """INSERT INTO garmin_pending (athlete_id, owner, expires_at) VALUES (?, ?, ?)
+                   ON CONFLICT (athlete_id) DO UPDATE SET owner = excluded.owner,
+                       expires_at = excluded.expires_at, code = NULL, outcome = NULL""",
+                (athlete_id, owner, expires_at),
+            )
+        )
+
+    async def hand_over(self, athlete_id: int, sealed_code: bytes) -> bool:
+        """The code is on its way to the login's owner; False when no login waits."""
+
+        def hand(conn: Any) -> bool:
+            cursor = conn.execute(
+                "UPDATE garmin_pending SET code = ?, outcome = NULL "
+                "WHERE athlete_id = ? AND expires_at > ?",
+                (sealed_code, athlete_id, time.time()),
+            )
+            return bool(cursor.rowcount == 1)
+
+        return bool(await self.db.write(hand))
+
+    async def codes_for(self, owner: str) -> list[tuple[int, bytes]]:
+        def codes(conn: Any) -> list[tuple[int, bytes]]:
+            rows = conn.execute(
+                "SELECT athlete_id, code FROM garmin_pending "
+                "WHERE owner = ? AND code IS NOT NULL AND expires_at > ?",
+                (owner, time.time()),
+            ).fetchall()
+            return [(int(row[0]), bytes(row[1])) for row in rows]
+
+        return list(await self.db.write(codes))
+
+    async def answer(self, athlete_id: int, sealed_outcome: bytes) -> None:
+        await self.db.write(
+            lambda conn: conn.execute(
+                "UPDATE garmin_pending SET outcome = ?, code = NULL WHERE athlete_id = ?",
+                (sealed_outcome, athlete_id),
+            )
+        )
+
+    async def outcome(self, athlete_id: int) -> bytes | None:
+        def read(conn: Any) -> bytes | None:
+            row = conn.execute(
+                "SELECT outcome FROM garmin_pending WHERE athlete_id = ?", (athlete_id,)
+            ).fetchone()
+            return None if row is None or row[0] is None else bytes(row[0])
+
+        return await self.db.write(read)  # type: ignore[no-any-return]
+
+    async def end(self, athlete_id: int) -> None:
+        await self.db.write(
+            lambda conn: conn.execute(
+                "DELETE FROM garmin_pending WHERE athlete_id = ?", (athlete_id,)
+            )
+        )

@@ -65,3 +65,18 @@ def drop_all() -> None:
     """After a test: its databases go (each is ~8 MB on disk)."""
     while _made:
         admin(f'DROP DATABASE IF EXISTS "{_made.pop()}" WITH (FORCE)')
+
+
+def scalar(path: Path, sql: str, *args: object) -> Any:
+    """One value from the test's database for ``path``, read outside the bot (``?`` marks)."""
+    if not on_postgres():
+        import sqlite3
+
+        with sqlite3.connect(path) as conn:
+            return conn.execute(sql, args).fetchone()[0]
+    import psycopg
+
+    from storage.postgres import dialect
+
+    with psycopg.connect(database_url(path)) as conn:
+        return conn.execute(dialect(sql), args).fetchone()[0]  # type: ignore[index]

@@ -30,6 +30,7 @@ from core.services import coaching
 
 EMAIL, PASSWORD, CODE = "EMAIL", "PASSWORD", "CODE"
 SECRETS_GROUP = -1  # before the conversations of group 0
+EMAIL_KEY = "garmin_email"
 Step = Callable[[Update, CoachContext], Awaitable[str | int]]
 
 
@@ -75,7 +76,8 @@ async def got_email(update: Update, context: CoachContext) -> str:
         return EMAIL
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    _sync(context).emails[athlete.id] = text  # in memory only, until the password arrives
+    # until the password arrives, in the runner's data: the password may reach another worker
+    context.user_data[EMAIL_KEY] = text  # type: ignore[index]
     await say(update, context, "garmin/texts", step="password")
     return PASSWORD
 
@@ -88,8 +90,8 @@ async def got_password(update: Update, context: CoachContext) -> str | int:
         await message.delete()
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    email = _sync(context).emails.pop(athlete.id, None)
-    if not email:  # the bot restarted in between
+    email = context.user_data.pop(EMAIL_KEY, None)  # type: ignore[union-attr]
+    if not email:  # from before an update that lost it
         await say(update, context, "garmin/texts", step="email")
         return EMAIL
     login = _sync(context).login
@@ -170,22 +172,15 @@ async def disconnect(update: Update, context: CoachContext) -> None:
 
 
 async def cancel(update: Update, context: CoachContext) -> int:
-    athlete = await athlete_of(update, context)
-    _sync(context).emails.pop(athlete.id or 0, None)
+    context.user_data.pop(EMAIL_KEY, None)  # type: ignore[union-attr]
     await say(update, context, "garmin/texts", step="cancelled")
     return ConversationHandler.END
 
 
 async def leave(update: Update, context: CoachContext) -> int:
     """Another command mid-login: the runner moved on; the command runs as usual."""
-    user = update.effective_user
-    athlete = (
-        await context.services.units.read(lambda uow: uow.athletes.athlete_by_telegram(user.id))
-        if user
-        else None
-    )
-    if athlete is not None and athlete.id is not None:
-        _sync(context).emails.pop(athlete.id, None)
+    if context.user_data is not None:
+        context.user_data.pop(EMAIL_KEY, None)
     return ConversationHandler.END
 
 

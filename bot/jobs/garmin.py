@@ -43,7 +43,6 @@ class GarminSync:
         self.login = login
         self.feed = feed
         self.accounts = GarminAccountsView(services)
-        self.emails: dict[int, str] = {}  # between the email and the password message only
 
     @property
     def enabled(self) -> bool:

@@ -30,9 +30,12 @@ CREATE TABLE flood_counts (
     warned       INTEGER NOT NULL DEFAULT 0
 );
 
--- a Garmin login waiting for its MFA code: encrypted, and gone after its expiry
+-- a Garmin login waiting for its MFA code, held by one worker: a code that reaches another
+-- worker is handed over here, sealed, and so is the answer; useless after its expiry
 CREATE TABLE garmin_pending (
     athlete_id INTEGER PRIMARY KEY REFERENCES athletes (id) ON DELETE CASCADE,
-    sealed     BLOB    NOT NULL,
-    expires_at REAL    NOT NULL
+    owner      TEXT    NOT NULL,
+    expires_at REAL    NOT NULL,
+    code       BLOB,
+    outcome    BLOB
 );

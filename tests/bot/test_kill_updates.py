@@ -4,13 +4,13 @@ plan, a link one executed day)."""
 
 import asyncio
 import signal
-import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tests.activity_files import gpx_file
+from tests.backends import scalar
 from tests.bot.conftest import onboard, set_race
 from tests.bot.test_conversations import datas, texts
 from tests.bot.test_restart import start_bot
@@ -41,8 +41,7 @@ class Bot:
             await self.process.wait()
 
     def count(self, sql: str, *args: Any) -> int:
-        with sqlite3.connect(self.workdir / "bot.db") as conn:
-            return int(conn.execute(sql, args).fetchone()[0])
+        return int(scalar(self.workdir / "bot.db", sql, *args))
 
 
 def athlete_rows(table: str, join: str = "") -> str:

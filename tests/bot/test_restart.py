@@ -13,7 +13,7 @@ from tests.fake_telegram import FakeTelegram
 
 
 async def start_bot(
-    telegram: FakeTelegram, workdir: Path, rate_limit: int = 0
+    telegram: FakeTelegram, workdir: Path, rate_limit: int = 0, **settings: str
 ) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
@@ -22,6 +22,7 @@ async def start_bot(
         "DATABASE_URL": database_url(workdir / "bot.db"),
         "FLOOD_LIMIT": "1000",
         "TELEGRAM_RATE_LIMIT": str(rate_limit),
+        **{name.upper(): value for name, value in settings.items()},
     }
     seen = telegram.last_seq
     process = await asyncio.create_subprocess_exec(

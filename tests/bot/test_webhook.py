@@ -7,12 +7,14 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import pytest
+import responses
 
 from bot.app import webhook_running
 from bot.context import CoachApplication
 from core.clock import FrozenClock
 from tests.bot.conftest import RACE_ANSWERS, make_app, onboard
 from tests.bot.test_conversations import texts
+from tests.bot.test_garmin import SSO, activity_pages, connect, http, login_answer  # noqa: F401 - http: a fixture
 from tests.fake_telegram import FakeTelegram
 from tests.units import stored
 from tests.webhooks import WEBHOOK_PATH, WEBHOOK_SECRET, LoadBalancer
@@ -102,3 +104,32 @@ async def test_two_workers_share_one_runners_conversation(
         athlete = await stored(apps[0]).athlete_by_telegram(601)
         assert athlete is not None
         assert len(await stored(apps[1]).plan_history(athlete.stored_id)) == 1
+
+
+@pytest.mark.postgres_only
+async def test_a_garmin_code_works_on_the_worker_that_did_not_start_the_login(
+    telegram: FakeTelegram,
+    tmp_path: Path,
+    clock: FrozenClock,
+    http: responses.RequestsMock,  # noqa: F811 - the fixture, imported from test_garmin
+) -> None:
+    """The email, the password and the MFA code each reach another worker: the email waits
+    in the runner's data, the code is handed to the worker holding the login."""
+    login_answer(http, "MFA_REQUIRED")
+    http.add(
+        responses.POST,
+        f"{SSO}/mobile/api/mfa/verifyCode",
+        json={"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": "ST-2"},
+    )
+    activity_pages(http, [])
+    async with workers(telegram, tmp_path / "mfa.db", clock, 2) as (apps, balancer):
+        user, calls = await connect(telegram, 62)
+        assert "verification code" in texts(calls)
+        since = telegram.last_seq
+        await user.send("123456")
+        await telegram.wait_for(lambda c: c.seq > since and "Imported" in c.text, timeout=30)
+        assert "Garmin connected" in texts(telegram.calls_to(62, since))
+        started, coded = balancer.posted[-2][1], balancer.posted[-1][1]
+        assert started != coded  # the password and the code went to different workers
+        athlete = await stored(apps[0]).athlete_by_telegram(62)
+        assert await apps[1].garmin.accounts.get(athlete.stored_id) is not None
