@@ -255,8 +255,7 @@ def configure_logging(settings: Settings) -> None:
     # INFO (our storage logs no SQL at all)
     quietest = max(logging.INFO, logging.getLevelName(settings.log_level))
     logging.getLogger("telegram").setLevel(quietest)
-    key = settings.gofast_secret_key.get_secret_value() if settings.gofast_secret_key else ""
-    redact = RedactSecrets([settings.require_token(), key])
+    redact = RedactSecrets([settings.require_token(), *settings.secrets()])
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
 

@@ -15,7 +15,7 @@ from bot.context import CoachContext
 FLOOD_WINDOW_S = 10.0
 
 
-def chat_key(update: object) -> int | None:
+def _chat_key(update: object) -> int | None:
     """The chat whose updates must run one at a time and in order."""
     if isinstance(update, Update):
         if update.effective_chat is not None:
@@ -35,7 +35,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._holders: dict[int, int] = {}  # updates holding or awaiting each lock
 
     async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
-        key = chat_key(update)
+        key = _chat_key(update)
         if key is None:
             await coroutine
             return

@@ -106,7 +106,7 @@ class UpdateWorker:
 
 
 def raw_chat_key(payload: dict[str, Any]) -> int | None:
-    """The chat of an update as Telegram sent it (what ``bot.updates.chat_key`` finds once
+    """The chat of an update as Telegram sent it (what ``bot.updates._chat_key`` finds once
     parsed), read without parsing: whatever arrives is stored first."""
     for value in payload.values():
         if not isinstance(value, dict):

@@ -6,6 +6,7 @@ import re
 import socket
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -106,6 +107,17 @@ class Settings(BaseSettings):
     def database_shown(self) -> str:
         """The database URL without its password, for logs and the CLI."""
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", self.database_url)
+
+    def secrets(self) -> list[str]:
+        """What logs must never show, besides the token: the Garmin key, the webhook secret,
+        the database password."""
+        found = [
+            secret.get_secret_value()
+            for secret in (self.gofast_secret_key, self.webhook_secret)
+            if secret is not None
+        ]
+        password = urlsplit(self.database_url).password
+        return [value for value in (*found, password) if value]
 
     def require_token(self) -> str:
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():

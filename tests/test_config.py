@@ -43,3 +43,37 @@ def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=42:xyz\nLOG_LEVEL=debug\n")
     settings = load_settings()
     assert settings.require_token() == "42:xyz" and settings.log_level == "DEBUG"
+
+
+def test_postgres_url_is_shown_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://gofast:s3cret@db.internal:5432/gofast")
+    settings = load_settings()
+    assert settings.on_postgres
+    assert settings.database_shown == "postgresql://gofast:***@db.internal:5432/gofast"
+
+
+@pytest.mark.parametrize("secret", [None, "short", "has spaces in it, sixteen+"])
+def test_a_webhook_needs_a_proper_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, secret: str | None
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WEBHOOK_URL", "https://coach.example.org/telegram")
+    if secret is not None:
+        monkeypatch.setenv("WEBHOOK_SECRET", secret)
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET") as caught:
+        load_settings()
+    assert "\n" not in str(caught.value)
+    monkeypatch.setenv("WEBHOOK_SECRET", "a" * 32)
+    assert load_settings().webhook_url == "https://coach.example.org/telegram"
+
+
+def test_every_secret_is_known_to_the_log_filter(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://gofast:s3cret@db/gofast")
+    monkeypatch.setenv("WEBHOOK_URL", "https://coach.example.org/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET", "w" * 20)
+    monkeypatch.setenv("GOFAST_SECRET_KEY", "k" * 44)
+    assert sorted(load_settings().secrets()) == sorted(["s3cret", "w" * 20, "k" * 44])

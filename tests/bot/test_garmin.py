@@ -144,14 +144,19 @@ async def test_connect_deletes_the_password_and_imports_four_weeks(
     assert "connected" in status and "runs imported: 2" in status
 
 
-async def test_connect_with_mfa(telegram, bot, http) -> None:
-    login_answer(http, "MFA_REQUIRED")
-    http.add(
+def wants_a_code(mock: responses.RequestsMock) -> None:
+    """Garmin asks for an MFA code, then takes "123456"; no runs on the account."""
+    login_answer(mock, "MFA_REQUIRED")
+    mock.add(
         responses.POST,
         f"{SSO}/mobile/api/mfa/verifyCode",
         json={"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": "ST-2"},
     )
-    activity_pages(http, [])
+    activity_pages(mock, [])
+
+
+async def test_connect_with_mfa(telegram, bot, http) -> None:
+    wants_a_code(http)
     user, calls = await connect(telegram, 62)
     assert "verification code" in texts(calls)
     since = telegram.last_seq

@@ -14,7 +14,7 @@ from bot.context import CoachApplication
 from core.clock import FrozenClock
 from tests.bot.conftest import RACE_ANSWERS, make_app, onboard
 from tests.bot.test_conversations import texts
-from tests.bot.test_garmin import SSO, activity_pages, connect, http, login_answer  # noqa: F401 - http: a fixture
+from tests.bot.test_garmin import connect, http, wants_a_code  # noqa: F401 - http: a fixture
 from tests.fake_telegram import FakeTelegram
 from tests.units import stored
 from tests.webhooks import WEBHOOK_PATH, WEBHOOK_SECRET, LoadBalancer
@@ -115,13 +115,7 @@ async def test_a_garmin_code_works_on_the_worker_that_did_not_start_the_login(
 ) -> None:
     """The email, the password and the MFA code each reach another worker: the email waits
     in the runner's data, the code is handed to the worker holding the login."""
-    login_answer(http, "MFA_REQUIRED")
-    http.add(
-        responses.POST,
-        f"{SSO}/mobile/api/mfa/verifyCode",
-        json={"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": "ST-2"},
-    )
-    activity_pages(http, [])
+    wants_a_code(http)
     async with workers(telegram, tmp_path / "mfa.db", clock, 2) as (apps, balancer):
         user, calls = await connect(telegram, 62)
         assert "verification code" in texts(calls)
