@@ -142,28 +142,39 @@ class PostgresDatabase:
         return self._writer.trips + self._reader.trips + self._long_reads.trips
 
     async def schema_version(self) -> int:
-        return await self._writer.run(lambda conn: _atomic(conn, _version))
+        return await self._run(self._writer, _version)
 
     async def migrate(self) -> int:
         """Every migration newer than the database, in one transaction under an advisory lock:
         processes starting together apply each exactly once."""
-        return await self._writer.run(lambda conn: _atomic(conn, _migrate))
+        return await self._run(self._writer, _migrate)
 
     async def write(self, work: Callable[[Any], T]) -> T:
-        return await self._writer.run(lambda conn: _atomic(conn, work))
+        return await self._run(self._writer, work)
 
     async def read(self, work: Callable[[Any], T]) -> T:
-        return await self._reader.run(lambda conn: _atomic(conn, work))
+        return await self._run(self._reader, work)
 
     async def read_long(self, work: Callable[[Any], T]) -> T:
-        return await self._long_reads.run(lambda conn: _atomic(conn, work))
+        return await self._run(self._long_reads, work)
+
+    async def _run(self, lane: Lane[PgConnection], work: Callable[[PgConnection], T]) -> T:
+        """``work`` in one transaction. A connection the server dropped fails this unit (all of
+        it, as a transaction does) and is replaced, so the next unit works again."""
+        try:
+            return await lane.run(lambda conn: _atomic(conn, work))
+        except psycopg.OperationalError:
+            if lane.conn.raw.broken:
+                await lane.reopen()
+            raise
 
 
 def _atomic(conn: PgConnection, work: Callable[[PgConnection], T]) -> T:
     try:
         result = work(conn)
     except BaseException:
-        conn.raw.rollback()
+        if not conn.raw.broken:  # a lost connection has nothing to roll back
+            conn.raw.rollback()
         raise
     conn.raw.commit()
     return result

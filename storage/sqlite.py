@@ -15,9 +15,11 @@ push tick, an export) go to a thread of their own instead (``read_long``).
 """
 
 import asyncio
+import contextlib
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
@@ -65,6 +67,13 @@ class Lane(Generic[C]):
     async def open(self) -> None:
         self._conn = await self._call(self._connect)
 
+    async def reopen(self) -> None:
+        """A new connection for a broken one (the server restarted, the network dropped)."""
+        old, self._conn = self._conn, None
+        with contextlib.suppress(Exception):
+            await self._call(old.close)  # type: ignore[union-attr]
+        await self.open()
+
     async def run(self, work: Callable[[C], T]) -> T:
         self.trips += 1
         return await self._call(lambda: work(self.conn))
@@ -89,8 +98,22 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)  # we say BEGIN and COMMIT ourselves
     conn.row_factory = sqlite3.Row
     for pragma in PRAGMAS:
-        conn.execute(pragma)
+        _patiently(conn, pragma)
     return conn
+
+
+def _patiently(conn: sqlite3.Connection, pragma: str) -> None:
+    """Switching a new file to WAL wants it to itself, and SQLite answers "locked" at once
+    instead of waiting when another process is opening it too: try again for a while."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute(pragma)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 class Database:

@@ -4,6 +4,7 @@ SQLite install into an empty database (PostgreSQL in the PostgreSQL run) without
 import asyncio
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from core.analysis import analyse
@@ -89,3 +90,17 @@ def test_migrate_from_sqlite_copies_every_row(
 
     assert main(["migrate", "--from", source]) == 2  # twice would double every row
     assert "empty database" in capsys.readouterr().err
+
+
+async def test_a_dropped_connection_fails_one_unit_and_the_next_works(tmp_path: Path) -> None:
+    """The database server dropping us (a restart, a failover) costs one unit of work, not the
+    process: the lane connects again."""
+    async with open_database(database_url(tmp_path / "dropped.db")) as db:
+        repo = storage_calls(db)
+        await repo.upsert_athlete(Athlete(telegram_user_id=90, chat_id=90))
+        if hasattr(db, "url"):  # PostgreSQL: the server ends our writer's session
+            with pytest.raises(psycopg.OperationalError):
+                await db.write(
+                    lambda conn: conn.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+                )
+        assert (await repo.athlete_by_telegram(90)) is not None
