@@ -21,7 +21,7 @@ class StateStore(Protocol):
     async def load(self, kind: str) -> dict[str, Any]: ...
     async def load_key(self, key: str, kinds: Sequence[str]) -> dict[str, Any]: ...
     async def save(self, kind: str, key: str, data: Any) -> None: ...
-    def conversation_key(self, key: Sequence[int]) -> str: ...
+    def conversation_key(self, key: Sequence[int | str]) -> str: ...
 
 
 FLUSH_EVERY_S = 60.0  # a safety net; real writes happen per update
@@ -86,7 +86,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         stored = await self.store.load_key(stored_key, list(kinds))
         for kind, handler in kinds.items():
             state = stored.get(kind)
-            states = handler._conversations.data
+            states = handler._conversations.data  # type: ignore[attr-defined]
             if state is None:
                 states.pop(key, None)
             else:

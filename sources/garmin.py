@@ -216,20 +216,19 @@ class GarminLogins:
         while self.pending.any_waiting():
             try:
                 for athlete_id, sealed_code in await handoff.codes_for(self.owner):
-                    code = self.vault.open(sealed_code)
-                    try:
-                        outcome = {"tokens": await self._finish_here(athlete_id, code)}
-                    except GoFastError as error:
-                        outcome = {
-                            "kind": type(error).__name__,
-                            "code": error.code,
-                            "params": error.params,
-                        }
+                    outcome = await self._try_code(athlete_id, self.vault.open(sealed_code))
                     sealed = self.vault.seal(json.dumps(outcome, default=str))
                     await handoff.answer(athlete_id, sealed)
             except Exception:  # the database away for a moment: the runner may resend
                 log.warning("could not serve Garmin codes", exc_info=True)
             await asyncio.sleep(HANDOFF_POLL_S)
+
+    async def _try_code(self, athlete_id: int, code: str) -> dict[str, Any]:
+        """The tokens, or the refusal by its class, code and values (see :meth:`_outcome`)."""
+        try:
+            return {"tokens": await self._finish_here(athlete_id, code)}
+        except GoFastError as error:
+            return {"kind": type(error).__name__, "code": error.code, "params": error.params}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from storage.codec import json_text
 from storage.sqlite import Database, fetch_all
 
 
-def conversation_key(key: Sequence[int]) -> str:
+def conversation_key(key: Sequence[int | str]) -> str:
     """How a conversation's (chat id, user id) key is stored: one spelling, so /delete finds it."""
     return json_text(list(key))
 
@@ -19,7 +19,7 @@ class BotStateStore:
         self.db = db
 
     @staticmethod
-    def conversation_key(key: Sequence[int]) -> str:
+    def conversation_key(key: Sequence[int | str]) -> str:
         return conversation_key(key)
 
     async def load(self, kind: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ database itself: an advisory lock, unique keys, leases (storage.workers).
 
 import re
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from importlib import resources
 from typing import Any, ClassVar, TypeVar
@@ -94,7 +95,7 @@ class PgConnection:
         cursor.executemany(dialect(sql), list(rows))
         return cursor
 
-    def savepoint(self) -> "psycopg.Transaction":
+    def savepoint(self) -> AbstractContextManager["psycopg.Transaction"]:
         return self.raw.transaction()
 
     def close(self) -> None:
@@ -182,8 +183,8 @@ def _atomic(conn: PgConnection, work: Callable[[PgConnection], T]) -> T:
 
 def _version(conn: PgConnection) -> int:
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-    return int(row[0] or 0)
+    (version,) = conn.execute("SELECT max(version) FROM schema_version").fetchone() or (0,)
+    return int(version or 0)
 
 
 def _migrate(conn: PgConnection) -> int:
