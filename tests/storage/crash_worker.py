@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 from core.analysis import analyse
 from core.models import Athlete
 from core.revision import after_break
-from storage.sqlite import Database
+from storage import open_database
 from tests.storage.conftest import a_plan, a_run
 from tests.units import storage_calls
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
-async def main(path: str) -> None:
-    async with Database(path) as db:
+async def main(url: str) -> None:
+    async with open_database(url) as db:
         repo = storage_calls(db)
         athlete = await repo.upsert_athlete(Athlete(telegram_user_id=7, chat_id=7))
         plan = await repo.active_plan(athlete.id) or await repo.save_plan(athlete.id, a_plan(), NOW)
