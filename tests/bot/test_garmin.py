@@ -265,3 +265,22 @@ async def test_delete_removes_the_tokens(telegram, bot, http) -> None:
     await user.send("/delete")
     await user.press("dl:yes")
     assert await bot.garmin.accounts.get(athlete.id) is None
+
+
+@pytest.mark.postgres_only
+async def test_one_sync_per_account_whichever_worker_asks(telegram, bot, http) -> None:
+    """Another worker syncing this account holds its lease: /sync here says so and calls
+    Garmin not at all; once that sync is over, /sync works."""
+    from storage.shared import Leases
+
+    login_answer(http, "SUCCESSFUL")
+    activity_pages(http, [])
+    user, _ = await connect(telegram, 65)
+    athlete = await stored(bot).athlete_by_telegram(65)
+    other_worker = Leases(bot.storage, "another-worker")
+    assert await other_worker.take(f"garmin:{athlete.stored_id}", 300)
+    hits = len(http.calls)
+    assert "syncing right now" in texts(await user.send("/sync"))
+    assert len(http.calls) == hits
+    await other_worker.release(f"garmin:{athlete.stored_id}")
+    assert "0 new runs" in texts(await user.send("/sync"))
