@@ -37,7 +37,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.load_server import Load, _buttons
+from bench.load_server import _buttons
 from core.models import Athlete, RaceType
 from core.plan import generate_plan
 from storage import migrate_database, open_database
@@ -132,44 +132,102 @@ class Run:
     out_of_order: list[int] = field(default_factory=list)  # runners whose burst came back mixed
 
 
+class Runner:
+    """One simulated runner: what the bot sent to their chat, read as it comes (a pump), so
+    waiting for an answer or a button costs nothing while it waits."""
+
+    def __init__(self, telegram: FakeTelegram, user_id: int) -> None:
+        self.telegram = telegram
+        self.user = telegram.user(user_id)
+        self.answers: asyncio.Queue[Call] = asyncio.Queue()
+        self.buttons: set[str] = set()
+        self.shown = asyncio.Event()
+        self._calls = telegram.subscribe(user_id)
+        self._pump = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        while True:
+            call = await self._calls.get()
+            if call.params.get("reply_markup"):
+                self.buttons.update(_buttons(call))
+                self.shown.set()
+            if call.method in ANSWERS:
+                self.answers.put_nowait(call)
+
+    async def button(self, data: str) -> None:
+        """Until the bot shows the button (its message may come after the answer awaited)."""
+        while data not in self.buttons:
+            self.shown.clear()
+            await asyncio.wait_for(self.shown.wait(), STEP_TIMEOUT_S)
+
+    async def post(self, payload: dict[str, Any]) -> None:
+        await self.telegram.push_update(payload)
+
+    async def text(self, text: str) -> None:
+        message = self.user._message(text=text)
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        await self.post({"message": message})
+
+    async def upload(self, name: str, content: bytes) -> None:
+        file_id = f"f{self.user.id}-{name}"
+        self.telegram.files[file_id] = content
+        document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name}
+        await self.post(
+            {"message": self.user._message(document={**document, "file_size": len(content)})}
+        )
+
+    async def next_answers(self, count: int, about: Callable[[str], object] = str) -> list[Call]:
+        """The next ``count`` answers (those ``about`` finds something in)."""
+        found: list[Call] = []
+        while len(found) < count:
+            call = await asyncio.wait_for(self.answers.get(), STEP_TIMEOUT_S)
+            if about(call.text or "") is not None:
+                found.append(call)
+        return found
+
+    async def settle(self) -> None:
+        """Late messages of the last step out of the way (a plan comes in two messages)."""
+        while True:
+            try:
+                await asyncio.wait_for(self.answers.get(), 0.3)
+            except TimeoutError:
+                return
+
+    def close(self) -> None:
+        self._pump.cancel()
+
+
 class Runners:
     def __init__(self, telegram: FakeTelegram) -> None:
-        self.load = Load(telegram)
         self.telegram = telegram
         self.run = Run()
+        self.runners: dict[int, Runner] = {}
+
+    def __getitem__(self, user_id: int) -> Runner:
+        if user_id not in self.runners:
+            self.runners[user_id] = Runner(self.telegram, user_id)
+        return self.runners[user_id]
 
     async def step(self, user_id: int, action: str, value: str) -> Call:
+        """One update, timed from sending it to its first answer."""
+        runner = self[user_id]
         began = time.monotonic()
         self.run.updates += 1
         if action == "press":
-            await self.button(user_id, value)
-            call = await asyncio.wait_for(self.load.press(user_id, value), STEP_TIMEOUT_S)
+            await runner.button(value)
+            await runner.post(runner.user.press_update(value))
         else:
-            call = await asyncio.wait_for(self.load.text(user_id, value), STEP_TIMEOUT_S)
+            await runner.text(value)
+        (answer,) = await runner.next_answers(1)
         self.run.steps.append((began, time.monotonic()))
-        return call
-
-    async def button(self, user_id: int, data: str) -> None:
-        """Until the bot shows the button (its message may come after the answer awaited)."""
-        deadline = time.monotonic() + STEP_TIMEOUT_S
-        while self.telegram.last_keyboard_message(user_id, data) is None:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"runner {user_id} never saw the button {data}")
-            await asyncio.sleep(0.01)
+        return answer
 
     async def confirm(self, user_id: int, answer: Call) -> None:
         link = next((d for d in _buttons(answer) if d.startswith(LINK)), None)
         if link is not None:
             await self.step(user_id, "press", link)
-
-    async def settle(self, user_id: int) -> None:
-        """Late messages of the last step out of the way (a plan comes in two messages)."""
-        inbox = self.load.inboxes[user_id]
-        while True:
-            try:
-                await asyncio.wait_for(inbox.get(), 0.3)
-            except TimeoutError:
-                return
 
     async def onboard_and_plan(self, user_id: int) -> None:
         for action, value in [
@@ -183,49 +241,40 @@ class Runners:
             value = f"Bench {user_id} Marathon" if value == "Test City Marathon" else value
             await self.step(user_id, action, value)
         await self.step(user_id, "press", "rc:ok")
-        await self.settle(user_id)
+        await self[user_id].settle()
 
     async def log_and_upload(self, user_id: int) -> None:
+        runner = self[user_id]
         answers = await self.burst(user_id, [f"/log {km}km {km * 6}:00" for km in BURST_KM])
         shown = [_distance(answer.text or "") for answer in answers]
         if shown != list(BURST_KM):
             self.run.out_of_order.append(user_id)
         for answer in answers:
             await self.confirm(user_id, answer)
-        await self.settle(user_id)
-        now = datetime.now(UTC) - timedelta(hours=1)
+        await runner.settle()
         began = time.monotonic()
         self.run.updates += 1
-        user = self.load.user(user_id)
-        sent = asyncio.create_task(user.send_file("morning.gpx", gpx_file(now, 8000, 2700)))
-        answer = await self._answers(user_id, 1)
+        now = datetime.now(UTC) - timedelta(hours=1)
+        await runner.upload("morning.gpx", gpx_file(now, 8000, 2700))
+        (answer,) = await runner.next_answers(1)
         self.run.steps.append((began, time.monotonic()))
-        await sent
-        await self.confirm(user_id, answer[0])
-        await self.settle(user_id)
+        await self.confirm(user_id, answer)
+        await runner.settle()
 
     async def burst(self, user_id: int, texts: list[str]) -> list[Call]:
         """``texts`` POSTed one after another without waiting for answers; the answers."""
-        user = self.load.user(user_id)
+        runner = self[user_id]
         began = time.monotonic()
         for text in texts:
-            command = [{"type": "bot_command", "offset": 0, "length": 4}]
-            await self.telegram.push_update({"message": user._message(text=text, entities=command)})
+            await runner.text(text)
         self.run.updates += len(texts)
-        answers = await self._answers(user_id, len(texts), _distance)
+        answers = await runner.next_answers(len(texts), _distance)
         self.run.steps += [(began, time.monotonic())] * len(texts)
         return answers
 
-    async def _answers(
-        self, user_id: int, count: int, about: Callable[[str], object] = str
-    ) -> list[Call]:
-        """The next ``count`` answers (those ``about`` finds something in)."""
-        inbox, found = self.load.inboxes[user_id], []
-        while len(found) < count:
-            call = await asyncio.wait_for(inbox.get(), STEP_TIMEOUT_S)
-            if call.method in ANSWERS and about(call.text or "") is not None:
-                found.append(call)
-        return found
+    def close(self) -> None:
+        for runner in self.runners.values():
+            runner.close()
 
 
 def _distance(text: str) -> int | None:
@@ -329,6 +378,7 @@ async def scenario(
         if push_runners:
             await wait_for_pushes(telegram, push_runners)
     finally:
+        load.close()
         await cluster.stop()
         await balancer.close()
         await telegram.stop()
