@@ -94,15 +94,13 @@ class UpdateWorker:
         try:
             update = Update.de_json(payload, application.bot)
             await application.reload_state(update)
-            await application.process_update(update)
-        except Exception:  # process_update reports handler errors itself; this is ours
+            await application.process_update(update)  # reports its handlers' errors itself
+            await self.queue.done(update_id)
+        except Exception:  # ours (the database away?): left leased, tried again after the lease
             log.exception("update %s could not be handled", update_id)
         finally:
-            try:
-                await self.queue.done(update_id)
-            finally:
-                del self._in_flight[update_id]
-                self.wake()  # the chat's next update may be waiting
+            del self._in_flight[update_id]
+            self.wake()  # the chat's next update may be waiting
 
 
 def raw_chat_key(payload: dict[str, Any]) -> int | None:

@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from storage.inbox import MAX_ATTEMPTS, Inbox
@@ -106,7 +106,7 @@ def _finish(conn: Any, update_ids: Sequence[int], owner: str) -> None:
     conn.executemany(
         "UPDATE inbox SET handled_at = ?, payload = '{}', lease_until = NULL "
         "WHERE update_id = ? AND lease_owner = ?",
-        [(datetime.now().astimezone().isoformat(), update_id, owner) for update_id in update_ids],
+        [(datetime.now(UTC).isoformat(), update_id, owner) for update_id in update_ids],
     )
 
 
