@@ -200,7 +200,9 @@ class GarminLogins:
         while time.monotonic() < deadline:
             sealed = await handoff.outcome(athlete_id)
             if sealed is not None:
-                return self._outcome(sealed)
+                tokens = self._outcome(sealed)  # a refusal raises: the login waits on
+                await handoff.end(athlete_id)  # the row held the tokens: gone now
+                return tokens
             await asyncio.sleep(HANDOFF_POLL_S)
         raise NotFound("garmin_login_expired")  # its owner is gone
 

@@ -12,6 +12,7 @@ import responses
 from bot.app import webhook_running
 from bot.context import CoachApplication
 from core.clock import FrozenClock
+from tests.backends import scalar
 from tests.bot.conftest import RACE_ANSWERS, make_app, onboard
 from tests.bot.test_conversations import texts
 from tests.bot.test_garmin import connect, http, wants_a_code  # noqa: F401 - http: a fixture
@@ -127,3 +128,5 @@ async def test_a_garmin_code_works_on_the_worker_that_did_not_start_the_login(
         assert started != coded  # the password and the code went to different workers
         athlete = await stored(apps[0]).athlete_by_telegram(62)
         assert await apps[1].garmin.accounts.get(athlete.stored_id) is not None
+        pending = scalar(tmp_path / "mfa.db", "SELECT COUNT(*) FROM garmin_pending")
+        assert pending == 0  # the handed-over tokens don't stay behind
