@@ -5,6 +5,7 @@ from typing import Any
 
 from core.errors import InvalidInput
 from storage import open_database
+from storage.postgres import is_postgres_url
 
 # parents before children, so every foreign key finds its row
 TABLES = (
@@ -37,16 +38,13 @@ async def copy_database(source_url: str, target_url: str) -> dict[str, int]:
         if versions[0] != versions[1]:
             raise InvalidInput("copy_versions_differ", source=versions[0], target=versions[1])
         rows = await source.read_long(_read_all)
-        await target.write(lambda conn: _write_all(conn, rows, postgres=_is_pg(target_url)))
+        postgres = is_postgres_url(target_url)
+        await target.write(lambda conn: _write_all(conn, rows, postgres=postgres))
         copied = await target.read_long(_counts)
     expected = {table: len(found) for table, (_, found) in rows.items()}
     if copied != expected:  # a trigger or constraint ate a row: say so, loudly
         raise RuntimeError(f"copy incomplete: expected {expected}, found {copied}")
     return copied
-
-
-def _is_pg(url: str) -> bool:
-    return url.startswith(("postgresql://", "postgres://"))
 
 
 def _read_all(conn: Any) -> Rows:
