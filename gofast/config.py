@@ -5,7 +5,6 @@ import os
 import re
 import socket
 from functools import cached_property
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -94,10 +93,6 @@ class Settings(BaseSettings):
         base = self.telegram_base_url
         head, _, _ = base.rpartition("/bot")
         return f"{head}/file/bot" if base.endswith("/bot") else f"{base}/file/bot"
-
-    @property
-    def database_path(self) -> Path:
-        return Path(self.database_url.removeprefix("sqlite:///"))
 
     @property
     def on_postgres(self) -> bool:
