@@ -155,14 +155,19 @@ def wants_a_code(mock: responses.RequestsMock) -> None:
     activity_pages(mock, [])
 
 
-async def test_connect_with_mfa(telegram, bot, http) -> None:
-    wants_a_code(http)
-    user, calls = await connect(telegram, 62)
+async def connect_with_code(telegram: FakeTelegram, user_id: int, timeout: float = 20) -> None:
+    """/garmin, email, password; Garmin asks for a code; the runner sends it; connected."""
+    user, calls = await connect(telegram, user_id)
     assert "verification code" in texts(calls)
     since = telegram.last_seq
     await user.send("123456")
-    await telegram.wait_for(lambda c: c.seq > since and "Imported" in c.text, timeout=20)
-    assert "Garmin connected" in texts(telegram.calls_to(62, since))
+    await telegram.wait_for(lambda c: c.seq > since and "Imported" in c.text, timeout=timeout)
+    assert "Garmin connected" in texts(telegram.calls_to(user_id, since))
+
+
+async def test_connect_with_mfa(telegram, bot, http) -> None:
+    wants_a_code(http)
+    await connect_with_code(telegram, 62)
     athlete = await stored(bot).athlete_by_telegram(62)
     assert await bot.garmin.accounts.get(athlete.id) is not None
 

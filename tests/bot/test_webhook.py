@@ -15,7 +15,7 @@ from core.clock import FrozenClock
 from tests.backends import scalar
 from tests.bot.conftest import RACE_ANSWERS, make_app, onboard
 from tests.bot.test_conversations import texts
-from tests.bot.test_garmin import connect, http, wants_a_code  # noqa: F401 - http: a fixture
+from tests.bot.test_garmin import connect_with_code, http, wants_a_code  # noqa: F401 - http: a fixture
 from tests.fake_telegram import FakeTelegram
 from tests.units import stored
 from tests.webhooks import WEBHOOK_PATH, WEBHOOK_SECRET, LoadBalancer
@@ -118,12 +118,7 @@ async def test_a_garmin_code_works_on_the_worker_that_did_not_start_the_login(
     in the runner's data, the code is handed to the worker holding the login."""
     wants_a_code(http)
     async with workers(telegram, tmp_path / "mfa.db", clock, 2) as (apps, balancer):
-        user, calls = await connect(telegram, 62)
-        assert "verification code" in texts(calls)
-        since = telegram.last_seq
-        await user.send("123456")
-        await telegram.wait_for(lambda c: c.seq > since and "Imported" in c.text, timeout=30)
-        assert "Garmin connected" in texts(telegram.calls_to(62, since))
+        await connect_with_code(telegram, 62, timeout=30)
         started, coded = balancer.posted[-2][1], balancer.posted[-1][1]
         assert started != coded  # the password and the code went to different workers
         athlete = await stored(apps[0]).athlete_by_telegram(62)
