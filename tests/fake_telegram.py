@@ -158,6 +158,10 @@ class FakeTelegram:
         self._sent_times: list[float] = []
         self._query_chats: dict[str, int] = {}
         self._subscribers: dict[int, asyncio.Queue[Call]] = {}
+        # updates an application in this process finished (see watch): an exchange ends then
+        self._handled: set[int] = set()
+        self._watching = False
+        self._closing = False
         self.runner: web.AppRunner | None = None
         self.port = 0
         self.webhook: dict[str, Any] | None = None  # what setWebhook set (url, secret_token)
@@ -180,6 +184,9 @@ class FakeTelegram:
         return self
 
     async def stop(self) -> None:
+        async with self._changed:  # a long poll still waiting ends now, not at its timeout
+            self._closing = True
+            self._changed.notify_all()
         if self.runner:
             await self.runner.cleanup()
 
@@ -243,6 +250,47 @@ class FakeTelegram:
                     await asyncio.wait_for(self._changed.wait(), remaining)
                 except TimeoutError:
                     continue
+
+    def watch(self, application: Any) -> None:
+        """Learn when ``application`` (in this process) has finished each update, so an
+        exchange ends the moment its update is handled instead of after a silence."""
+        process = application.process_update
+
+        async def process_and_tell(update: object) -> None:
+            try:
+                await process(update)
+            finally:
+                update_id = getattr(update, "update_id", None)
+                if update_id is not None:
+                    async with self._changed:
+                        self._handled.add(update_id)
+                        self._changed.notify_all()
+
+        application.process_update = process_and_tell
+        self._watching = True
+
+    async def handled(self, update_id: int, timeout: float = 60.0) -> None:
+        """Wait until a watched application has finished ``update_id``."""
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while update_id not in self._handled:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"update {update_id} was never handled")
+                try:
+                    await asyncio.wait_for(self._changed.wait(), remaining)
+                except TimeoutError:
+                    continue
+
+    async def exchange(self, chat_id: int, payload: dict[str, Any], quiet: float) -> list[Call]:
+        """Deliver ``payload`` and return the bot's calls to ``chat_id`` it caused: all of
+        them once a watched application has handled it, else after ``quiet`` s of silence."""
+        since = self.last_seq
+        update_id = await self.push_update(payload)
+        if not self._watching:
+            return await self.settle(chat_id, since, quiet=quiet)
+        await self.handled(update_id)
+        return self.calls_to(chat_id, since)
 
     async def settle(
         self, chat_id: int, since: int, quiet: float = 0.15, timeout: float = 8.0
@@ -388,7 +436,7 @@ class FakeTelegram:
         deadline = time.monotonic() + timeout
         async with self._changed:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            while not self._updates and time.monotonic() < deadline:
+            while not self._updates and time.monotonic() < deadline and not self._closing:
                 try:
                     await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
                 except TimeoutError:
@@ -592,6 +640,4 @@ class FakeUser:
         return await self._exchange({"message": self._message(sticker=sticker)})
 
     async def _exchange(self, payload: dict[str, Any]) -> list[Call]:
-        since = self.server.last_seq
-        await self.server.push_update(payload)
-        return await self.server.settle(self.chat_id, since, quiet=self.quiet)
+        return await self.server.exchange(self.chat_id, payload, self.quiet)

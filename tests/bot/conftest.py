@@ -66,7 +66,9 @@ def make_app(
         default_time_zone="UTC",
         **extra,
     )
-    return build_application(settings, clock=clock)
+    app = build_application(settings, clock=clock)
+    telegram.watch(app)
+    return app
 
 
 @pytest.fixture
