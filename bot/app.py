@@ -166,7 +166,7 @@ def _bot(settings: Settings, shared_rate: SendRate | None) -> CoachBot:
 
 
 def _add_handlers(
-    application: Application,  # type: ignore[type-arg]
+    application: Application,
     settings: Settings,
     flood: FloodCounter,
 ) -> None:
@@ -192,7 +192,7 @@ def _add_handlers(
     application.add_error_handler(errors.on_error)
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
     assert isinstance(application, CoachApplication) and application.job_queue is not None
     application.pushes.start_workers(application.bot)

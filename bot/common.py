@@ -89,9 +89,14 @@ QUESTION = "question_id"  # user_data: the message whose buttons answer the curr
 Step = Callable[[Update, CoachContext], Coroutine[Any, Any, T]]
 
 
+def text_of(update: Update) -> str:
+    """The text a runner typed ("" for anything else)."""
+    message = update.effective_message
+    return (message.text or "") if message else ""
+
+
 def asked(context: CoachContext, question: Message) -> None:
     """The question now on screen: only its buttons answer it (see :func:`bound`)."""
-    assert context.user_data is not None
     context.user_data[QUESTION] = question.message_id
 
 
@@ -102,7 +107,7 @@ def bound(handler: Step[T], reask: Step[Any]) -> Step[Any]:
     @functools.wraps(handler)
     async def answer(update: Update, context: CoachContext) -> Any:
         query = update.callback_query
-        question = context.user_data.get(QUESTION) if context.user_data is not None else None
+        question = context.user_data.get(QUESTION)
         shown = query.message.message_id if query is not None and query.message else None
         if question is not None and shown != question:
             return await reask(update, context)

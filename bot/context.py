@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -81,7 +81,7 @@ class OneProcessLeases:
         return None
 
 
-class CoachApplication(Application):  # type: ignore[type-arg]
+class CoachApplication(Application):
     """Opens the database before PTB loads persistence, and makes every update durable."""
 
     services: Services
@@ -150,8 +150,31 @@ class CoachContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any],
         assert isinstance(self.bot, CoachBot)
         return self.bot
 
+    # Every update a handler sees has a user and a chat (private chats only, see
+    # bot.updates.private_only), so PTB's ``None`` for these never reaches a handler.
+    @property
+    def user_data(self) -> dict[str, Any]:
+        return _present(super().user_data)
+
+    @user_data.setter
+    def user_data(self, _: object) -> NoReturn:
+        raise AttributeError("user_data is PTB's own: change its items")
+
+    @property
+    def chat_data(self) -> dict[str, Any]:
+        return _present(super().chat_data)
+
+    @chat_data.setter
+    def chat_data(self, _: object) -> NoReturn:
+        raise AttributeError("chat_data is PTB's own: change its items")
+
     @property
     def services(self) -> Services:
         application = self.application
         assert isinstance(application, CoachApplication)
         return application.services
+
+
+def _present(data: dict[str, Any] | None) -> dict[str, Any]:
+    assert data is not None, "a handler ran for an update without a user or chat"
+    return data

@@ -108,14 +108,16 @@ def plan_pager(week_index: int, total: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([nav])
 
 
-def workout_buttons(day_id: int, on: date) -> InlineKeyboardMarkup:
+def workout_buttons(day: TrainingDayPlanned) -> InlineKeyboardMarkup:
+    """Done / Skip / watch file under a stored day's workout."""
+    assert day.id is not None, "a pushed day comes from the database"
     return InlineKeyboardMarkup(
         [
             [
-                button("Done ✓ — log it", f"dw:done:{day_id}"),
-                button("Skip today", f"dw:skip:{day_id}"),
+                button("Done ✓ — log it", f"dw:done:{day.id}"),
+                button("Skip today", f"dw:skip:{day.id}"),
             ],
-            [watch_button(on)],
+            [watch_button(day.date)],
         ]
     )
 

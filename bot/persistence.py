@@ -76,7 +76,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
     async def reload_conversations(
         self,
         handlers: Sequence[ConversationHandler],
-        key: ConversationKey,  # type: ignore[type-arg]
+        key: ConversationKey,
     ) -> None:
         """Where each conversation of ``key`` stands in the database now: another process may
         have moved it on. PTB keeps conversation states in memory only (``_conversations``,
@@ -86,6 +86,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         stored = await self.store.load_key(stored_key, list(kinds))
         for kind, handler in kinds.items():
             state = stored.get(kind)
+            # PTB keeps this private and untyped; there is no public way to set a state
             states = handler._conversations.data  # type: ignore[attr-defined]
             if state is None:
                 states.pop(key, None)

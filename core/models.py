@@ -122,7 +122,7 @@ class Race(Model):
     course_profile: str | None = None
     created_by_athlete_id: int | None = None
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorated properties (pydantic docs)
     @property
     def distance_miles(self) -> float:
         return round(metres_to_miles(self.distance_m), 3)
@@ -219,7 +219,7 @@ class TrainingWeek(Model):
     lead_in: bool = False
     days: tuple[TrainingDayPlanned, ...]
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorated properties (pydantic docs)
     @property
     def target_m(self) -> float:
         return sum(day.planned.distance_m for day in self.days)

@@ -123,7 +123,7 @@ def _steps(
 
 
 def _step(kind: StepKind, metres: float, pace: PaceRange, **more: object) -> WorkoutStep:
-    return WorkoutStep(kind=kind, distance_m=metres, pace=pace, **more)  # type: ignore[arg-type]
+    return WorkoutStep(kind=kind, distance_m=metres, pace=pace, **more)
 
 
 def _easy(

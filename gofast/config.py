@@ -5,6 +5,7 @@ import os
 import re
 import socket
 from functools import cached_property
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -120,10 +121,10 @@ class Settings(BaseSettings):
         return self.telegram_bot_token.get_secret_value()
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Settings, or a :class:`ConfigError` naming the first bad one in a single line."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"

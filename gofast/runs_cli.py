@@ -60,7 +60,7 @@ def fitness_command(args: argparse.Namespace) -> int:
     plan_vdot = vdot(FIVE_K_M, baseline)
     snap = adaptive.snapshot(executed, today, 0, baseline, plan_vdot)
     reasons = adaptive.reasons(executed, today, baseline, plan_vdot)
-    data = {
+    data: dict[str, Any] = {
         "adaptive5kSec": snap.seconds,
         "vdot": snap.vdot,
         "asOf": today.isoformat(),

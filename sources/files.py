@@ -180,7 +180,7 @@ def _fit(payload: bytes) -> ParsedActivity:
         fingerprint=_fingerprint(payload),
         start_utc=_utc(main["start_time"]),
         distance_m=float(main.get("total_distance") or 0),
-        duration_s=elapsed or float(moving),
+        duration_s=elapsed or float(moving or 0),
         moving_s=float(moving) if moving else None,
         sport=_fit_sport(main),
         avg_hr=_number(main.get("avg_heart_rate")),

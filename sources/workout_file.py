@@ -8,6 +8,7 @@ Each step becomes a FIT ``workout_step`` with a distance and a speed range; a re
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import fitdecode
 from garmin_fit_sdk import Encoder, Profile
@@ -129,17 +130,17 @@ def read_workout(data: bytes) -> tuple[str, list[ReadStep]]:
     return name, steps
 
 
-def _read_step(values: dict[str, object]) -> ReadStep:
+def _read_step(values: dict[str, Any]) -> ReadStep:  # fitdecode's values are untyped
     intensity = str(values.get("intensity"))
     if values.get("duration_type") == "repeat_until_steps_cmplt":
         return ReadStep(
             intensity,
-            repeat_from=int(values["duration_step"]),  # type: ignore[call-overload]
-            repeat_times=int(values["repeat_steps"]),  # type: ignore[call-overload]
+            repeat_from=int(values["duration_step"]),
+            repeat_times=int(values["repeat_steps"]),
         )
     return ReadStep(
         intensity,
-        distance_m=values.get("duration_distance"),  # type: ignore[arg-type]
-        speed_low=values.get("custom_target_speed_low"),  # type: ignore[arg-type]
-        speed_high=values.get("custom_target_speed_high"),  # type: ignore[arg-type]
+        distance_m=values.get("duration_distance"),
+        speed_low=values.get("custom_target_speed_low"),
+        speed_high=values.get("custom_target_speed_high"),
     )

@@ -45,7 +45,7 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-class Row(tuple):  # type: ignore[type-arg]
+class Row(tuple):
     """A row read by position or by column name, as ``sqlite3.Row`` is."""
 
     __slots__ = ()

@@ -90,7 +90,7 @@ class FloodCounts:
             ).fetchone()
             return int(row[0]), bool(row[1])
 
-        return tuple(await self.db.write(hit))  # type: ignore[return-value]
+        return tuple(await self.db.write(hit))
 
     async def warned(self, user_id: int) -> None:
         await self.db.write(
@@ -157,7 +157,7 @@ class GarminHandoff:
             ).fetchone()
             return None if row is None or row[0] is None else bytes(row[0])
 
-        return await self.db.write(read)  # type: ignore[no-any-return]
+        return await self.db.write(read)
 
     async def end(self, athlete_id: int) -> None:
         await self.db.write(

@@ -24,10 +24,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
-C = TypeVar("C")
+C = TypeVar("C", bound="Closable")
 BUSY_TIMEOUT_MS = 5000
 # Stock SQLite (and PostgreSQL's protocol) take at most 32,766 parameters per statement.
 MAX_PARAMETERS = 32_766
@@ -55,6 +55,12 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+class Closable(Protocol):
+    """A DB-API connection, as far as a lane needs to know."""
+
+    def close(self) -> None: ...
+
+
 class Lane(Generic[C]):
     """One connection and the one thread that ever touches it (SQLite's or PostgreSQL's)."""
 
@@ -71,7 +77,8 @@ class Lane(Generic[C]):
         """A new connection for a broken one (the server restarted, the network dropped)."""
         old, self._conn = self._conn, None
         with contextlib.suppress(Exception):
-            await self._call(old.close)  # type: ignore[union-attr]
+            if old is not None:
+                await self._call(old.close)
         await self.open()
 
     async def run(self, work: Callable[[C], T]) -> T:
@@ -89,7 +96,7 @@ class Lane(Generic[C]):
 
     async def close(self) -> None:
         if self._conn is not None:
-            await self._call(self._conn.close)  # type: ignore[attr-defined]
+            await self._call(self._conn.close)
             self._conn = None
         self._thread.shutdown(wait=True)
 

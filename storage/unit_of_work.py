@@ -62,6 +62,6 @@ def run_to_completion(coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         coroutine.send(None)
     except StopIteration as finished:
-        return finished.value  # type: ignore[no-any-return]
+        return finished.value
     coroutine.close()
     raise RuntimeError("a unit of work awaited something other than its repositories")

@@ -12,6 +12,7 @@ a kinder double would hide flows that break for real runners. Every refusal is k
 """
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -136,6 +137,7 @@ class Call:
 
 PRELUDES = frozenset({"answerCallbackQuery", "editMessageReplyMarkup"})
 PRELUDE_GRACE_S = 0.5
+HANDLED_POLL_S = 0.01  # how often a bot in another process is asked whether it is done
 
 
 class FakeTelegram:
@@ -160,7 +162,7 @@ class FakeTelegram:
         self._subscribers: dict[int, asyncio.Queue[Call]] = {}
         # updates an application in this process finished (see watch): an exchange ends then
         self._handled: set[int] = set()
-        self._watching = False
+        self._is_handled: Callable[[int], bool] | None = None
         self._closing = False
         self.runner: web.AppRunner | None = None
         self.port = 0
@@ -267,27 +269,30 @@ class FakeTelegram:
                         self._changed.notify_all()
 
         application.process_update = process_and_tell
-        self._watching = True
+        self._is_handled = self._handled.__contains__
+
+    def watch_process(self, is_handled: Callable[[int], bool]) -> None:
+        """A bot in another process: an update is over once ``is_handled(update_id)`` (the
+        bot's inbox says so)."""
+        self._is_handled = is_handled
 
     async def handled(self, update_id: int, timeout: float = 60.0) -> None:
-        """Wait until a watched application has finished ``update_id``."""
+        """Wait until the watched bot has finished ``update_id``."""
+        assert self._is_handled is not None
         deadline = time.monotonic() + timeout
-        async with self._changed:
-            while update_id not in self._handled:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"update {update_id} was never handled")
-                try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
-                except TimeoutError:
-                    continue
+        while not self._is_handled(update_id):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"update {update_id} was never handled")
+            async with self._changed:  # woken by the bot's calls, else look again soon
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), HANDLED_POLL_S)
 
     async def exchange(self, chat_id: int, payload: dict[str, Any], quiet: float) -> list[Call]:
         """Deliver ``payload`` and return the bot's calls to ``chat_id`` it caused: all of
         them once a watched application has handled it, else after ``quiet`` s of silence."""
         since = self.last_seq
         update_id = await self.push_update(payload)
-        if not self._watching:
+        if self._is_handled is None:
             return await self.settle(chat_id, since, quiet=quiet)
         await self.handled(update_id)
         return self.calls_to(chat_id, since)

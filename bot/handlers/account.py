@@ -70,7 +70,7 @@ async def calendar(update: Update, context: CoachContext) -> None:
     )
 
 
-def handlers() -> list:  # type: ignore[type-arg]
+def handlers() -> list:
     return [
         CommandHandler("export", export),
         CommandHandler("calendar", calendar),

@@ -192,7 +192,7 @@ async def _unlinked(context: CoachContext, athlete: Athlete, activity_id: int) -
         raise GoFastError("extra_already_linked") from None
 
 
-def handlers() -> list:  # type: ignore[type-arg]
+def handlers() -> list:
     return [
         MessageHandler(filters.Document.ALL, on_document),
         CommandHandler("log", log_run),

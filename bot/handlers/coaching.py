@@ -216,7 +216,7 @@ async def history(update: Update, context: CoachContext) -> None:
     )
 
 
-def handlers() -> list:  # type: ignore[type-arg]
+def handlers() -> list:
     return [
         CallbackQueryHandler(workout_done, pattern=r"^dw:done:\d+$"),
         CallbackQueryHandler(workout_skipped, pattern=r"^dw:skip:\d+$"),

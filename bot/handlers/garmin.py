@@ -7,7 +7,8 @@ email or a password; a message shaped like a password is deleted whatever the ch
 
 import contextlib
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -20,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.common import athlete_of, edit, say, say_error
+from bot.common import athlete_of, edit, say, say_error, text_of
 from bot.context import CoachApplication, CoachContext
 from bot.jobs.garmin import GarminSync
 from bot.keyboards import button, rows
@@ -31,7 +32,7 @@ from core.services import coaching
 EMAIL, PASSWORD, CODE = "EMAIL", "PASSWORD", "CODE"
 SECRETS_GROUP = -1  # before the conversations of group 0
 EMAIL_KEY = "garmin_email"
-Step = Callable[[Update, CoachContext], Awaitable[str | int]]
+Step = Callable[[Update, CoachContext], Coroutine[Any, Any, str | int]]
 
 
 def exclusive(step: Step) -> Step:
@@ -70,14 +71,14 @@ async def start(update: Update, context: CoachContext) -> str | int:
 
 
 async def got_email(update: Update, context: CoachContext) -> str:
-    text = (update.effective_message.text or "").strip()  # type: ignore[union-attr]
+    text = text_of(update).strip()
     if "@" not in text or " " in text or len(text) > 200:
         await say_error(update, context, InvalidInput("email_odd", text=text))
         return EMAIL
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
     # until the password arrives, in the runner's data: the password may reach another worker
-    context.user_data[EMAIL_KEY] = text  # type: ignore[index]
+    context.user_data[EMAIL_KEY] = text
     await say(update, context, "garmin/texts", step="password")
     return PASSWORD
 
@@ -90,7 +91,7 @@ async def got_password(update: Update, context: CoachContext) -> str | int:
         await message.delete()
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
-    email = context.user_data.pop(EMAIL_KEY, None)  # type: ignore[union-attr]
+    email = context.user_data.pop(EMAIL_KEY, None)
     if not email:  # from before an update that lost it
         await say(update, context, "garmin/texts", step="email")
         return EMAIL
@@ -116,7 +117,7 @@ async def got_code(update: Update, context: CoachContext) -> str | int:
     assert athlete.id is not None
     login = _sync(context).login
     assert login is not None
-    code = (update.effective_message.text or "").strip()  # type: ignore[union-attr]
+    code = text_of(update).strip()
     try:
         sealed = await login.finish(athlete.id, code)
     except NotFound as error:  # the login timed out
@@ -172,15 +173,14 @@ async def disconnect(update: Update, context: CoachContext) -> None:
 
 
 async def cancel(update: Update, context: CoachContext) -> int:
-    context.user_data.pop(EMAIL_KEY, None)  # type: ignore[union-attr]
+    context.user_data.pop(EMAIL_KEY, None)
     await say(update, context, "garmin/texts", step="cancelled")
     return ConversationHandler.END
 
 
 async def leave(update: Update, context: CoachContext) -> int:
     """Another command mid-login: the runner moved on; the command runs as usual."""
-    if context.user_data is not None:
-        context.user_data.pop(EMAIL_KEY, None)
+    context.user_data.pop(EMAIL_KEY, None)
     return ConversationHandler.END
 
 
@@ -199,7 +199,7 @@ async def delete_secret(update: Update, context: CoachContext) -> None:
     raise ApplicationHandlerStop
 
 
-def secret_handlers() -> list:  # type: ignore[type-arg]
+def secret_handlers() -> list:
     """For :data:`SECRETS_GROUP`: the login conversation, then the password catcher."""
     text = filters.TEXT & ~filters.COMMAND
     conversation = ConversationHandler(
@@ -221,7 +221,7 @@ def secret_handlers() -> list:  # type: ignore[type-arg]
     return [conversation, MessageHandler(filters.TEXT & LooksLikeSecret(), delete_secret)]
 
 
-def handlers() -> list:  # type: ignore[type-arg]
+def handlers() -> list:
     return [
         CommandHandler("sync", sync_now),
         CallbackQueryHandler(sync_now, pattern=r"^gm:sync$"),

@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.common import asked, athlete_of, drop_buttons, plan_of, say
+from bot.common import asked, athlete_of, drop_buttons, plan_of, say, text_of
 from bot.context import CoachContext
 from bot.handlers import coaching, race
 from bot.keyboards import button, rows
@@ -117,7 +117,7 @@ async def got_date(update: Update, context: CoachContext) -> str:
     draft = race.typed(race.draft_of(context))
     assert draft.race_type is not None and draft.distance_m is not None
     try:
-        new_date = parse_date(_text(update), today)
+        new_date = parse_date(text_of(update), today)
         goals.check_race_day(draft.race_type, draft.distance_m, new_date, today)
     except InvalidInput as error:
         return await ask(update, context, M_DATE, hint=context.services.render.error(error))
@@ -134,7 +134,7 @@ async def got_goal(update: Update, context: CoachContext) -> str:
     draft = race.typed(race.draft_of(context))
     assert draft.distance_m is not None
     try:
-        goal = parse_duration(_text(update), hours_first=draft.long_race)
+        goal = parse_duration(text_of(update), hours_first=draft.long_race)
         goals.check_goal(draft.distance_m, goal)
     except InvalidInput as error:
         return await ask(update, context, M_GOAL, hint=context.services.render.error(error))
@@ -145,7 +145,7 @@ async def got_goal(update: Update, context: CoachContext) -> str:
 async def got_weekly(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     try:
-        metres = goals.check_weekly(parse_volume(_text(update), athlete.units))
+        metres = goals.check_weekly(parse_volume(text_of(update), athlete.units))
     except InvalidInput as error:
         return await ask(update, context, M_WEEKLY, hint=context.services.render.error(error))
     _edit(context)["weekly_m"] = metres
@@ -180,11 +180,6 @@ async def got_long_day(update: Update, context: CoachContext) -> str:
     await drop_buttons(update)
     _edit(context)["long_run_day"] = day
     return await ask(update, context, M_CONFIRM)
-
-
-def _text(update: Update) -> str:
-    message = update.effective_message
-    return (message.text or "") if message else ""
 
 
 # ---- preview and apply ----------------------------------------------------------------------

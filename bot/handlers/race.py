@@ -14,7 +14,7 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot.common import asked, athlete_of, drop_buttons, say, set_buttons
+from bot.common import asked, athlete_of, drop_buttons, say, set_buttons, text_of
 from bot.context import CoachContext
 from bot.keyboards import WEEKDAYS, button, rows
 from core import goals
@@ -192,7 +192,7 @@ async def replace_yes(update: Update, context: CoachContext) -> str:
 
 async def got_name(update: Update, context: CoachContext) -> str:
     try:
-        name = parse_race_name(update.effective_message.text or "")  # type: ignore[union-attr]
+        name = parse_race_name(text_of(update))
     except InvalidInput as error:
         return await ask(update, context, NAME, hint=context.services.render.error(error))
     draft = draft_of(context)
@@ -262,7 +262,7 @@ async def typed_type(update: Update, context: CoachContext) -> str:
 async def _distance(update: Update, context: CoachContext, asking: str) -> str:
     athlete = await athlete_of(update, context)
     try:
-        text = update.effective_message.text or ""  # type: ignore[union-attr]
+        text = text_of(update)
         metres = goals.check_race_distance(parse_distance(text, athlete.units))
     except InvalidInput as error:
         return await ask(update, context, asking, hint=context.services.render.error(error))
@@ -280,7 +280,7 @@ def _set_date(draft: dict[str, Any], athlete: Athlete, context: CoachContext, te
 async def got_date(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     try:
-        _set_date(draft_of(context), athlete, context, update.effective_message.text or "")  # type: ignore[union-attr]
+        _set_date(draft_of(context), athlete, context, text_of(update))
     except InvalidInput as error:
         return await ask(update, context, DATE, hint=context.services.render.error(error))
     return await _next(update, context, LOCATION)
@@ -289,7 +289,7 @@ async def got_date(update: Update, context: CoachContext) -> str:
 async def got_location(update: Update, context: CoachContext) -> str:
     if update.callback_query is None:
         try:
-            place = parse_place(update.effective_message.text or "")  # type: ignore[union-attr]
+            place = parse_place(text_of(update))
         except InvalidInput as error:
             return await ask(update, context, LOCATION, hint=context.services.render.error(error))
         draft_of(context)["location"] = place
@@ -305,7 +305,7 @@ async def got_goal(update: Update, context: CoachContext) -> str:
         draft["goal_s"] = None
         return await _next(update, context, FIVE_K)
     try:
-        text = update.effective_message.text or ""  # type: ignore[union-attr]
+        text = text_of(update)
         goal = parse_duration(text, hours_first=typed(draft).long_race)
         goals.check_goal(draft["distance_m"], goal)
     except InvalidInput as error:
@@ -321,7 +321,7 @@ async def got_five_k(update: Update, context: CoachContext) -> str:
         await _estimate_5k(context, await athlete_of(update, context))
         return await _next(update, context, WEEKLY)
     try:
-        text = update.effective_message.text or ""  # type: ignore[union-attr]
+        text = text_of(update)
         seconds = goals.check_five_k(parse_duration(text))
     except InvalidInput as error:
         return await ask(update, context, FIVE_K, hint=context.services.render.error(error))
@@ -342,7 +342,7 @@ async def _estimate_5k(context: CoachContext, athlete: Athlete) -> None:
 
 async def got_weekly(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
-    text = update.effective_message.text or ""  # type: ignore[union-attr]
+    text = text_of(update)
     try:
         metres = goals.check_weekly(parse_volume(text, athlete.units))
     except InvalidInput as error:
@@ -378,7 +378,7 @@ async def got_longest(update: Update, context: CoachContext) -> str:
         draft.update(longest_m=None, longest_inferred=False)
         return await _next(update, context, DAYS)
     athlete = await athlete_of(update, context)
-    text = update.effective_message.text or ""  # type: ignore[union-attr]
+    text = text_of(update)
     try:
         metres = goals.check_longest(parse_volume(text, athlete.units))
     except InvalidInput as error:
@@ -407,7 +407,7 @@ async def toggle(update: Update, context: CoachContext, state: str) -> str:
 
 async def typed_days(update: Update, context: CoachContext) -> str:
     """Run days typed instead of tapped: "mon wed fri sun"."""
-    text = update.effective_message.text or ""  # type: ignore[union-attr]
+    text = text_of(update)
     try:
         picked = [parse_weekday(word) for word in re.split(r"[\s,/&+]+|\band\b", text) if word]
         days = goals.check_run_days([d for d in picked if d is not None])
@@ -446,7 +446,7 @@ async def got_long_day(update: Update, context: CoachContext) -> str:
 async def typed_long_day(update: Update, context: CoachContext) -> str:
     """The long-run day typed instead of tapped: "sat", "Sunday"."""
     draft = draft_of(context)
-    text = update.effective_message.text or ""  # type: ignore[union-attr]
+    text = text_of(update)
     try:
         day = goals.check_long_day(parse_weekday(text) or 0, draft.get("days", []))
     except InvalidInput as error:

@@ -24,12 +24,12 @@ async def reask(update: Update, context: CoachContext) -> str:
     return await race.reask(update, context)
 
 
-def answers(handler: Step[str | int], pattern: str) -> CallbackQueryHandler:  # type: ignore[type-arg]
+def answers(handler: Step[str | int], pattern: str) -> CallbackQueryHandler:
     """A button of one question: it answers only while its message is the one on screen."""
     return CallbackQueryHandler(bound(handler, reask), pattern=pattern)
 
 
-def build_race_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+def build_race_conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
         entry_points=[

@@ -9,7 +9,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.common import athlete_of, drop_buttons, edit, say
+from bot.common import athlete_of, drop_buttons, edit, say, text_of
 from bot.context import CoachContext
 from bot.handlers.start import PUSH_TIMES
 from bot.keyboards import button, rows
@@ -32,7 +32,7 @@ def notifications_on(athlete: Athlete) -> dict[str, bool]:
     return {kind: athlete.notifications.get(kind, True) for kind, _ in NOTIFICATION_KINDS}
 
 
-def _menu_keyboard(athlete: Athlete):  # type: ignore[no-untyped-def]
+def _menu_keyboard(athlete: Athlete):
     on = notifications_on(athlete)
     other = "miles" if athlete.units is Units.KM else "kilometres"
     buttons = [
@@ -48,7 +48,7 @@ def _menu_keyboard(athlete: Athlete):  # type: ignore[no-untyped-def]
     return rows(buttons, 3)
 
 
-def _menu_values(context: CoachContext, athlete: Athlete, hint: str | None = None) -> dict:  # type: ignore[type-arg]
+def _menu_values(context: CoachContext, athlete: Athlete, hint: str | None = None) -> dict:
     return {
         "athlete": athlete,
         "on": notifications_on(athlete),
@@ -139,7 +139,7 @@ async def save_time(update: Update, context: CoachContext) -> str:
         text = f"{digits[:2]}:{digits[2:]}"
         await query.answer()
     else:
-        text = update.effective_message.text or ""  # type: ignore[union-attr]
+        text = text_of(update)
     try:
         clock = parse_clock(text)
     except InvalidInput as error:
@@ -167,7 +167,7 @@ async def reask(update: Update, context: CoachContext) -> str:
     return await show(update, context, hint="Pick a setting below, or Done.")
 
 
-def build_settings_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+def build_settings_conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
         entry_points=[CommandHandler("settings", show)],

@@ -9,7 +9,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.common import asked, athlete_of, bound, drop_buttons, say
+from bot.common import asked, athlete_of, bound, drop_buttons, say, text_of
 from bot.context import CoachContext
 from bot.keyboards import button, rows, single
 from bot.timezones import COMMON_ZONES, zone_from
@@ -63,7 +63,7 @@ async def save_units(update: Update, context: CoachContext) -> str:
         await drop_buttons(update)
     else:
         try:
-            units = parse_units(update.effective_message.text or "")  # type: ignore[union-attr]
+            units = parse_units(text_of(update))
         except InvalidInput as error:
             return await ask_units(update, context, hint=context.services.render.error(error))
     athlete = await athlete_of(update, context)
@@ -209,7 +209,7 @@ async def unknown(update: Update, context: CoachContext) -> None:
     await say(update, context, "start/unknown", known=bool(known), hurt=hurt)
 
 
-def build_onboarding_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+def build_onboarding_conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
         entry_points=[CommandHandler("start", start)],
@@ -238,10 +238,10 @@ def build_onboarding_conversation() -> ConversationHandler:  # type: ignore[type
     )
 
 
-def handlers() -> list:  # type: ignore[type-arg]
+def handlers() -> list:
     return [build_onboarding_conversation(), CommandHandler("help", help_command)]
 
 
-def last_resort() -> list:  # type: ignore[type-arg]
+def last_resort() -> list:
     """Registered after every other handler."""
     return [MessageHandler(filters.ALL, unknown), CallbackQueryHandler(unknown)]

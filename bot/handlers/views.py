@@ -127,7 +127,7 @@ async def predictions(update: Update, context: CoachContext) -> None:
     )
 
 
-def handlers() -> list:  # type: ignore[type-arg]
+def handlers() -> list:
     return [
         CommandHandler("today", today),
         CommandHandler("week", week),

@@ -41,5 +41,5 @@ async def send_workout(update: Update, context: CoachContext) -> None:
     )
 
 
-def handlers() -> list:  # type: ignore[type-arg]
+def handlers() -> list:
     return [CallbackQueryHandler(send_workout, pattern=r"^wk:fit:")]

@@ -67,7 +67,7 @@ def _workout_markup(day: TrainingDayPlanned) -> InlineKeyboardMarkup | None:
     the result comes with /result)."""
     if day.planned.type in (WorkoutType.REST, WorkoutType.RACE):
         return None
-    return workout_buttons(day.id, day.date)
+    return workout_buttons(day)
 
 
 def _template(day: TrainingDayPlanned) -> str:
@@ -238,7 +238,7 @@ class Pushes:
         day = adapted.today
         workout = self.services.render(_template(day), day=day, units=athlete.units)
         buttons = (
-            list(workout_buttons(day.id, day.date).inline_keyboard)
+            list(workout_buttons(day).inline_keyboard)
             if day.planned.type.is_run
             else []
         )

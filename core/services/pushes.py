@@ -112,7 +112,7 @@ async def _missed_yesterday(uow: UnitOfWork, due: list[DuePush]) -> dict[int, Da
         and p.athlete.id is not None
         and (wants(p.athlete, "daily") or wants(p.athlete, "nudges"))
     ]
-    return await uow.pushes.missed_days(asked)  # type: ignore[arg-type]
+    return await uow.pushes.missed_days(asked)
 
 
 async def _nudges(uow: UnitOfWork, due: list[DuePush], missed: dict[int, DayRow]) -> list[Notice]:

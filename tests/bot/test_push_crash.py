@@ -41,7 +41,7 @@ def daily_pushes(telegram: FakeTelegram) -> Counter[int]:
 async def test_kill_mid_fan_out(telegram: FakeTelegram, tmp_path: Path) -> None:
     await due_runners(tmp_path / "bot.db")
     # a restarted worker with the same name takes its push lease back at once (README)
-    process = await start_bot(telegram, tmp_path, rate_limit=30, worker_name="push-worker")
+    process = await start_bot(telegram, tmp_path, rate_limit=120, worker_name="push-worker")
     try:
         while sum(daily_pushes(telegram).values()) < RUNNERS // 3:
             await asyncio.sleep(0.05)
@@ -52,7 +52,7 @@ async def test_kill_mid_fan_out(telegram: FakeTelegram, tmp_path: Path) -> None:
     assert before < RUNNERS  # the kill really landed mid fan-out
 
     # a restarted worker with the same name takes its push lease back at once (README)
-    process = await start_bot(telegram, tmp_path, rate_limit=30, worker_name="push-worker")
+    process = await start_bot(telegram, tmp_path, rate_limit=120, worker_name="push-worker")
     try:
         settled, previous = 0, -1
         while settled < 3:  # no new push for 1.5 s: the restarted fan-out is done

@@ -6,7 +6,7 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.backends import database_url
+from tests.backends import database_url, scalar
 from tests.bot.conftest import onboard
 from tests.bot.test_conversations import texts
 from tests.fake_telegram import FakeTelegram
@@ -36,7 +36,14 @@ async def start_bot(
         stderr=asyncio.subprocess.DEVNULL,
     )
     await telegram.wait_for(lambda c: c.method == "setMyCommands" and c.seq > seen, timeout=30)
+    telegram.watch_process(lambda update_id: handled_in_inbox(workdir, update_id))
     return process
+
+
+def handled_in_inbox(workdir: Path, update_id: int) -> bool:
+    """The bot in ``workdir`` has marked ``update_id`` handled."""
+    sql = "SELECT COUNT(*) FROM inbox WHERE update_id = ? AND handled_at IS NOT NULL"
+    return bool(scalar(workdir / "bot.db", sql, update_id))
 
 
 async def test_kill_mid_conversation_resumes_at_the_same_question(
