@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from core.errors import InvalidInput
 from core.models import TrainingPaces
-from core.units import MARATHON_M, METRES_PER_KM
+from core.units import MARATHON_M, METRES_PER_KM, TEN_K_M
 
 RIEGEL_EXPONENT = 1.06
 MIN_VDOT, MAX_VDOT = 10.0, 90.0
@@ -64,13 +64,16 @@ def _pace_at_share(vdot_value: float, share: float) -> float:
 
 
 def training_paces(vdot_value: float) -> TrainingPaces:
-    """E/M/T/I/R paces (seconds per km) fitted to Daniels' tables within ~5 s/km."""
+    """E/M/T/I/R paces (seconds per km) fitted to Daniels' tables within ~5 s/km. T is about
+    one-hour race pace (Daniels), so for a runner whose 10k takes longer than an hour it is
+    their 10k race pace: T sits between 10k and half-marathon race pace, never faster."""
     interval = _pace_at_share(vdot_value, 0.974)
+    ten_k_pace = equivalent_time(vdot_value, TEN_K_M) / (TEN_K_M / METRES_PER_KM)
     return TrainingPaces(
         easy_fast=_pace_at_share(vdot_value, 0.735),
         easy_slow=_pace_at_share(vdot_value, 0.63),
         marathon=equivalent_time(vdot_value, MARATHON_M) / (MARATHON_M / METRES_PER_KM),
-        threshold=_pace_at_share(vdot_value, 0.88),
+        threshold=max(_pace_at_share(vdot_value, 0.88), ten_k_pace),
         interval=interval,
         repetition=interval - (20 if vdot_value < 50 else 15),
     )

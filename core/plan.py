@@ -22,6 +22,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cached_property
 
 from pydantic import Field, field_validator, model_validator
 
@@ -138,10 +139,33 @@ class _Context:
     profile: DistanceProfile
     vdot: float
     paces: TrainingPaces
-    race_pace: float
-    marathon_pace: float
     predicted_s: float
     step_m: float  # metres in one step
+    peak_m: float = 0.0  # the weekly volume the plan builds to (set once it is known)
+
+    @cached_property
+    def race_pace(self) -> float:
+        """Race day's pace (s/km): the slower of the goal and the prediction at the volume the
+        plan builds to (Vickers & Vertosick 2016: weekly miles move the longer races), the
+        prediction's pace never slower than easy running (Daniels: M pace is faster than E)."""
+        request = self.request
+        race_km = request.race.distance_m / METRES_PER_KM
+        weekly_m = max(self.peak_m, request.baseline_weekly_m)
+        predicted = race_prediction_s(request.baseline_5k_s, request.race.distance_m, weekly_m)
+        goal_pace = (request.goal_time_s or 0) / race_km
+        return max(min(predicted / race_km, self._faster_than_easy), goal_pace)
+
+    @cached_property
+    def marathon_pace(self) -> float:
+        """Marathon-pace work: the marathoner's race pace, VDOT's M pace for the others;
+        always faster than easy (a modest goal's pace, slower, is for race day only)."""
+        if self.profile.race_type is RaceType.MARATHON:
+            return min(self.race_pace, self._faster_than_easy)
+        return self.paces.marathon
+
+    @property
+    def _faster_than_easy(self) -> float:
+        return self.paces.easy_fast * norms.RACE_PACE_OF_EASY_MAX
 
     def steps(self, miles: float) -> int:
         return self.floor(miles * METRES_PER_MILE)
@@ -164,6 +188,7 @@ def generate_plan(request: PlanRequest) -> TrainingPlan:
     warnings = _check_length(len(frames), profile)
     ctx = _context(request, profile, warnings)
     start, peak = _volume_bounds(ctx, warnings)
+    ctx = replace(ctx, peak_m=ctx.metres(peak))
     volumes = _Volumes(_calendar(len(frames), profile), profile, start, peak)
     weeks = tuple(_lay_out_weeks(frames, volumes, ctx, [_longest_start(ctx)]))
     return _assemble(request, ctx, weeks, request.baseline_5k_s, len(frames), warnings)
@@ -200,6 +225,7 @@ def continue_plan(plan: TrainingPlan, request: PlanRequest, how: Continuation) -
     warnings = _remainder_length(len(frames), profile, how.allow_short)
     ctx = _context(request, profile, warnings)
     volumes = _continued_volumes(plan, kept, frames, ctx, how, warnings)
+    ctx = replace(ctx, peak_m=ctx.metres(volumes.peak))
     rebuilt = _lay_out_weeks(frames, volumes, ctx, _history(kept, ctx))
     weeks = _merge(kept, rebuilt)
     kept_fields = ("id", "athlete_id", "start_date", "adaptive_5k_s", "status", "result")
@@ -412,18 +438,13 @@ def _context(
 ) -> _Context:
     runner_vdot = check_vdot_range(vdot(FIVE_K_M, request.baseline_5k_s))
     paces = training_paces(runner_vdot)
-    race_km = request.race.distance_m / METRES_PER_KM
     predicted_s = race_prediction_s(
         request.baseline_5k_s, request.race.distance_m, request.baseline_weekly_m
     )
-    race_pace = max(predicted_s, request.goal_time_s or 0) / race_km
     if request.goal_time_s and request.goal_time_s < predicted_s * (1 - norms.GOAL_MARGIN):
         warnings.append(_goal_warning(request.goal_time_s, predicted_s))
-    marathon_pace = race_pace if profile.race_type is RaceType.MARATHON else paces.marathon
     step_m = request.units.metres / 2
-    return _Context(
-        request, profile, runner_vdot, paces, race_pace, marathon_pace, predicted_s, step_m
-    )
+    return _Context(request, profile, runner_vdot, paces, predicted_s, step_m)
 
 
 def _goal_warning(goal_s: int, predicted_s: float) -> PlanWarning:
@@ -746,12 +767,18 @@ def _long_steps(week: _WeekPlan, ctx: _Context) -> int:
     """The week's long run: the progression's next step towards the target (within the spike
     rule and the share of the week), shorter in cutback and taper weeks."""
     shape, recent = week.shape, week.recent
-    share_cap = math.floor(week.target * norms.long_share_max(len(ctx.request.run_days)))
-    cap = min(share_cap, recent.allowed, _long_target(ctx))
+    cap = _long_cap(week, ctx)
     if (shape.cutback or shape.phase is Phase.TAPER) and recent.last_long:
         shorter = math.floor(recent.last_long * norms.CUTBACK_FACTOR)
         return min(cap, shorter if shape.cutback else recent.last_long)
     return cap
+
+
+def _long_cap(week: _WeekPlan, ctx: _Context) -> int:
+    """The longest the week's long run may be: its share of the week, the spike rule, the
+    progression's target."""
+    share_cap = math.floor(week.target * norms.long_share_max(len(ctx.request.run_days)))
+    return min(share_cap, week.recent.allowed, _long_target(ctx))
 
 
 def _training_week(week: _WeekPlan, ctx: _Context) -> dict[date, PlannedWorkout]:
@@ -771,51 +798,100 @@ def _training_week(week: _WeekPlan, ctx: _Context) -> dict[date, PlannedWorkout]
     ):
         quality_dates.pop()
     easy_dates = [d for d in run_dates if d != long_date and d not in quality_dates]
+    if long_steps and easy_dates:
+        # a shortened long run (cutback, taper) grows back towards an even share of the week
+        # rather than leave easy runs longer than itself; never past last week's long run
+        even = math.ceil((target - quality_steps * len(quality_dates)) / (len(easy_dates) + 1))
+        most = min(_long_cap(week, ctx), week.recent.last_long or target)
+        long_steps = max(long_steps, min(even, most))
     easy_total = target - long_steps - quality_steps * len(quality_dates)
     weights = [
         norms.RECOVERY_WEIGHT if long_date and (d - long_date).days == 1 else 1.0
         for d in easy_dates
     ]
-    easy_steps, medium = _easy_steps(easy_total, weights, week, long_steps, ctx)
+    eve_weekday = (ctx.request.long_run_day - 1) % 7  # also when the long run is next week's
+    eve = {i for i, d in enumerate(easy_dates) if d.weekday() == eve_weekday}
+    easy_steps, medium = _easy_steps(easy_total, weights, week, long_steps, ctx, eve)
+    if long_steps:
+        others = quality_steps * len(quality_dates)
+        long_steps, easy_steps = _within_share(long_steps, easy_steps, others, len(run_dates))
     layout = _Layout(
         long_date, long_steps, quality_dates, quality_steps, easy_dates, easy_steps, medium
     )
     return _lay_out(layout, week.shape, ctx)
 
 
+def _within_share(
+    long_steps: int, easy_steps: list[int], others: int, runs: int
+) -> tuple[int, list[int]]:
+    """When the easy runs' caps left part of the week unrun, the long run shrinks to keep its
+    share of what is run (Daniels, Higdon: see profiles.long_share_max), and no easy run stays
+    longer than it; the two caps settle in a step or two."""
+    share = norms.long_share_max(runs)
+    if share >= 1:  # one or two runs a week: the long run may be most of it
+        return long_steps, [min(s, long_steps) for s in easy_steps]
+    for _ in range(4):
+        easy_steps = [min(s, long_steps) for s in easy_steps]
+        fitted = min(long_steps, math.floor((others + sum(easy_steps)) * share / (1 - share)))
+        if fitted == long_steps:
+            break
+        long_steps = fitted
+    return long_steps, easy_steps
+
+
 def _easy_steps(
-    total: int, weights: list[float], week: _WeekPlan, long_steps: int, ctx: _Context
+    total: int,
+    weights: list[float],
+    week: _WeekPlan,
+    long_steps: int,
+    ctx: _Context,
+    eve: set[int],
 ) -> tuple[list[int], int | None]:
-    """The easy runs, none longer than the spike rule allows (the excess is dropped); a
-    marathoner's big week turns the middle easy run into a medium-long run (its
-    index is returned)."""
-    most = week.recent.allowed
+    """The easy runs, none longer than the spike rule allows, the week's long run or the easy
+    run's time cap (the excess is not run); a marathoner's big week turns an easy run in the
+    middle of the week into a medium-long run (its index is returned), never the one on the
+    eve of the long run (``eve``: indices)."""
+    most = min(week.recent.allowed, _by_time(norms.EASY_MAX_MINUTES, ctx))
+    if long_steps:
+        most = min(most, long_steps)
     shares = [min(s, most) for s in _split(total, weights)]
-    medium = _medium_long_index(weights, week.target, week.shape.phase, long_steps, ctx)
+    medium = _medium_long_index(weights, week.target, week.shape.phase, long_steps, ctx, eve)
     if medium is None:
         return shares, None
     wanted = min(
         math.floor(long_steps * norms.MEDIUM_LONG_SHARE),
         ctx.steps(norms.MEDIUM_LONG_MAX_MILES),
-        most,
+        _by_time(norms.MEDIUM_LONG_MAX_MINUTES, ctx),
+        week.recent.allowed,
     )
     others = _split(total - wanted, [w for i, w in enumerate(weights) if i != medium])
     if wanted <= max(shares) or min(others, default=0) < ctx.steps(ctx.profile.run_floor_miles):
         return shares, None
     others.insert(medium, wanted)
-    return [min(s, most) for s in others], medium
+    return [s if i == medium else min(s, most) for i, s in enumerate(others)], medium
+
+
+def _by_time(minutes: float, ctx: _Context) -> int:
+    """Whole steps covered in ``minutes`` at easy pace (at least one)."""
+    return max(1, ctx.floor(minutes * 60 / ctx.paces.easy * METRES_PER_KM))
 
 
 def _medium_long_index(
-    weights: list[float], target: int, phase: Phase, long_steps: int, ctx: _Context
+    weights: list[float],
+    target: int,
+    phase: Phase,
+    long_steps: int,
+    ctx: _Context,
+    eve: set[int],
 ) -> int | None:
     """Pfitzinger's mid-week medium-long run: marathoners at ≥ 40 mi/week with two easy days
-    or more take it on the easy day in the middle of the week."""
+    or more take it on the easy day in the middle of the week — never beside the long run
+    (the day after is a recovery day, the day before must be easy)."""
     if ctx.profile.race_type is not RaceType.MARATHON or not long_steps or len(weights) < 2:
         return None
     if phase is Phase.TAPER or target < ctx.steps(norms.MEDIUM_LONG_FROM_MILES):
         return None
-    full = [i for i, w in enumerate(weights) if w == 1.0]
+    full = [i for i, w in enumerate(weights) if w == 1.0 and i not in eve]
     return full[len(full) // 2] if full else None
 
 

@@ -184,6 +184,11 @@ LEAD_IN_SHARE_OF_PEAK = 0.7  # a base lead-in builds volume up to this share of 
 MEDIUM_LONG_FROM_MILES = 40.0  # Pfitzinger: a mid-week medium-long run from ~40 mi/week
 MEDIUM_LONG_SHARE = 0.65  # of the week's long run (Pfitzinger 11–15 mi beside 18–20)
 MEDIUM_LONG_MAX_MILES = 15.0
+MEDIUM_LONG_MAX_MINUTES = 120.0  # Pfitzinger's 11–15 mi at easy pace, for faster runners
+# An easy run stays shorter than the week's long run and under 90 min (Pfitzinger's general
+# aerobic runs: up to ~10 mi); volume that the run days can't hold so is not run.
+EASY_MAX_MINUTES = 90.0
+RACE_PACE_OF_EASY_MAX = 0.97  # race and marathon pace: at least 3 % faster than easy's fast end
 GOAL_MARGIN = 0.05  # a goal this much faster than the prediction gets a warning and a suggestion
 GOAL_STRETCH = 0.02  # the suggested goal: a little ahead of today's prediction
 GROWTH = 1.10  # at most +10 % week over week

@@ -85,11 +85,18 @@ class PlanEdit(Model):
 
 def level_m(plan: TrainingPlan, week_index: int) -> float:
     """The weekly volume the plan had reached by ``week_index``: its latest full training week
-    that was neither a cutback nor taper (the baseline before the first one)."""
-    for week in reversed(plan.weeks[: week_index + 1]):
-        if len(week.days) == 7 and not week.cutback and week.phase is not Phase.TAPER:
+    that was neither a cutback nor taper. Before the first one, the runner's own volume as far
+    as the plan could hold it (its first such week: run days and time caps may hold less)."""
+    full = [
+        week
+        for week in plan.weeks
+        if len(week.days) == 7 and not week.cutback and week.phase is not Phase.TAPER
+    ]
+    for week in reversed(full):
+        if week.week_index <= week_index:
             return planned_training_m(week)
-    return plan.baseline_weekly_m
+    first = planned_training_m(full[0]) if full else plan.baseline_weekly_m
+    return min(plan.baseline_weekly_m, first)
 
 
 def fitness_5k(plan: TrainingPlan) -> int:

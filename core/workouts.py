@@ -4,7 +4,9 @@ The text a runner reads is rendered from the steps by the templates. Step distan
 the day's distance exactly: warm-up and reps are set, the cool-down takes the rest.
 
 Sources: Daniels' Running Formula (3rd ed.) — T work ≤ 10 % of the week per session, I ≤ 8 %,
-R ≤ 5 %; I reps of 2–5 min (800–1,200 m) with jogs of about the same time; R reps of 200–400 m
+R ≤ 5 %; a steady T ("tempo") run of about 20 min, more T as cruise intervals (reps of up to
+~8 min with a 1-min jog); Pfitzinger's longest lactate-threshold run, ~7 mi, is ~45 min;
+I reps of 2–5 min (800–1,200 m) with jogs of about the same time; R reps of 200–400 m
 with equal jogs; strides of ~20 s at about R pace. Pace ranges: Daniels gives E as a range; the
 quality paces are held within a few seconds per km of their target.
 """
@@ -21,7 +23,7 @@ from core.models import (
     WorkoutStep,
     WorkoutType,
 )
-from core.units import Units
+from core.units import METRES_PER_KM, Units
 
 THRESHOLD_WORK_SHARE = 0.10
 INTERVAL_WORK_SHARE = 0.08
@@ -33,6 +35,11 @@ RECOVERY_SLOWER = 1.08  # a recovery run (and a jog between reps) is easy pace's
 STRIDE_M, STRIDES = 100.0, 6
 SHARPENER_REPS, SHARPENER_REP_M = 4, 400.0  # Bosquet et al. 2007: keep intensity in the taper
 MIN_STRIDES_RUN_UNITS = 3.0  # strides close an easy run of at least this many units
+STEADY_T_MAX_S = 20 * 60  # Daniels' steady tempo run
+T_SESSION_MAX_S = 45 * 60  # all T in one session (Pfitzinger's longest LT run)
+CRUISE_REP_MAX_S = 8 * 60  # Daniels' cruise intervals: 5–8 min (a mile for most runners)
+CRUISE_JOG_S = 60  # the jog after each cruise rep
+ROUND_M = 100.0  # reps sized by time are rounded to 100 m
 
 
 @dataclass(frozen=True)
@@ -117,8 +124,7 @@ def _steps(
     if kind in _REPS:
         return _repeats(kind, distance_m, paces, units, week_m)
     if kind is WorkoutType.TEMPO:
-        most = THRESHOLD_WORK_SHARE * week_m if week_m else math.inf
-        return _continuous(distance_m, around(paces.threshold), paces, units, most)
+        return _threshold(distance_m, paces, units, week_m)
     return _continuous(distance_m, around(pace or paces.marathon), paces, units, math.inf)
 
 
@@ -160,6 +166,36 @@ def _continuous(
         _step(StepKind.WORK, block, work),
         _step(StepKind.COOLDOWN, distance_m - warm - block, easy_range(paces)),
     )
+
+
+def _threshold(
+    distance_m: float, paces: TrainingPaces, units: Units, week_m: float | None
+) -> tuple[WorkoutStep, ...]:
+    """T work sized by time (Daniels): up to ~20 min steady; more as cruise intervals of up to
+    8 min with 1-min jogs, all of it ≤ 10 % of the week and ≤ 45 min (Pfitzinger)."""
+    metres_per_s = METRES_PER_KM / paces.threshold
+    warm = _warm_up(distance_m, units)
+    room = distance_m - warm - units.metres / 2
+    share = THRESHOLD_WORK_SHARE * week_m if week_m else math.inf
+    wanted = min(share, T_SESSION_MAX_S * metres_per_s)
+    steady_most = STEADY_T_MAX_S * metres_per_s
+    rep_m = max(ROUND_M, min(units.metres, _rounded(CRUISE_REP_MAX_S * metres_per_s)))
+    jog_m = max(ROUND_M, _rounded(CRUISE_JOG_S * METRES_PER_KM / recovery_range(paces).high))
+    count = min(int(wanted // rep_m), int(room // (rep_m + jog_m)), MAX_REPS)
+    if wanted <= steady_most or count < 2 or count * rep_m <= steady_most:
+        steady = min(wanted, steady_most)
+        return _continuous(distance_m, around(paces.threshold), paces, units, steady)
+    jog = _step(StepKind.RECOVERY, jog_m, recovery_range(paces))
+    block = _step(StepKind.WORK, rep_m, around(paces.threshold), repeat=count, recovery=jog)
+    return (
+        _step(StepKind.WARMUP, warm, easy_range(paces)),
+        block,
+        _step(StepKind.COOLDOWN, distance_m - warm - block.total_m, easy_range(paces)),
+    )
+
+
+def _rounded(metres: float) -> float:
+    return max(ROUND_M, math.floor(metres / ROUND_M) * ROUND_M)
 
 
 def _repeats(

@@ -23,11 +23,12 @@ from core.plan import (
     long_run_cap_m,
     long_run_needed_m,
 )
+from core.prediction import race_prediction_s
 from core.profiles import profile_for
 from core.readiness import assess
 from core.units import METRES_PER_MILE
 from core.workouts import total_m
-from tests.core.plans import assert_no_spike, plan_requests, request
+from tests.core.plans import assert_no_spike, plan_requests, request, training_m
 
 EPS = 1e-6
 
@@ -174,12 +175,16 @@ def test_short_races_get_strides_r_pace_and_sharpening() -> None:
 
 
 def test_race_day_is_planned_at_the_slower_of_goal_and_prediction() -> None:
+    """The prediction is the one for the volume the plan builds to (its biggest week)."""
     hopeful = generate_plan(
         request(RaceType.MARATHON, 18, weekly_miles=25, goal_time_s=3 * 3600 + 15 * 60)
     )
     assert hopeful.predicted_s is not None and hopeful.predicted_s > 3.5 * 3600
     race_day = hopeful.days()[-1].planned
-    assert race_day.pace_s_per_km == pytest.approx(hopeful.predicted_s / 42.195, abs=0.1)
+    peak_m = max(training_m(w) for w in hopeful.weeks)
+    at_peak = race_prediction_s(hopeful.baseline_5k_s, 42195, peak_m)
+    assert at_peak < hopeful.predicted_s  # more miles, a faster marathon
+    assert race_day.pace_s_per_km == pytest.approx(at_peak / 42.195, abs=0.1)
     assert any(w.kind is WarningKind.GOAL_AHEAD for w in hopeful.warnings)
     marathon_pace = {
         d.planned.pace_s_per_km

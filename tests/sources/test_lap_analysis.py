@@ -23,7 +23,8 @@ from tests.activity_files import fit_with_laps, tcx_with_laps
 START = datetime(2026, 12, 2, 6, 30, tzinfo=UTC)
 PACES = training_paces(45.0)
 INTERVALS = workout(WorkoutType.INTERVALS, 8000, PACES, Units.KM, week_m=50_000)  # 5 × 800
-THRESHOLD = workout(WorkoutType.TEMPO, 10000, PACES, Units.KM, week_m=60_000)
+# 4 km of T (a 40 km week) from km 1 to km 5: one steady block, more would be cruise intervals
+THRESHOLD = workout(WorkoutType.TEMPO, 5500, PACES, Units.KM, week_m=40_000)
 EASY = workout(WorkoutType.EASY, 8000, PACES, Units.KM)
 THIRTY_S_PER_MILE = pace_per_mile_to_per_km(30)
 

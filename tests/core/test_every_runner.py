@@ -1,0 +1,137 @@
+"""Coaching rules over the whole input space `gofast plan` accepts, not only the textbook
+runner: 5k to marathon, a 5k of 14:00–45:00, 0–100 mi a week, 3–7 run days, 4–30 weeks, with
+and without the longest recent run. Each test is one rule; its source is in the code it checks
+(core.workouts, core.plan, core.profiles, core.fitness)."""
+
+from datetime import timedelta
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from core import profiles as norms
+from core import workouts
+from core.fitness import equivalent_time
+from core.models import StepKind, TrainingPlan, WorkoutType
+from core.plan import generate_plan
+from core.profiles import profile_for
+from core.units import METRES_PER_KM, METRES_PER_MILE, TEN_K_M
+from tests.core.plans import STANDARD_TYPES, request
+
+EPS = 1e-6
+SEARCH = settings(max_examples=200, deadline=None)
+EASY_KINDS = (WorkoutType.EASY, WorkoutType.RECOVERY, WorkoutType.MEDIUM_LONG)
+
+
+@st.composite
+def every_runner(draw: st.DrawFn) -> TrainingPlan:
+    race_type = draw(st.sampled_from(STANDARD_TYPES))
+    weeks = draw(st.integers(4, 30))
+    assume(weeks >= profile_for(race_type, 0).hard_min_weeks)  # shorter ones are refused
+    req = request(
+        race_type,
+        weeks,
+        baseline_5k_s=draw(st.integers(14 * 60, 45 * 60)),
+        weekly_miles=draw(st.floats(0, 100)),
+        days=draw(st.integers(3, 7)),
+        long_day=draw(st.integers(0, 6)),
+        goal_time_s=draw(st.none() | st.integers(15 * 60, 7 * 3600)),
+    )
+    longest = draw(st.none() | st.floats(0, 22))
+    if longest is not None:
+        req = req.model_copy(update={"longest_recent_m": longest * METRES_PER_MILE})
+    return generate_plan(req)
+
+
+def _seconds(metres: float, pace_s_per_km: float) -> float:
+    return metres / METRES_PER_KM * pace_s_per_km
+
+
+def _threshold_work(plan: TrainingPlan) -> list[tuple[float, int, float]]:
+    """(rep metres, reps, week metres) of every T session."""
+    found = []
+    for week in plan.weeks:
+        week_m = sum(d.planned.distance_m for d in week.days if d.planned.type.is_run)
+        for day in week.days:
+            if day.planned.type is WorkoutType.TEMPO:
+                for step in day.planned.steps:
+                    if step.kind is StepKind.WORK:
+                        found.append((step.distance_m or 0.0, step.repeat, week_m))
+    return found
+
+
+@SEARCH
+@given(every_runner())
+def test_threshold_is_sized_by_time(plan: TrainingPlan) -> None:
+    """Daniels: a steady T run of about 20 min, more as cruise intervals of ≤ 8 min; all T in
+    a session ≤ 45 min (Pfitzinger's longest LT run) and ≤ 10 % of the week (half a unit of
+    rounding aside)."""
+    t_pace = plan.paces.threshold
+    half = plan.units.metres / 2
+    for rep_m, reps, week_m in _threshold_work(plan):
+        if reps == 1:
+            assert _seconds(rep_m, t_pace) <= max(workouts.STEADY_T_MAX_S, _seconds(half, t_pace))
+        else:
+            assert _seconds(rep_m, t_pace) <= workouts.CRUISE_REP_MAX_S + EPS
+        assert _seconds(rep_m * reps, t_pace) <= workouts.T_SESSION_MAX_S + EPS
+        assert rep_m * reps <= workouts.THRESHOLD_WORK_SHARE * week_m + half + EPS
+
+
+@SEARCH
+@given(st.integers(14 * 60, 45 * 60))
+def test_threshold_pace_is_never_faster_than_the_runners_10k(five_k_s: int) -> None:
+    """T pace sits between 10k and half-marathon race pace (Daniels: about one-hour race pace)."""
+    plan = generate_plan(request(baseline_5k_s=five_k_s))
+    ten_k_pace = equivalent_time(plan.vdot, TEN_K_M) / (TEN_K_M / METRES_PER_KM)
+    assert plan.paces.threshold >= ten_k_pace - EPS
+    assert plan.paces.threshold < plan.paces.easy_fast
+
+
+@SEARCH
+@given(every_runner())
+def test_easy_runs_stay_shorter_than_the_long_run_and_inside_their_time_cap(
+    plan: TrainingPlan,
+) -> None:
+    """No easy, recovery or medium-long run is longer than its week's long run; easy runs stay
+    under 90 min and medium-long runs under 2 h at easy pace (half a unit of rounding)."""
+    half = plan.units.metres / 2
+    easy_pace = plan.paces.easy
+    for week in plan.weeks:
+        long_runs = [d.planned.distance_m for d in week.days if d.planned.type is WorkoutType.LONG]
+        for day in week.days:
+            kind, metres = day.planned.type, day.planned.distance_m
+            if kind not in EASY_KINDS:
+                continue
+            if long_runs:
+                assert metres <= max(long_runs) + EPS, f"{day.date}: {kind} over the long run"
+            cap = (
+                norms.MEDIUM_LONG_MAX_MINUTES
+                if kind is WorkoutType.MEDIUM_LONG
+                else norms.EASY_MAX_MINUTES
+            )
+            assert _seconds(metres, easy_pace) <= cap * 60 + _seconds(half, easy_pace)
+
+
+@SEARCH
+@given(every_runner())
+def test_no_medium_long_run_on_the_eve_of_the_long_run(plan: TrainingPlan) -> None:
+    """Pfitzinger puts the medium-long run midweek, never beside the long run."""
+    by_date = {d.date: d.planned.type for d in plan.days()}
+    for day, kind in by_date.items():
+        if kind is WorkoutType.MEDIUM_LONG:
+            assert by_date.get(day + timedelta(days=1)) is not WorkoutType.LONG
+            assert by_date.get(day - timedelta(days=1)) is not WorkoutType.LONG
+
+
+@SEARCH
+@given(every_runner())
+def test_race_and_marathon_pace_are_faster_than_easy(plan: TrainingPlan) -> None:
+    """Marathon-pace work is always faster than easy running; race day too, unless the
+    runner's own goal is slower still (then race day keeps the goal's pace)."""
+    easy_fast = plan.paces.easy_fast
+    for day in plan.days():
+        pace = day.planned.pace_s_per_km
+        if day.planned.type is WorkoutType.MARATHON_PACE:
+            assert pace is not None and pace < easy_fast
+        if day.planned.type is WorkoutType.RACE:
+            goal_pace = (plan.goal_pace_s_per_km or 0) + 0.1
+            assert pace is not None and (pace < easy_fast or pace <= goal_pace)
