@@ -242,11 +242,11 @@ def _continued_volumes(
     how: Continuation,
     warnings: list[PlanWarning],
 ) -> "_Volumes":
-    """Volumes for the rebuilt weeks: from ``how.level_m`` (within the run-day floor and
-    carry), on the old calendar of phases or a fresh one, ramp weeks first."""
+    """Volumes for the rebuilt weeks: from ``how.level_m`` (within the carry), on the old
+    calendar of phases or a fresh one, ramp weeks first."""
     runs, profile = len(ctx.request.run_days), ctx.profile
     _, peak = _volume_bounds(ctx, warnings)
-    start = max(ctx.steps(runs * profile.run_floor_miles), ctx.floor(how.level_m))
+    start = max(1, ctx.floor(how.level_m))
     start = min(start, ctx.steps(runs * norms.PER_RUN_DAY_MAX_MILES))
     if how.keep_phases:
         slots, taper_total = _old_calendar(plan, frames), _taper_length(plan)
@@ -462,12 +462,15 @@ def suggested_goal_s(predicted_s: float) -> int:
 
 
 def _volume_bounds(ctx: _Context, warnings: list[PlanWarning]) -> tuple[int, int]:
-    """Starting and peak weekly volume, in steps. The start never asks for runs beyond the
-    spike rule from the runner's longest recent run; the peak follows the runner's level."""
+    """Starting and peak weekly volume, in steps. Week 1 is what the runner runs now (a
+    non-runner: a few short run/walk outings, as couch-to-5k plans start), never runs beyond
+    the spike rule from the runner's longest recent run (Frandsen et al. 2025: a week far
+    above what a runner runs is that spike at the week's scale); the peak follows the
+    runner's level."""
     runs = len(ctx.request.run_days)
     carry = ctx.steps(runs * norms.PER_RUN_DAY_MAX_MILES)
     baseline = math.floor(ctx.request.baseline_weekly_m / ctx.step_m)
-    start = max(baseline, ctx.steps(runs * ctx.profile.run_floor_miles))
+    start = max(1, baseline or ctx.steps(norms.NEW_RUNNER_WEEK_MILES))
     if start > carry:
         per_day_m = norms.PER_RUN_DAY_MAX_MILES * METRES_PER_MILE
         warnings.append(
@@ -488,12 +491,12 @@ def estimated_longest_m(weekly_m: float, runs: int) -> float:
 
 
 def _longest_start(ctx: _Context) -> int:
-    """The longest recent run in steps (said or estimated), at least the distance's run floor."""
+    """The longest recent run in steps (said or estimated; one step for a non-runner)."""
     request = ctx.request
     said = request.longest_recent_m
     if said is None:
         said = estimated_longest_m(request.baseline_weekly_m, len(request.run_days))
-    return max(ctx.floor(said), ctx.steps(ctx.profile.run_floor_miles))
+    return max(ctx.floor(said), 1)
 
 
 def _allowed(longest: int) -> int:
@@ -646,6 +649,7 @@ class _Recent:
 
     longest: deque[int]
     last_long: int
+    very_long: int = 0  # runs of 20 mi or more so far
 
     @classmethod
     def starting(cls, history: list[int]) -> "_Recent":
@@ -672,6 +676,7 @@ def _lay_out_weeks(
         recent.longest.append(max(runs, default=0) if not shape.race_week else 0)
         if long_run is not None:
             recent.last_long = ctx.floor(long_run.planned.distance_m)
+        recent.very_long += sum(r >= ctx.steps(norms.VERY_LONG_MILES) for r in runs)
         weeks.append(week)
     return weeks
 
@@ -776,9 +781,12 @@ def _long_steps(week: _WeekPlan, ctx: _Context) -> int:
 
 def _long_cap(week: _WeekPlan, ctx: _Context) -> int:
     """The longest the week's long run may be: its share of the week, the spike rule, the
-    progression's target."""
+    progression's target, and under 20 mi once the plan has had its share of those."""
     share_cap = math.floor(week.target * norms.long_share_max(len(ctx.request.run_days)))
-    return min(share_cap, week.recent.allowed, _long_target(ctx))
+    cap = min(share_cap, week.recent.allowed, _long_target(ctx))
+    if week.recent.very_long >= norms.VERY_LONG_MAX_RUNS:
+        cap = min(cap, ctx.steps(norms.VERY_LONG_MILES) - 1)
+    return cap
 
 
 def _training_week(week: _WeekPlan, ctx: _Context) -> dict[date, PlannedWorkout]:
@@ -832,10 +840,10 @@ def _within_share(
         return long_steps, [min(s, long_steps) for s in easy_steps]
     for _ in range(4):
         easy_steps = [min(s, long_steps) for s in easy_steps]
-        fitted = min(long_steps, math.floor((others + sum(easy_steps)) * share / (1 - share)))
-        if fitted == long_steps:
+        rest = others + sum(easy_steps)
+        if long_steps <= share * (long_steps + rest) + 1e-9:
             break
-        long_steps = fitted
+        long_steps = math.floor(rest * share / (1 - share) + 1e-9)
     return long_steps, easy_steps
 
 

@@ -121,7 +121,8 @@ PROFILES = {
         taper_weeks_long=3,
         taper_weeks_short=2,
         levels=(Level("novice", 40, 20), Level("intermediate", 55, 20), Level("advanced", 55, 22)),
-        level_from_miles=(20, 40),
+        # Pfitzinger's 18/55 opens at ~33 mi/week; below 25 a runner is Higdon Novice's
+        level_from_miles=(25, 40),
         long_run_min_miles=16,
         long_run_cap_miles=22,
         long_run_cap_minutes=180,
@@ -179,6 +180,11 @@ DEFAULT_TYPICAL_LONG_SHARE = 0.3
 # inside a run's day-to-day variation: 3 → 3.5 mi).
 SPIKE_LIMIT = 1.10
 SPIKE_WINDOW_WEEKS = 4  # 30 days, in whole weeks of a fixed long-run day
+# A non-runner's first week: three run/walk outings of ~25 min (couch-to-5k week 1, Galloway)
+NEW_RUNNER_WEEK_MILES = 5.0
+# Runs of 20 mi or more: ~2–3 in Higdon's Novice/Intermediate plans, ~5 in Pfitzinger's 18/70
+VERY_LONG_MILES = 20.0
+VERY_LONG_MAX_RUNS = 5
 PEAK_GROWTH = 1.3  # experienced runners peak 20–30 % above where they start (Pfitzinger)
 LEAD_IN_SHARE_OF_PEAK = 0.7  # a base lead-in builds volume up to this share of the peak
 MEDIUM_LONG_FROM_MILES = 40.0  # Pfitzinger: a mid-week medium-long run from ~40 mi/week

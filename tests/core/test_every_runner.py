@@ -15,7 +15,7 @@ from core.models import StepKind, TrainingPlan, WorkoutType
 from core.plan import generate_plan
 from core.profiles import profile_for
 from core.units import METRES_PER_KM, METRES_PER_MILE, TEN_K_M
-from tests.core.plans import STANDARD_TYPES, request
+from tests.core.plans import STANDARD_TYPES, assert_no_spike, request, training_m
 
 EPS = 1e-6
 SEARCH = settings(max_examples=200, deadline=None)
@@ -135,3 +135,44 @@ def test_race_and_marathon_pace_are_faster_than_easy(plan: TrainingPlan) -> None
         if day.planned.type is WorkoutType.RACE:
             goal_pace = (plan.goal_pace_s_per_km or 0) + 0.1
             assert pace is not None and (pace < easy_fast or pace <= goal_pace)
+
+
+@SEARCH
+@given(every_runner())
+def test_week_one_is_what_the_runner_runs_now(plan: TrainingPlan) -> None:
+    """Week 1 is the runner's own volume (a non-runner's: a few short run/walk outings), and
+    no run of the first 30 days is over ~10 % longer than the longest they ran (Frandsen et al.
+    2025), whatever the floor a distance's plans usually start from."""
+    step = plan.units.metres / 2
+    now = plan.baseline_weekly_m
+    if now < step:
+        now = norms.NEW_RUNNER_WEEK_MILES * METRES_PER_MILE
+    assert training_m(plan.weeks[0]) <= 1.1 * now + step + EPS
+    assert_no_spike(plan, plan.start_date)
+
+
+@SEARCH
+@given(every_runner())
+def test_few_runs_of_twenty_miles_or_more(plan: TrainingPlan) -> None:
+    """Published plans have 2–5 runs of 20 mi or more (Higdon, Pfitzinger 18/70)."""
+    very_long = [
+        d
+        for d in plan.days()
+        if d.planned.type.is_run
+        and d.planned.type is not WorkoutType.RACE
+        and d.planned.distance_m >= norms.VERY_LONG_MILES * METRES_PER_MILE - EPS
+    ]
+    assert len(very_long) <= norms.VERY_LONG_MAX_RUNS
+
+
+@SEARCH
+@given(st.floats(0, 24.9), st.integers(16 * 60, 40 * 60), st.integers(3, 7))
+def test_a_novice_marathoner_peaks_near_higdon_novice(
+    weekly: float, five_k_s: int, days: int
+) -> None:
+    """Below 25 mi a week a marathoner peaks near Higdon Novice 1's ~40 mi, not 18/55's 55."""
+    plan = generate_plan(
+        request(weekly_miles=weekly, baseline_5k_s=five_k_s, days=days, weeks=20)
+    )
+    peak = max(training_m(w) for w in plan.weeks)
+    assert peak <= 41 * METRES_PER_MILE
