@@ -303,9 +303,15 @@ def _assemble(
 
 def long_run_needed_m(profile: DistanceProfile, paces: TrainingPaces, units: Units) -> float:
     """The long run a runner should have done before race day: the distance's minimum, or for
-    a runner slow enough, the time cap's distance (time on feet is what the long run trains)."""
+    a runner slow enough, the time cap's distance (time on feet is what the long run trains) —
+    for the marathon never under 14 mi (published plans: 16–20 mi; Hansons' 16 is race ÷ 1.64).
+    A 5k or 10k asks for time on feet instead, 45 / 60 min (≈ 45–75 min in published plans)."""
     step = units.metres / 2
     needed = min(profile.long_run_min_miles * METRES_PER_MILE, long_run_cap_m(profile, paces))
+    needed = max(needed, profile.ready_floor_miles * METRES_PER_MILE)
+    if profile.ready_minutes is not None:
+        on_feet = profile.ready_minutes * 60 / long_run_pace(paces) * METRES_PER_KM
+        needed = min(needed, on_feet)
     return math.floor(needed / step + 1e-9) * step
 
 
@@ -782,7 +788,7 @@ def _long_steps(week: _WeekPlan, ctx: _Context) -> int:
 def _long_cap(week: _WeekPlan, ctx: _Context) -> int:
     """The longest the week's long run may be: its share of the week, the spike rule, the
     progression's target, and under 20 mi once the plan has had its share of those."""
-    share_cap = math.floor(week.target * norms.long_share_max(len(ctx.request.run_days)))
+    share_cap = _share_cap(week.target, len(ctx.request.run_days), ctx)
     cap = min(share_cap, week.recent.allowed, _long_target(ctx))
     if week.recent.very_long >= norms.VERY_LONG_MAX_RUNS:
         cap = min(cap, ctx.steps(norms.VERY_LONG_MILES) - 1)
@@ -822,29 +828,33 @@ def _training_week(week: _WeekPlan, ctx: _Context) -> dict[date, PlannedWorkout]
     easy_steps, medium = _easy_steps(easy_total, weights, week, long_steps, ctx, eve)
     if long_steps:
         others = quality_steps * len(quality_dates)
-        long_steps, easy_steps = _within_share(long_steps, easy_steps, others, len(run_dates))
+        long_steps, easy_steps = _within_share(
+            long_steps, easy_steps, others, len(run_dates), ctx
+        )
     layout = _Layout(
         long_date, long_steps, quality_dates, quality_steps, easy_dates, easy_steps, medium
     )
     return _lay_out(layout, week.shape, ctx)
 
 
+def _share_cap(week_steps: int, runs: int, ctx: _Context) -> int:
+    """The long run's cap from the week's volume (profiles.long_run_cap_of_week_m), in steps."""
+    return ctx.floor(norms.long_run_cap_of_week_m(ctx.metres(week_steps), runs))
+
+
 def _within_share(
-    long_steps: int, easy_steps: list[int], others: int, runs: int
+    long_steps: int, easy_steps: list[int], others: int, runs: int, ctx: _Context
 ) -> tuple[int, list[int]]:
     """When the easy runs' caps left part of the week unrun, the long run shrinks to keep its
-    share of what is run (Daniels, Higdon: see profiles.long_share_max), and no easy run stays
-    longer than it; the two caps settle in a step or two."""
-    share = norms.long_share_max(runs)
-    if share >= 1:  # one or two runs a week: the long run may be most of it
-        return long_steps, [min(s, long_steps) for s in easy_steps]
-    for _ in range(4):
+    share of what is run (Daniels, Higdon: see profiles.long_run_cap_of_week_m), and no easy run
+    stays longer than it; the two caps settle in a few steps."""
+    for _ in range(8):
         easy_steps = [min(s, long_steps) for s in easy_steps]
-        rest = others + sum(easy_steps)
-        if long_steps <= share * (long_steps + rest) + 1e-9:
+        fitted = min(long_steps, _share_cap(long_steps + others + sum(easy_steps), runs, ctx))
+        if fitted == long_steps:
             break
-        long_steps = math.floor(rest * share / (1 - share) + 1e-9)
-    return long_steps, easy_steps
+        long_steps = fitted
+    return long_steps, [min(s, long_steps) for s in easy_steps]
 
 
 def _easy_steps(

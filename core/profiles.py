@@ -6,7 +6,7 @@ Every number the plan generator leans on lives here, with its reason.
 from dataclasses import dataclass
 
 from core.models import RaceType, WorkoutType
-from core.units import HALF_MARATHON_M, TEN_K_M
+from core.units import HALF_MARATHON_M, METRES_PER_MILE, TEN_K_M
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,9 @@ class DistanceProfile:
     levels: tuple[Level, Level, Level]  # novice, intermediate, advanced
     level_from_miles: tuple[float, float]  # weekly volume where intermediate / advanced start
     long_run_min_miles: float  # a plan that cannot reach this by race day is "not ready"
+    # ... unless the runner is slow enough for the time cap to bind first; then at least:
+    ready_floor_miles: float
+    ready_minutes: float | None  # 5k/10k: time on feet (at long-run pace) instead of miles
     long_run_cap_miles: float  # absolute long-run cap
     long_run_cap_minutes: float  # at planned pace
     run_floor_miles: float  # the shortest run worth lacing up for, sets the starting floor
@@ -66,6 +69,8 @@ PROFILES = {
         levels=(Level("novice", 18, 6), Level("intermediate", 25, 8), Level("advanced", 30, 10)),
         level_from_miles=(12, 25),
         long_run_min_miles=6,
+        ready_floor_miles=0,
+        ready_minutes=45,
         long_run_cap_miles=10,
         long_run_cap_minutes=120,
         run_floor_miles=2.0,
@@ -85,6 +90,8 @@ PROFILES = {
         levels=(Level("novice", 20, 7), Level("intermediate", 30, 9), Level("advanced", 35, 12)),
         level_from_miles=(15, 30),
         long_run_min_miles=7,
+        ready_floor_miles=0,
+        ready_minutes=60,
         long_run_cap_miles=12,
         long_run_cap_minutes=120,
         run_floor_miles=2.0,
@@ -104,6 +111,8 @@ PROFILES = {
         levels=(Level("novice", 25, 11), Level("intermediate", 35, 12), Level("advanced", 40, 14)),
         level_from_miles=(15, 30),
         long_run_min_miles=10,
+        ready_floor_miles=0,
+        ready_minutes=None,
         long_run_cap_miles=14,
         long_run_cap_minutes=135,
         run_floor_miles=2.5,
@@ -124,6 +133,8 @@ PROFILES = {
         # Pfitzinger's 18/55 opens at ~33 mi/week; below 25 a runner is Higdon Novice's
         level_from_miles=(25, 40),
         long_run_min_miles=16,
+        ready_floor_miles=14,
+        ready_minutes=None,
         long_run_cap_miles=22,
         long_run_cap_minutes=180,
         run_floor_miles=3.0,
@@ -172,6 +183,7 @@ def taper_factors(profile: DistanceProfile, taper_len: int) -> tuple[float, ...]
 # four-run week), so the cap widens as the runs get fewer. Time and distance caps still bind.
 LONG_SHARE_MAX_BY_RUNS = {1: 1.0, 2: 0.6, 3: 0.5, 4: 0.5, 5: 0.42, 6: 0.38}
 DEFAULT_LONG_SHARE_MAX = 0.35
+LOW_VOLUME_LONG_SHARE, LOW_VOLUME_MILES = 0.5, 40.0
 # A runner's longest recent run when they can't say: a usual share of their week.
 TYPICAL_LONG_SHARE = {3: 0.4, 4: 0.35}
 DEFAULT_TYPICAL_LONG_SHARE = 0.3
@@ -211,6 +223,14 @@ STRIDE_DAYS = 2  # 5k/10k base weeks: strides after two easy runs (Daniels phase
 
 def long_share_max(runs_in_week: int) -> float:
     return LONG_SHARE_MAX_BY_RUNS.get(runs_in_week, DEFAULT_LONG_SHARE_MAX)
+
+
+def long_run_cap_of_week_m(week_m: float, runs_in_week: int) -> float:
+    """The longest long run a week of ``week_m`` allows: its share by run days, and up to
+    half of the first 40 mi whatever the days (Higdon Novice 1: a 20-miler in a ~40-mile
+    week), so more run days never shorten the long run a low-volume runner needs."""
+    low_volume = LOW_VOLUME_LONG_SHARE * min(week_m, LOW_VOLUME_MILES * METRES_PER_MILE)
+    return max(long_share_max(runs_in_week) * week_m, low_volume)
 
 
 def typical_long_share(runs_in_week: int) -> float:

@@ -101,7 +101,7 @@ def assert_rebuilt_weeks_follow_the_rules(plan: TrainingPlan, start: date) -> No
             if day.planned.type is WorkoutType.LONG:
                 assert (
                     day.planned.distance_m
-                    <= norms.long_share_max(len(runs)) * training_m(week) + step + EPS
+                    <= norms.long_run_cap_of_week_m(training_m(week), len(runs)) + step + EPS
                 )
                 assert day.planned.distance_m <= profile.long_run_cap_miles * METRES_PER_MILE + EPS
             if day.planned.type.is_quality:

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from core import profiles as norms
 from core import workouts
 from core.fitness import equivalent_time
-from core.models import StepKind, TrainingPlan, WorkoutType
-from core.plan import generate_plan
+from core.models import RaceType, StepKind, TrainingPlan, WorkoutType
+from core.plan import generate_plan, long_run_needed_m, long_run_pace
 from core.profiles import profile_for
 from core.units import METRES_PER_KM, METRES_PER_MILE, TEN_K_M
 from tests.core.plans import STANDARD_TYPES, assert_no_spike, request, training_m
@@ -176,3 +176,53 @@ def test_a_novice_marathoner_peaks_near_higdon_novice(
     )
     peak = max(training_m(w) for w in plan.weeks)
     assert peak <= 41 * METRES_PER_MILE
+
+
+@SEARCH
+@given(every_runner())
+def test_a_ready_marathon_has_a_long_run_of_fourteen_miles(plan: TrainingPlan) -> None:
+    """Published marathon plans reach 16–20 mi (Hansons' 16 = race ÷ 1.64): a plan whose long
+    run stays under 14 mi is not called ready, however slow the runner."""
+    readiness = plan.readiness
+    assert readiness is not None
+    if plan.race.race_type is RaceType.MARATHON and readiness.ready:
+        assert readiness.longest_long_run_m >= 14 * METRES_PER_MILE - plan.units.metres / 2
+
+
+@SEARCH
+@given(st.sampled_from([RaceType.FIVE_K, RaceType.TEN_K]), st.integers(14 * 60, 45 * 60))
+def test_a_5k_or_10k_asks_for_time_on_feet_not_miles(race_type: RaceType, five_k_s: int) -> None:
+    """45 min (5k) / 60 min (10k) at long-run pace, or the old distance if that is shorter."""
+    plan = generate_plan(request(race_type, 10, baseline_5k_s=five_k_s))
+    profile = profile_for(race_type, 0)
+    needed = long_run_needed_m(profile, plan.paces, plan.units)
+    assert profile.ready_minutes is not None
+    assert _seconds(needed, long_run_pace(plan.paces)) <= profile.ready_minutes * 60 + EPS
+    assert needed <= profile.long_run_min_miles * METRES_PER_MILE + EPS
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(STANDARD_TYPES),
+    st.integers(8, 30),
+    st.integers(16 * 60, 40 * 60),
+    st.floats(0, 60),
+    st.integers(3, 6),
+    st.none() | st.floats(1, 20),
+)
+def test_more_run_days_never_make_a_plan_less_ready(
+    race_type: RaceType, weeks: int, five_k_s: int, weekly: float, days: int, longest: float | None
+) -> None:
+    """Readiness is about the long run: a runner with more days can do at least as long a one
+    (the low-volume cap in profiles.long_run_cap_of_week_m does not depend on days)."""
+
+    def ready(run_days: int) -> bool:
+        req = request(race_type, weeks, baseline_5k_s=five_k_s, weekly_miles=weekly, days=run_days)
+        if longest is not None:
+            req = req.model_copy(update={"longest_recent_m": longest * METRES_PER_MILE})
+        readiness = generate_plan(req).readiness
+        return readiness is not None and readiness.ready
+
+    assume(weeks >= profile_for(race_type, 0).hard_min_weeks)
+    if ready(days):
+        assert ready(days + 1), f"ready on {days} days, not on {days + 1}"

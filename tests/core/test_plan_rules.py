@@ -142,8 +142,8 @@ def test_long_run_caps_and_mileage_sums(req: PlanRequest) -> None:
         runs = [d for d in week.days if d.planned.type.is_run]
         for day in week.days:
             if day.planned.type is WorkoutType.LONG:
-                share = norms.long_share_max(len(runs))
-                assert day.planned.distance_m <= share * _training_m(week) + step + EPS
+                most = norms.long_run_cap_of_week_m(_training_m(week), len(runs))
+                assert day.planned.distance_m <= most + step + EPS
                 assert day.planned.distance_m <= profile.long_run_cap_miles * METRES_PER_MILE + EPS
             if day.planned.type is WorkoutType.REST:
                 assert day.planned.distance_m == 0 and day.planned.pace_s_per_km is None
