@@ -8,7 +8,8 @@ Evidence, strongest first:
   pace shows exactly the fitness its target came from (the plan's VDOT); faster or slower moves
   it by the oxygen cost of the difference (Daniels: VO2 ∝ pace's oxygen cost);
 - easy and long runs only *bound* it: a steady run can't average more than ~84 % of VDOT (about
-  marathon pace), so a fast one proves a floor; slow ones never pull the estimate down.
+  marathon pace), so a fast one proves a floor — never above what the same run proves read as
+  a race (Daniels–Gilbert); slow ones never pull the estimate down.
 
 The anchor is the last race (or the plan's baseline 5k), not last week's estimate, so an estimate
 never drifts on its own: a runner who runs every session as prescribed stays where they were.
@@ -97,12 +98,15 @@ def target_vdot(kind: WorkoutType, pace_s_per_km: float) -> float | None:
 
 
 def steady_floor(day: ExecutedDay) -> float | None:
-    """The least VDOT a steady run of this pace and length shows."""
+    """The least VDOT a steady run of this pace and length shows: at most what it shows
+    as a race (a run can't prove more fitness than racing it would)."""
     analysis = day.analysis
     pace = analysis.actual_pace_s_per_km
     if pace is None or analysis.actual_m < FIVE_K_M:
         return None
-    return oxygen_cost(METRES_PER_KM / pace * 60) / STEADY_MAX_SHARE
+    as_race = race_vdot(day)
+    bound = oxygen_cost(METRES_PER_KM / pace * 60) / STEADY_MAX_SHARE
+    return min(bound, as_race) if as_race is not None else bound
 
 
 @dataclass(frozen=True)

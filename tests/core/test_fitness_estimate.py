@@ -175,3 +175,23 @@ def test_a_time_trial_is_due_after_five_weeks_without_a_race() -> None:
     done = [linked(day, trial)]
     assert not progress.time_trial_due(plan, done, start + timedelta(weeks=6))
     assert not progress.time_trial_due(plan, [], plan.race.race_date - timedelta(days=14))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(16 * 60, 40 * 60), st.floats(5.0, 30.0), st.floats(0.6, 1.3))
+def test_a_steady_run_never_proves_more_than_racing_it_would(
+    five_k_s: int, km: float, pace_of_5k: float
+) -> None:
+    """One easy run, at any pace and length: the estimate it leaves is at most the better of
+    the anchor and what that run would show as a race (the case in issue 25: 4.5 mi at 7:43/mi
+    moved a 24:00 runner to 21:46; as a race it proves 23:34)."""
+    plan = generate_plan(request(RaceType.HALF, 12, baseline_5k_s=five_k_s))
+    day = next(d for d in plan.days() if d.planned.type is WorkoutType.EASY)
+    pace = five_k_s / 5 * pace_of_5k  # s/km, from faster than 5k pace to an easy jog
+    run = as_run(day).model_copy(
+        update={"distance_m": km * 1000, "duration_s": km * pace, "summary": {}}
+    )
+    executed = linked(day, run)
+    estimate, _ = adaptive.estimate_vdot([executed], day.date, five_k_s, plan.vdot)
+    as_race = vdot(km * 1000, km * pace)
+    assert estimate <= max(vdot(FIVE_K_M, five_k_s), as_race) + 1e-6
