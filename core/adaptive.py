@@ -66,6 +66,8 @@ def work_vdot(day: ExecutedDay, plan_vdot: float) -> list[float]:
     against the target's."""
     found = []
     for step in day.analysis.steps:
+        if step.actual_pace_s_per_km is None:  # never run: it says nothing of fitness
+            continue
         source = target_vdot(day.planned.type, step.pace.middle) or plan_vdot
         target = oxygen_cost(METRES_PER_KM / step.pace.middle * 60)
         actual = oxygen_cost(METRES_PER_KM / step.actual_pace_s_per_km * 60)

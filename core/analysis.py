@@ -17,9 +17,10 @@ Quality score (0–100):
 Distance is judged by ratio (TrainingPeaks' compliance: 80–120 % green, 50–79 % and 121–150 %
 yellow, else red): full inside green, falling linearly to 0 at ±70 %.
 
-A key session is *completed* only when its work was run: at least half its reps on pace or
-faster (or, unsplit, an average pace within 15 s/mi of the session's average or faster).
-Otherwise it is *partial*.
+A run that stops early is still cut at the planned steps: the reps it never reached score 0 and
+are named. A structured session whose work was not run — reps missed, or fewer than half on
+pace (unsplit: an average pace more than 15 s/mi slower than the session's) — scores at most 70
+(the distance's share) and says so; it is *partial*. Score the work actually done.
 """
 
 import bisect
@@ -52,6 +53,7 @@ GREEN, YELLOW = 0.2, 0.5  # |ratio − 1| bands
 DISTANCE_FALLOFF = 0.7  # |ratio − 1| where the distance part reaches 0
 LAP_MATCH = 0.25  # a lap within 25 % of its step's distance matches it
 WORK_RUN_SHARE = 0.5
+NOT_RUN_MAX_SCORE = 70  # a session whose work was not run scores no more than its distance share
 STEADY = frozenset(
     {WorkoutType.EASY, WorkoutType.RECOVERY, WorkoutType.LONG, WorkoutType.MEDIUM_LONG}
 )
@@ -155,7 +157,7 @@ def _split(
     ):
         return SplitSource.LAPS, [(p, m, t) for p, (m, t) in zip(parts, laps, strict=True)]
     track = activity.track
-    if len(track) < 2 or track[-1][0] < 0.9 * planned.distance_m:
+    if len(track) < 2:
         return None
     return SplitSource.TRACK, _cut(parts, track)
 
@@ -181,7 +183,10 @@ def _cut(
 def _work_results(split: list[tuple[_Planned, float, float]]) -> tuple[StepResult, ...]:
     results: list[StepResult] = []
     for part, metres, seconds in split:
-        if part.kind is not StepKind.WORK or part.pace is None or metres <= 0:
+        if part.kind is not StepKind.WORK or part.pace is None:
+            continue
+        if metres <= 0:  # the run ended before this rep
+            results.append(_missed_rep(len(results) + 1, part.metres, part.pace))
             continue
         pace = seconds / (metres / METRES_PER_KM)
         off = _beyond(pace, part.pace)
@@ -197,6 +202,18 @@ def _work_results(split: list[tuple[_Planned, float, float]]) -> tuple[StepResul
             )
         )
     return tuple(results)
+
+
+def _missed_rep(number: int, planned_m: float, pace: PaceRange) -> StepResult:
+    return StepResult(
+        number=number,
+        planned_m=planned_m,
+        actual_m=0.0,
+        pace=pace,
+        actual_pace_s_per_km=None,
+        off_s_per_km=REP_FALLOFF_S_PER_KM,
+        hit=False,
+    )
 
 
 def _beyond(pace: float, target: PaceRange) -> float:
@@ -224,7 +241,14 @@ def _judge(
     if steps:
         work = sum(_rep_part(s.off_s_per_km) for s in steps) / len(steps)
         notes = _work_notes(steps) + notes
-        return round(100 * (WORK_WEIGHT * work + (1 - WORK_WEIGHT) * distance)), notes
+        score = round(100 * (WORK_WEIGHT * work + (1 - WORK_WEIGHT) * distance))
+        if not _work_was_run(steps, pace_delta):
+            score = min(score, NOT_RUN_MAX_SCORE)
+        return score, notes
+    if planned.type.is_quality and not _work_was_run(steps, pace_delta):
+        # unsplit (a /log, a file without a track): the average pace shows the work was not run
+        score = round(50 * distance + 50 * _seed_pace_part(pace_delta))
+        return min(score, NOT_RUN_MAX_SCORE), (AnalysisNote.WORK_NOT_RUN, *notes)
     if planned.type in STEADY and planned.steps:
         pace = _steady_pace_part(planned.steps[0].pace, activity.pace_s_per_km)
         notes = (
@@ -261,6 +285,8 @@ def _seed_pace_part(pace_delta: float | None) -> float:
 
 
 def _work_notes(steps: tuple[StepResult, ...]) -> tuple[AnalysisNote, ...]:
+    if not all(s.run for s in steps):
+        return (AnalysisNote.REPS_MISSED,)
     if all(s.hit for s in steps):
         return (AnalysisNote.WORK_ON_TARGET,)
     slow = sum(1 for s in steps if s.off_s_per_km > 0)
@@ -314,7 +340,10 @@ def _status(
 
 
 def _work_was_run(steps: tuple[StepResult, ...], pace_delta: float | None) -> bool:
-    """At least half the reps at their pace or faster (too fast costs score, not the day)."""
+    """Every rep run, at least half of them at their pace or faster (too fast costs score, not
+    the day)."""
     if steps:
+        if not all(s.run for s in steps):
+            return False
         return sum(1 for s in steps if s.off_s_per_km <= 0) >= WORK_RUN_SHARE * len(steps)
     return pace_delta is None or pace_delta <= PACE_TOLERANCE_S_PER_MI

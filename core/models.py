@@ -474,9 +474,13 @@ class StepResult(Model):
     planned_m: float
     actual_m: float
     pace: PaceRange
-    actual_pace_s_per_km: float
+    actual_pace_s_per_km: float | None  # None: the run ended before this rep
     off_s_per_km: float  # beyond the range: + slower, − faster, 0 inside (with tolerance)
     hit: bool
+
+    @property
+    def run(self) -> bool:
+        return self.actual_pace_s_per_km is not None
 
 
 class AnalysisNote(StrEnum):
@@ -486,6 +490,7 @@ class AnalysisNote(StrEnum):
     REPS_SLOW = "reps-slow"
     REPS_FAST = "reps-fast"
     WORK_NOT_RUN = "work-not-run"
+    REPS_MISSED = "reps-missed"
     TOO_FAST_EASY = "too-fast-easy"
     EASY_WELL_DONE = "easy-well-done"
     TOO_SHORT = "too-short"

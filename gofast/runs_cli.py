@@ -95,8 +95,10 @@ def analysis_json(result: DayAnalysis) -> dict[str, Any]:
                     "low": round(pace_per_km_to_per_mile(step.pace.low), 1),
                     "high": round(pace_per_km_to_per_mile(step.pace.high), 1),
                 },
-                "actualPaceSecPerMile": round(
-                    pace_per_km_to_per_mile(step.actual_pace_s_per_km), 1
+                "actualPaceSecPerMile": (
+                    round(pace_per_km_to_per_mile(step.actual_pace_s_per_km), 1)
+                    if step.actual_pace_s_per_km is not None
+                    else None
                 ),
                 "offSecPerMile": round(pace_per_km_to_per_mile(step.off_s_per_km), 1),
                 "hit": step.hit,

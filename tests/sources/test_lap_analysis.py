@@ -151,3 +151,49 @@ def test_compliance_bands() -> None:
         result = analyse(EASY, run)
         assert result.band is not None and result.band.value == colour
         assert result.compliance == pytest.approx(ratio, rel=1e-3)
+
+
+def test_a_run_that_stops_after_half_the_reps_scores_70_or_less_and_names_the_rest() -> None:
+    """Score the work done (issue 25: 2 of 4 reps scored 87): the reps never reached count as
+    missed, are named, and the session is only partly done."""
+    laps = as_planned(INTERVALS)
+    reps_kept = 2
+    cut = 1 + 2 * reps_kept  # warm-up, then (rep, jog) pairs
+    run = from_fit(laps[:cut])
+    result = analyse(INTERVALS, run)
+    assert result.split_by is SplitSource.TRACK
+    missed = [s.number for s in result.steps if s.actual_pace_s_per_km is None]
+    assert missed == list(range(reps_kept + 1, len(result.steps) + 1))
+    assert all(s.hit for s in result.steps[:reps_kept])
+    assert result.quality_score <= 70
+    assert result.status is DayStatus.PARTIAL
+    assert result.notes[0] is AnalysisNote.REPS_MISSED
+
+
+def test_jogging_an_interval_day_unsplit_scores_70_or_less_and_says_so() -> None:
+    """A /log of the day's distance at an easy jog: no reps to read, but the average pace
+    shows the work was not run (issue 25: 85 % jogged scored 68 with no note)."""
+    jog_s = 0.85 * INTERVALS.distance_m / METRES_PER_KM * PACES.easy_slow
+    logged = AthleteActivity(
+        source=ActivitySource.MANUAL,
+        external_id="jogged",
+        start_utc=START,
+        local_date=START.date(),
+        distance_m=0.85 * INTERVALS.distance_m,
+        duration_s=jog_s,
+    )
+    result = analyse(INTERVALS, logged)
+    assert result.split_by is None
+    assert result.quality_score <= 70
+    assert result.status is DayStatus.PARTIAL
+    assert AnalysisNote.WORK_NOT_RUN in result.notes
+
+
+def test_an_easy_long_run_at_race_pace_is_marked_too_fast() -> None:
+    """A prescribed-easy long run run at marathon pace (faster than easy, always) is too fast."""
+    long_run = workout(WorkoutType.LONG, 27_000, PACES, Units.KM)
+    seconds = long_run.distance_m / METRES_PER_KM * PACES.marathon
+    result = analyse(long_run, from_fit([(long_run.distance_m, seconds)]))
+    assert PACES.marathon < PACES.easy_fast
+    assert AnalysisNote.TOO_FAST_EASY in result.notes
+    assert result.quality_score < 100
