@@ -17,8 +17,10 @@ Cross-validated by runner, 10 folds, on runners the fold never saw (5k → marat
 half → marathon, 319): median bias −0.6 % / +0.4 %, mean absolute error 13.3 / 10.0 min, range
 coverage 84 % / 84 %. On the same runners VDOT is +8 % optimistic (21 min), Riegel +7 %
 (20 min) and Vickers–Vertosick model 1 13.4 / 10.2 min (fitted on them). Several recent races
-combine by inverse variance (the closest distance weighs most); a shorter target than the race
-inverts the model.
+combine by inverse variance (the closest distance weighs most), an older baseline counting a
+quarter of a recent race (two half-lives of the adaptive 5k's 14 days); when they disagree the
+range widens to hold what each race alone predicts. A shorter target than the race inverts the
+model.
 """
 
 import math
@@ -35,6 +37,7 @@ MIN_LOG_RATIO = 0.1  # a race at the target distance still leaves a range (ran i
 REFERENCE_MILES, REFERENCE_PACE_S_PER_KM, LOWEST_MILES = 25.0, 300.0, 5.0
 DEFAULT_WEEKLY_MILES = REFERENCE_MILES  # when a runner's volume is unknown
 INVERSE_ROUNDS = 4  # converges to < 0.1 s: the pace term is small
+OLDER_TRUST = 0.25  # an older baseline beside recent races: two 14-day half-lives
 
 
 @dataclass(frozen=True)
@@ -85,21 +88,26 @@ def predict_race(
     distance_m: float,
     weekly_m: float,
     model: RaceModel | None = None,
+    trust: Sequence[float] | None = None,
 ) -> RacePrediction:
     """Race time over ``distance_m`` from recent races ``(metres, seconds)`` and weekly volume,
-    with its 80 % range."""
+    with its 80 % range. ``trust`` scales each race's weight (an older one counts less)."""
     model = model or MODEL
     logs, spreads = [], []
     for d, t in recent:
         logs.append(math.log(t) + _log_ratio(d, t, distance_m, weekly_m, model))
         spreads.append(max(abs(math.log(distance_m / d)), MIN_LOG_RATIO) ** SPREAD_POWER)
-    weights = [1 / s**2 for s in spreads]
+    trusts = trust or [1.0] * len(logs)
+    weights = [k / s**2 for k, s in zip(trusts, spreads, strict=True)]
     point = sum(w * x for w, x in zip(weights, logs, strict=True)) / sum(weights)
     spread = min(spreads)
+    # races that disagree: the range holds what each of them alone predicts
+    low = min(point + model.spread_low * spread, *logs)
+    high = max(point + model.spread_high * spread, *logs)
     return RacePrediction(
         predicted_s=math.exp(point),
-        low_s=math.exp(point + model.spread_low * spread),
-        high_s=math.exp(point + model.spread_high * spread),
+        low_s=math.exp(low),
+        high_s=math.exp(high),
         method=MODEL_NAME,
     )
 
@@ -129,12 +137,16 @@ def predict(
     goal_time_s: float | None = None,
     weekly_m: float = DEFAULT_WEEKLY_MILES * METRES_PER_MILE,
     recent: Sequence[tuple[float, float]] = (),
+    older: int = 0,
 ) -> Prediction:
     """Every prediction for ``distance_m``: the coach's (from ``recent`` races, or the 5k when
     there are none, with its range) and the comparisons from the 5k. The goal is judged
-    against the coach's."""
+    against the coach's. The first ``older`` of ``recent`` are older results (a baseline):
+    they count less than the others."""
     runner_vdot = check_vdot_range(vdot(FIVE_K_M, baseline_5k_s))
-    race = predict_race(recent or [(FIVE_K_M, baseline_5k_s)], distance_m, weekly_m)
+    races = list(recent) or [(FIVE_K_M, baseline_5k_s)]
+    trust = [OLDER_TRUST if i < older < len(races) else 1.0 for i in range(len(races))]
+    race = predict_race(races, distance_m, weekly_m, trust=trust)
     return Prediction(
         baseline_5k_s=baseline_5k_s,
         distance_m=distance_m,

@@ -177,7 +177,8 @@ def _predict(args: argparse.Namespace) -> int:
     if args.weekly is not None and args.weekly < 0:
         raise GoFastError("cli_negative_volume")
     weekly_m = miles_to_metres(args.weekly if args.weekly is not None else DEFAULT_WEEKLY_MILES)
-    prediction = predict(equivalent_5k_s(recent), distance, goal, weekly_m, recent)
+    older = 1 if args.baseline_5k and args.recent else 0  # the baseline is the older result
+    prediction = predict(equivalent_5k_s(recent), distance, goal, weekly_m, recent, older)
     data = _prediction_json(prediction, distance)
     if goal is not None and prediction.delta_s is not None:
         data |= {"goalTimeSec": goal, "deltaSec": round(prediction.delta_s)}

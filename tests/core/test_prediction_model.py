@@ -4,8 +4,11 @@
 import statistics
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import prediction
+from core.prediction import predict, predict_race
 from core.units import FIVE_K_M, HALF_MARATHON_M, MARATHON_M, METRES_PER_MILE
 from tests.core import prediction_fit as data
 
@@ -66,3 +69,30 @@ def test_shorter_targets_invert_the_model_and_ranges_narrow_with_closer_races() 
     assert from_half.high_s - from_half.low_s < from_5k.high_s - from_5k.low_s
     same = prediction.predict_race([(MARATHON_M, 4 * 3600)], MARATHON_M, weekly)
     assert same.predicted_s == pytest.approx(4 * 3600) and same.low_s < 4 * 3600 < same.high_s
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(15 * 60, 40 * 60), st.integers(70 * 60, 180 * 60), st.floats(5, 80))
+def test_races_that_disagree_widen_the_range(five_k_s: int, half_s: int, miles: float) -> None:
+    """The range holds what each race alone predicts (issue 25: 5k 20:00 + half 2:00:00 gave a
+    range without the 5k's own prediction)."""
+    weekly_m = miles * METRES_PER_MILE
+    races = [(FIVE_K_M, five_k_s), (HALF_MARATHON_M, half_s)]
+    both = predict_race(races, MARATHON_M, weekly_m)
+    for race in races:
+        alone = predict_race([race], MARATHON_M, weekly_m).predicted_s
+        assert both.low_s <= alone * (1 + 1e-9) and alone <= both.high_s * (1 + 1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(15 * 60, 40 * 60), st.floats(0.8, 1.25))
+def test_a_recent_race_outweighs_an_older_baseline(baseline_s: int, change: float) -> None:
+    """`gofast predict --baseline-5k 20:00 --recent 5k=25:00`: the recent 5k counts more."""
+    recent_s = baseline_s * change
+    both = predict(
+        baseline_s, MARATHON_M, recent=[(FIVE_K_M, baseline_s), (FIVE_K_M, recent_s)], older=1
+    ).race.predicted_s
+    weekly_m = prediction.DEFAULT_WEEKLY_MILES * METRES_PER_MILE
+    from_baseline = predict_race([(FIVE_K_M, baseline_s)], MARATHON_M, weekly_m).predicted_s
+    from_recent = predict_race([(FIVE_K_M, recent_s)], MARATHON_M, weekly_m).predicted_s
+    assert abs(both - from_recent) <= abs(both - from_baseline) + 1e-6
