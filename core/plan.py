@@ -191,6 +191,7 @@ def generate_plan(request: PlanRequest) -> TrainingPlan:
     ctx = replace(ctx, peak_m=ctx.metres(peak))
     volumes = _Volumes(_calendar(len(frames), profile), profile, start, peak)
     weeks = tuple(_lay_out_weeks(frames, volumes, ctx, [_longest_start(ctx)]))
+    warnings = _volume_held(weeks, ctx, warnings)
     return _assemble(request, ctx, weeks, request.baseline_5k_s, len(frames), warnings)
 
 
@@ -489,6 +490,24 @@ def _volume_bounds(ctx: _Context, warnings: list[PlanWarning]) -> tuple[int, int
     wanted = max(ctx.steps(level.peak_miles), math.floor(start * norms.PEAK_GROWTH))
     peak = max(start, min(wanted, carry, ctx.steps(norms.ABSOLUTE_PEAK_MILES)))
     return start, peak
+
+
+def _volume_held(
+    weeks: tuple[TrainingWeek, ...], ctx: _Context, warnings: list[PlanWarning]
+) -> list[PlanWarning]:
+    """The warnings, with "run more days or less" when the run days can't hold the runner's
+    own volume — every easy run shorter than the long run and under its time cap, not a 5-hour
+    easy run — saying what a day holds in this plan's first full week."""
+    kept = [w for w in warnings if w.kind is not WarningKind.VOLUME_CAPPED]
+    first = next((w for w in weeks if len(w.days) == 7 and w.phase is not Phase.TAPER), None)
+    if first is None:
+        return warnings
+    held = ctx.floor(planned_training_m(first))
+    if held >= math.floor(ctx.request.baseline_weekly_m / ctx.step_m) - 1:
+        return kept
+    runs = len(ctx.request.run_days)
+    per_day_m = ctx.metres(held) / runs
+    return [*kept, PlanWarning(kind=WarningKind.VOLUME_CAPPED, run_days=runs, per_day_m=per_day_m)]
 
 
 def estimated_longest_m(weekly_m: float, runs: int) -> float:

@@ -5,13 +5,14 @@ and without the longest recent run. Each test is one rule; its source is in the 
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from core import profiles as norms
 from core import workouts
 from core.fitness import equivalent_time
-from core.models import RaceType, StepKind, TrainingPlan, WorkoutType
+from core.models import Phase, RaceType, StepKind, TrainingPlan, WarningKind, WorkoutType
 from core.plan import generate_plan, long_run_needed_m, long_run_pace
 from core.profiles import profile_for
 from core.units import METRES_PER_KM, METRES_PER_MILE, TEN_K_M
@@ -227,3 +228,24 @@ def test_more_run_days_never_make_a_plan_less_ready(
     assume(weeks >= profile_for(race_type, 0).hard_min_weeks)
     if ready(days):
         assert ready(days + 1), f"ready on {days} days, not on {days + 1}"
+
+
+@SEARCH
+@given(every_runner())
+def test_volume_the_days_cannot_hold_is_said_not_hidden_in_long_easy_runs(
+    plan: TrainingPlan,
+) -> None:
+    """A volume the run days can't hold under the easy-run caps becomes "add a run day" (with
+    what a day holds), not a 5-hour easy run."""
+    step = plan.units.metres / 2
+    first = next((w for w in plan.weeks if len(w.days) == 7 and w.phase is not Phase.TAPER), None)
+    assume(first is not None)
+    assert first is not None
+    capped = [w for w in plan.warnings if w.kind is WarningKind.VOLUME_CAPPED]
+    if training_m(first) < plan.baseline_weekly_m - 2 * step:
+        assert capped and capped[0].run_days == len(plan.run_days)
+        per_day = capped[0].per_day_m
+        assert per_day is not None
+        assert per_day * len(plan.run_days) == pytest.approx(training_m(first))
+    else:
+        assert not capped
