@@ -607,7 +607,9 @@ class OnTrack(Model):
     goal_time_s: float | None
     delta_s: float | None  # predicted minus goal: negative is faster than goal
     adherence: float | None
-    verdict: Verdict
+    verdict: Verdict  # today's prediction against the plan's road (not the goal)
+    road_s: float = 0.0  # the prediction a runner following the plan has by now
+    race_day_s: float = 0.0  # today's fitness at the plan's peak volume: race day at this rate
 
 
 class Athlete(Model):

@@ -1,4 +1,12 @@
-"""Weekly adherence and the answer to "Are you on track?"."""
+"""Weekly adherence and the answer to "Are you on track?".
+
+On track means on the plan's road: the prediction a runner following the plan is expected to
+have by now — the plan's 5k fitness at the volume its training block has built to (the taper
+aside, so easing off before the race never looks like losing fitness). Today's prediction, from
+today's adaptive 5k and the volume actually run, is judged against that road, not against the
+goal as it stands today: a runner is *supposed* to be slower than the goal early on, the plan is
+what closes the gap (Vickers & Vertosick 2016: weekly volume moves the longer races).
+"""
 
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -8,6 +16,7 @@ from core.models import (
     DayStatus,
     ExecutedDay,
     OnTrack,
+    Phase,
     PlannedWorkout,
     TrainingPlan,
     TrainingWeek,
@@ -63,17 +72,62 @@ def week_progress(
     )
 
 
+def adherence_so_far(
+    week: TrainingWeek | None, executed: Iterable[ExecutedDay], today: date
+) -> float | None:
+    """What was run of the week's runs due before ``today`` (today's may still come); None
+    when nothing was due yet — Monday morning is not a missed week."""
+    if week is None:
+        return None
+    due = [d for d in week.days if d.date < today and d.planned in planned_training(week)]
+    planned_m = sum(d.planned.distance_m for d in due)
+    if not planned_m:
+        return None
+    done_m = sum(
+        e.analysis.actual_m
+        for e in executed
+        if e.week_index == week.week_index and e.planned.type is not WorkoutType.RACE
+    )
+    return min(done_m / planned_m, 1.0)
+
+
+def block_weekly_m(plan: TrainingPlan, today: date) -> float:
+    """The weekly volume the plan's training block has built to by ``today``: its last
+    ``RECENT_WEEKS`` weeks begun by then, taper weeks left out."""
+    begun = [w for w in plan.weeks if w.start_date <= today and w.phase is not Phase.TAPER]
+    recent = begun[-RECENT_WEEKS:]
+    if not recent:
+        return plan.baseline_weekly_m
+    return sum(planned_training_m(w) for w in recent) / len(recent)
+
+
+def road_s(plan: TrainingPlan, today: date) -> float:
+    """The prediction a runner following the plan is expected to have on ``today``."""
+    fitness = plan.pace_5k_s or plan.baseline_5k_s
+    weekly_m = block_weekly_m(plan, today)
+    return predict_race([(FIVE_K_M, fitness)], plan.race.distance_m, weekly_m).predicted_s
+
+
 def on_track(
-    plan: TrainingPlan, current_5k_s: float, adherence: float | None, weekly_m: float | None = None
+    plan: TrainingPlan,
+    current_5k_s: float,
+    adherence: float | None,
+    today: date,
+    weekly_m: float | None = None,
 ) -> OnTrack:
-    """Today's prediction (the coach's model, from today's 5k fitness and weekly volume) against
-    the goal."""
+    """Today's prediction (the coach's model, from today's 5k fitness and the volume run — the
+    plan's own until four weeks of runs show it) against the plan's road; the goal beside it."""
     distance = plan.race.distance_m
-    weekly = weekly_m or plan.baseline_weekly_m
+    weekly = weekly_m or block_weekly_m(plan, today)
     race = predict_race([(FIVE_K_M, current_5k_s)], distance, weekly)
+    road = road_s(plan, today)
     goal = plan.goal_time_s
     delta = None if goal is None else race.predicted_s - goal
+    peak_m = max((planned_training_m(w) for w in plan.weeks), default=weekly)
+    race_day = predict_race([(FIVE_K_M, current_5k_s)], distance, max(peak_m, weekly))
     return OnTrack(
+        road_s=road,
+        race_day_s=race_day.predicted_s,
         current_5k_s=current_5k_s,
         weekly_m=weekly,
         predicted_s=race.predicted_s,
@@ -84,15 +138,19 @@ def on_track(
         goal_time_s=goal,
         delta_s=delta,
         adherence=adherence,
-        verdict=verdict(race.predicted_s, goal, adherence),
+        verdict=verdict(race.predicted_s, road, adherence),
     )
 
 
 def recent_weekly_m(
     plan: TrainingPlan, executed: Iterable[ExecutedDay], today: date
 ) -> float | None:
-    """What the runner actually ran a week over the last four weeks, once the plan has run that
-    long and runs were logged in at least three of them; None: go by what they told us."""
+    """What the runner actually ran a week over the last four weeks of training (in the taper:
+    the four before it), once the plan has run that long and runs were logged in at least three
+    of them; None: go by the plan."""
+    taper = next((w.start_date for w in plan.weeks if w.phase is Phase.TAPER), None)
+    if taper is not None and today > taper:
+        today = taper
     first = today - timedelta(days=RECENT_WEEKS * 7)
     if plan.start_date > first:
         return None
@@ -103,11 +161,10 @@ def recent_weekly_m(
     return sum(e.analysis.actual_m for e in recent) / RECENT_WEEKS
 
 
-def verdict(predicted_s: float, goal_s: float | None, adherence: float | None) -> Verdict:
-    """From the prediction's distance to the goal; low adherence costs one notch."""
-    if goal_s is None:
-        return Verdict.NO_GOAL
-    share = (predicted_s - goal_s) / goal_s
+def verdict(predicted_s: float, reference_s: float, adherence: float | None) -> Verdict:
+    """From the prediction's distance to a reference (the plan's road for /status; the goal when
+    a revision asks whether the goal is at risk); low adherence costs one notch."""
+    share = (predicted_s - reference_s) / reference_s
     ladder = [Verdict.AHEAD, Verdict.ON_TRACK, Verdict.BEHIND, Verdict.OFF_TRACK]
     if share <= AHEAD_SHARE:
         level = 0

@@ -133,15 +133,12 @@ async def fitness(
     athlete_id: int,
     plan: TrainingPlan,
     today: date,
-    week_progress: WeekProgress | None = None,
 ) -> Fitness:
     """Today's adaptive 5k (not yet snapshotted) and the on-track verdict it gives."""
     assert plan.id is not None
     executed = await uow.executions.executed_days(athlete_id, plan.id)
     snaps = await uow.plans.snapshots(athlete_id, plan.id)
-    if week_progress is None:
-        week_progress = await _this_week(uow, athlete_id, plan, executed, today)
-    return _fitness(plan, executed, snaps, today, week_progress)
+    return _fitness(plan, executed, snaps, today)
 
 
 def _fitness(
@@ -149,7 +146,6 @@ def _fitness(
     executed: list[ExecutedDay],
     snaps: list[Adaptive5kSnapshot],
     today: date,
-    week_progress: WeekProgress | None,
 ) -> Fitness:
     week = plan.week_of(today)
     snap = adaptive.snapshot(
@@ -160,10 +156,10 @@ def _fitness(
         plan_vdot=plan.vdot,
         previous=snaps[-1] if snaps else None,
     )
-    adherence = week_progress.adherence if week_progress else None
+    adherence = progress.adherence_so_far(week, executed, today)
     weekly = progress.recent_weekly_m(plan, executed, today)
     due = progress.time_trial_due(plan, executed, today)
-    return Fitness(snap, progress.on_track(plan, snap.seconds, adherence, weekly), due)
+    return Fitness(snap, progress.on_track(plan, snap.seconds, adherence, today, weekly), due)
 
 
 @dataclass(frozen=True)
@@ -182,7 +178,7 @@ async def status(uow: UnitOfWork, athlete_id: int, today: date) -> Status | None
     executed = await uow.executions.executed_days(athlete_id, plan.id)
     snaps = await uow.plans.snapshots(athlete_id, plan.id)
     week_progress = await _this_week(uow, athlete_id, plan, executed, today)
-    return Status(plan, week_progress, _fitness(plan, executed, snaps, today, week_progress))
+    return Status(plan, week_progress, _fitness(plan, executed, snaps, today))
 
 
 @dataclass(frozen=True)

@@ -469,3 +469,32 @@ async def test_status_says_which_5k_the_paces_use_after_a_break(telegram, bot, c
     status = texts(await user.send("/status"))
     assert f"Your paces use a 5k of {format_duration(rebuilt.pace_5k_s)}" in status
     assert "easier than today's fitness" in status
+
+
+async def test_status_judges_the_plans_road_not_the_goal_as_it_stands_today(
+    telegram, bot, clock
+) -> None:
+    """Issue 26: "🔴 Off track" on Monday of week 1 and after weeks at 100 %. A runner doing the
+    plan is on track; one running 60 % of it hears how far behind the plan they are."""
+    user = telegram.user(171)
+    doer = await with_goal(bot, 171, 1 * 3600 + 50 * 60)  # ambitious: today predicts ~1:56
+    clock.set(datetime(2027, 3, 1, 7, tzinfo=UTC))
+    first = texts(await user.send("/status"))
+    assert "On track" in first and "Off track" not in first
+    plan = await stored(bot).active_plan(doer.id)
+    runs = [d for d in plan.days() if d.planned.type.is_run]
+    sixth_sunday = plan.weeks[5].end_date
+    for day in (d for d in runs if d.date <= sixth_sunday):
+        await ran(bot, doer, day)
+    clock.set(datetime.combine(sixth_sunday + timedelta(days=1), time(12), UTC))
+    later = texts(await user.send("/status"))
+    assert "On track" in later and "plan's road" in later, later
+
+    slacker_user = telegram.user(172)
+    slacker = await with_goal(bot, 172, 1 * 3600 + 50 * 60)
+    theirs = await stored(bot).active_plan(slacker.id)
+    their_runs = [d for d in theirs.days() if d.planned.type.is_run and d.date <= sixth_sunday]
+    for day in their_runs[::2]:  # every other planned run: about half the plan
+        await ran(bot, slacker, day)
+    behind = texts(await slacker_user.send("/status"))
+    assert "behind" in behind.lower() and "The plan expected" in behind, behind
