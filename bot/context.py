@@ -118,13 +118,30 @@ class CoachApplication(Application):
         persistence = self.persistence
         if chat is None or user is None or not isinstance(persistence, DatabasePersistence):
             return
-        conversations = [
+        conversations = self._persistent_conversations()
+        await persistence.reload_conversations(conversations, (chat.id, user.id))
+
+    async def end_conversations(self, update: Update) -> None:
+        """Every conversation of ``update``'s chat ends (e.g. /delete mid-/race): stored and
+        in memory, so no later answer lands on a question from before."""
+        chat, user = update.effective_chat, update.effective_user
+        persistence = self.persistence
+        if chat is None or user is None or not isinstance(persistence, DatabasePersistence):
+            return
+        key = (chat.id, user.id)
+        conversations = self._persistent_conversations()
+        for handler in conversations:
+            assert handler.name is not None  # persistent conversations are named
+            await persistence.update_conversation(handler.name, key, None)
+        await persistence.reload_conversations(conversations, key)
+
+    def _persistent_conversations(self) -> list[ConversationHandler]:
+        return [
             handler
             for group in self.handlers.values()
             for handler in group
             if isinstance(handler, ConversationHandler) and handler.persistent
         ]
-        await persistence.reload_conversations(conversations, (chat.id, user.id))
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):

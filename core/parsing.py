@@ -457,3 +457,28 @@ def sounds_hurt(text: str) -> bool:
     """A message that talks about pain, injury or illness ("my knee hurts"): the answer is
     the way to pause, not "I'm not sure what you mean"."""
     return bool(_HURT.search(text))
+
+
+_UNSURE = re.compile(
+    r"^\s*(🤷\s*)?(not\s*sure|no\s*idea|don'?t\s*know|dunno|idk|unsure|\?+)[\s.!?]*$",
+    re.IGNORECASE,
+)
+_YES = re.compile(
+    r"^\s*(✅\s*)?(yes|yep|yeah|y|ok|okay|confirm|save|go|sure|👍)[\s.!]*$", re.IGNORECASE
+)
+_DONE = re.compile(r"^\s*(✅\s*)?(done|that'?s\s*it|ok|okay|next|finished)[\s.!]*$", re.IGNORECASE)
+
+
+def says_unsure(text: str) -> bool:
+    """ "not sure", "no idea", "🤷 Not sure" typed instead of tapped."""
+    return bool(_UNSURE.match(text))
+
+
+def says_yes(text: str) -> bool:
+    """ "yes", "confirm", "save", "✅ Confirm" typed instead of tapped."""
+    return bool(_YES.match(text))
+
+
+def says_done(text: str) -> bool:
+    """ "done", "that's it" typed at a pick-several question."""
+    return bool(_DONE.match(text))

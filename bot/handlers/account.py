@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.calendar_export import plan_calendar
 from bot.common import athlete_of, edit, plan_of, say
-from bot.context import CoachContext
+from bot.context import CoachApplication, CoachContext
 from bot.keyboards import button, rows
 from core.errors import GoFastError
 
@@ -46,6 +46,9 @@ async def delete(update: Update, context: CoachContext) -> None:
     await context.services.units.write(lambda uow: uow.athletes.delete_athlete(athlete.stored_id))
     context.user_data.clear()
     context.chat_data.clear()
+    application = context.application
+    assert isinstance(application, CoachApplication)
+    await application.end_conversations(update)  # a /race or /start left open ends too
     await edit(update, context, "account/deleted")
 
 

@@ -29,6 +29,9 @@ from core.parsing import (
     parse_race_name,
     parse_volume,
     parse_weekday,
+    says_done,
+    says_unsure,
+    says_yes,
 )
 from core.plan import default_run_days
 from core.services import race_goal
@@ -316,7 +319,7 @@ async def got_goal(update: Update, context: CoachContext) -> str:
 
 async def got_five_k(update: Update, context: CoachContext) -> str:
     draft = draft_of(context)
-    if update.callback_query is not None:
+    if update.callback_query is not None or says_unsure(text_of(update)):
         await drop_buttons(update)
         await _estimate_5k(context, await athlete_of(update, context))
         return await _next(update, context, WEEKLY)
@@ -373,7 +376,7 @@ async def _longest_on_record(
 
 async def got_longest(update: Update, context: CoachContext) -> str:
     draft = draft_of(context)
-    if update.callback_query is not None:
+    if update.callback_query is not None or says_unsure(text_of(update)):
         await drop_buttons(update)
         draft.update(longest_m=None, longest_inferred=False)
         return await _next(update, context, DAYS)
@@ -406,8 +409,10 @@ async def toggle(update: Update, context: CoachContext, state: str) -> str:
 
 
 async def typed_days(update: Update, context: CoachContext) -> str:
-    """Run days typed instead of tapped: "mon wed fri sun"."""
+    """Run days typed instead of tapped: "mon wed fri sun" — or "done" for the days ticked."""
     text = text_of(update)
+    if says_done(text):
+        return await days_done(update, context)
     try:
         picked = [parse_weekday(word) for word in re.split(r"[\s,/&+]+|\band\b", text) if word]
         days = goals.check_run_days([d for d in picked if d is not None])
@@ -419,10 +424,11 @@ async def typed_days(update: Update, context: CoachContext) -> str:
 
 async def days_done(update: Update, context: CoachContext) -> str:
     query = update.callback_query
-    assert query is not None
     try:
         goals.check_run_days(draft_of(context).get("days", []))
     except InvalidInput as error:
+        if query is None:  # typed "done": the hint goes with the question
+            return await ask(update, context, DAYS, hint=context.services.render.error(error))
         await query.answer(context.services.render.error_text(error), show_alert=True)
         return DAYS
     await drop_buttons(update)
@@ -549,6 +555,19 @@ async def confirm(update: Update, context: CoachContext) -> int:
         push_time=athlete.push_time,
     )
     return ConversationHandler.END
+
+
+async def typed_at_confirm(update: Update, context: CoachContext) -> str | int:
+    """The summary's buttons typed: "yes" / "confirm" / "save" confirms, "change" changes,
+    "cancel" cancels; anything else shows the summary again."""
+    text = text_of(update).strip().lower()
+    if says_yes(text):
+        return await confirm(update, context)
+    if text.startswith(("change", "edit", "✏")):
+        return await change(update, context)
+    if text.startswith(("cancel", "no", "✖")):
+        return await cancel(update, context)
+    return await reask(update, context)
 
 
 async def change(update: Update, context: CoachContext) -> str:

@@ -80,6 +80,7 @@ def build_race_conversation() -> ConversationHandler:
                 MessageHandler(text, race.typed_long_day),  # "sat"
             ],
             race.CONFIRM: [
+                MessageHandler(text, race.typed_at_confirm),  # "yes", "save", "✅ Confirm"
                 answers(race.confirm, r"^rc:ok$"),
                 answers(race.change, r"^rc:change$"),
                 answers(race.take_alternative, r"^rc:alt:\d+$"),

@@ -237,3 +237,40 @@ async def test_calendar_export_has_stable_uids(
     first_run = str(events[0]["description"])
     assert "• " in first_run and " mi" in first_run and "<" not in first_run  # steps, plain
     assert "Race" in str(events[-1]["summary"])
+
+
+async def test_delete_mid_race_ends_the_conversation(
+    telegram: FakeTelegram, bot: CoachApplication
+) -> None:
+    """Issue 26: after /delete mid-/race, /start and onboarding, a typed city was taken as an
+    answer to the old race question (then a KeyError on every retry)."""
+    user = telegram.user(8010)
+    await onboard(user)
+    for action, value in RACE_ANSWERS[:5]:  # up to the goal question
+        await (user.press(value) if action == "press" else user.send(value))
+    await user.send("/delete")
+    await user.press("dl:yes")
+    await onboard(user, units="km", zone="Lisbon")
+    later = texts(await user.send("Lisbon"))  # a stray text after onboarding
+    assert "goal" not in later.lower() and "went wrong" not in later
+    race = texts(await user.send("/race"))
+    assert "went wrong" not in race
+    assert (await stored(bot).athlete_by_telegram(8010)) is not None
+
+
+async def test_typed_answers_where_buttons_are_offered(
+    telegram: FakeTelegram, bot: CoachApplication
+) -> None:
+    """"not sure" at the 5k, "done" at the run days, "yes" at the summary (issue 26)."""
+    user = telegram.user(8011)
+    await onboard(user)
+    answers = dict(enumerate(RACE_ANSWERS))
+    answers[6] = ("send", "not sure")  # the 5k
+    answers[9] = ("send", "done")  # the run days, as ticked
+    for action, value in answers.values():
+        calls = await (user.press(value) if action == "press" else user.send(value))
+        assert "notsure" not in texts(calls).lower() and "went wrong" not in texts(calls)
+    saved = texts(await user.send("yes"))
+    assert "earlier question" not in saved
+    athlete = await stored(bot).athlete_by_telegram(8011)
+    assert athlete is not None and await stored(bot).active_plan(athlete.id) is not None
