@@ -7,7 +7,15 @@ from bot.common import as_runner, edit, say
 from bot.context import CoachContext
 from bot.keyboards import plan_pager, single, watch_button
 from core.errors import NotFound
+from core.models import Athlete
 from core.services import coaching, real_life, runners
+
+
+def _paused(athlete: Athlete) -> dict[str, object] | None:
+    """While paused, the views prescribe nothing and count nothing: when it ends."""
+    if not athlete.notifications.get("paused"):
+        return None
+    return {"until": athlete.paused_until}
 
 
 async def _so_far(update: Update, context: CoachContext) -> runners.AsRunner[coaching.PlanSoFar]:
@@ -19,11 +27,14 @@ async def _so_far(update: Update, context: CoachContext) -> runners.AsRunner[coa
 async def today(update: Update, context: CoachContext) -> None:
     """The hot path: one query for the day, never the whole plan."""
     found = await as_runner(
-        update, context, lambda uow, athlete, on: real_life.today(uow, athlete.stored_id, on)
+        update, context, lambda uow, athlete, on: real_life.today(uow, athlete, on)
     )
     athlete, on, view = found.athlete, found.today, found.result
     if view is None:
         raise NotFound("no_plan")
+    if isinstance(view, real_life.Paused):
+        await say(update, context, "plan/paused_today", until=view.until, today=on)
+        return
     if isinstance(view, real_life.AfterRace):
         next_goal = single("🏁 Set my next race", "rc:start")
         await say(update, context, "plan/after_race", next_goal, after=view)
@@ -46,6 +57,7 @@ async def week(update: Update, context: CoachContext) -> None:
         done=so_far.done,
         today=on,
         units=athlete.units,
+        paused=_paused(athlete),
     )
 
 
@@ -64,6 +76,7 @@ async def whole_plan(update: Update, context: CoachContext) -> None:
         done=so_far.done,
         today=on,
         units=athlete.units,
+        paused=_paused(athlete),
     )
 
 
@@ -86,6 +99,7 @@ async def turn_page(update: Update, context: CoachContext) -> None:
         done=so_far.done,
         today=found.today,
         units=athlete.units,
+        paused=_paused(athlete),
     )
 
 
@@ -105,6 +119,7 @@ async def status(update: Update, context: CoachContext) -> None:
         fit=result.fitness,
         days_left=(result.plan.race.race_date - on).days,
         units=athlete.units,
+        paused=_paused(athlete),
     )
 
 

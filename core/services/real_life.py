@@ -310,8 +310,21 @@ class AfterRace:
         return self.days_since < self.recovery_days
 
 
-async def today(uow: UnitOfWork, athlete_id: int, on: date) -> DayView | AfterRace | None:
-    """/today: the plan's day (one query, the hot path), or after the race its recovery."""
+@dataclass(frozen=True)
+class Paused:
+    """The runner paused: nothing is prescribed until they are back."""
+
+    until: date | None  # the announced return day, or None: until /resume
+
+
+async def today(
+    uow: UnitOfWork, athlete: Athlete, on: date
+) -> DayView | AfterRace | Paused | None:
+    """/today: the plan's day (one query, the hot path), nothing while paused, or after the
+    race its recovery."""
+    if athlete.notifications.get("paused"):
+        return Paused(athlete.paused_until)
+    athlete_id = athlete.stored_id
     view = await uow.plans.day_view(athlete_id, on)
     if view is not None:
         return view

@@ -8,6 +8,7 @@ from core.models import PlanStatus, RevisionKind, VolumeChange
 from core.progress import planned_training_m
 from core.units import FIVE_K_M, HALF_MARATHON_M
 from tests.bot.conftest import onboard, set_race
+from tests.bot.test_conversations import texts
 from tests.bot.test_pushes import run_on, runner, travel
 from tests.units import stored
 
@@ -202,3 +203,22 @@ async def test_a_resume_too_close_to_race_day_offers_a_later_race(telegram, bot,
     replies = await telegram.user(69).send("/resume")
     assert "Welcome back (ill)" in replies[0].text and "left until race day" in replies[0].text
     assert ("📅 Later race", "rc:modify:date") in replies[0].buttons
+
+
+async def test_paused_days_prescribe_nothing(telegram, bot, clock) -> None:
+    """Issue 26: while paused "until Sat 27 Mar", /today prescribed an easy run with strides and
+    /status counted the week's runs as missed."""
+    athlete = await runner(bot, 65, "UTC")
+    plan = await stored(bot).active_plan(athlete.id)
+    clock.set(datetime.combine(plan.weeks[2].start_date, time(12), UTC))
+    user = telegram.user(65)
+    await user.send("/pause 10 injured")
+    today = texts(await user.send("/today"))
+    assert "paused" in today.lower() and "nothing planned" in today
+    assert not any(word in today for word in ("Easy", "strides", "Long run"))
+    status = texts(await user.send("/status"))
+    assert "Paused until" in status and "This week:" not in status
+    week = texts(await user.send("/week"))
+    assert "Paused" in week
+    await user.send("/resume")
+    assert "paused" not in texts(await user.send("/today")).lower()
