@@ -87,7 +87,7 @@ def analyse(planned: PlannedWorkout, activity: AthleteActivity) -> DayAnalysis:
         actual_pace_s_per_km=actual_pace,
         pace_variance_s_per_mile=pace_delta,
         distance_hit=distance_hit,
-        pace_hit=pace_delta is None or abs(pace_delta) <= PACE_TOLERANCE_S_PER_MI,
+        pace_hit=_pace_hit(planned, actual_pace, pace_delta),
         quality_score=score,
         status=_status(planned, activity.distance_m, distance_hit, steps, pace_delta),
         compliance=ratio,
@@ -314,6 +314,14 @@ def _expected_pace(planned: PlannedWorkout) -> float | None:
     metres = sum(p.metres for p in parts)
     seconds = sum(p.metres / METRES_PER_KM * p.pace.middle for p in parts if p.pace)
     return seconds / (metres / METRES_PER_KM)
+
+
+def _pace_hit(planned: PlannedWorkout, actual: float | None, pace_delta: float | None) -> bool:
+    """The ✓ beside the pace: a steady run is judged by the range the runner was shown (only
+    too fast misses it); anything else by the seed's 15 s/mi around the session's average."""
+    if planned.type in STEADY and planned.steps and actual is not None:
+        return _steady_pace_part(planned.steps[0].pace, actual) == 1.0
+    return pace_delta is None or abs(pace_delta) <= PACE_TOLERANCE_S_PER_MI
 
 
 def _pace_delta(planned: float | None, actual: float | None) -> float | None:

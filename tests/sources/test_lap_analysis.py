@@ -197,3 +197,20 @@ def test_an_easy_long_run_at_race_pace_is_marked_too_fast() -> None:
     assert PACES.marathon < PACES.easy_fast
     assert AnalysisNote.TOO_FAST_EASY in result.notes
     assert result.quality_score < 100
+
+
+@pytest.mark.parametrize(
+    ("pace", "hit"),
+    [
+        (PACES.easy_slow - 1, True),  # slower than the average shown, inside the range
+        (PACES.easy_fast + 1, True),
+        (PACES.easy_slow + 30, True),  # an easy run is never too slow
+        (PACES.easy_fast - 20, False),  # too fast for easy
+    ],
+)
+def test_the_pace_mark_uses_the_range_the_runner_was_shown(pace: float, hit: bool) -> None:
+    """Issue 26: "11:59/mi vs 12:20/mi ✗" inside the pushed range 11:37–13:04."""
+    seconds = EASY.distance_m / METRES_PER_KM * pace
+    result = analyse(EASY, from_fit([(EASY.distance_m, seconds)]))
+    assert result.pace_hit is hit
+    assert (AnalysisNote.TOO_FAST_EASY in result.notes) is not hit
