@@ -141,6 +141,16 @@ async def fitness(
     return _fitness(plan, executed, snaps, today)
 
 
+async def race_morning_fitness(uow: UnitOfWork, athlete_id: int, plan: TrainingPlan) -> Fitness:
+    """What the coach predicted on race morning: every run before race day, none from it."""
+    assert plan.id is not None
+    race_day = plan.race.race_date
+    executed = await uow.executions.executed_days(athlete_id, plan.id)
+    snaps = await uow.plans.snapshots(athlete_id, plan.id)
+    before = [e for e in executed if e.date < race_day]
+    return _fitness(plan, before, [s for s in snaps if s.taken_on < race_day], race_day)
+
+
 def _fitness(
     plan: TrainingPlan,
     executed: list[ExecutedDay],

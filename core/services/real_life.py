@@ -281,11 +281,11 @@ async def record_race(
     now: datetime,
     activity_id: int | None = None,
 ) -> RaceOutcome:
-    """Store the result, compare it with the prediction, take the fitness it shows, complete
-    the plan."""
+    """Store the result, compare it with race morning's prediction (not one the race itself
+    has moved), take the fitness it shows, complete the plan."""
     plan = await finished_plan(uow, athlete_id, today)
     assert plan.id is not None
-    fitness = await coaching.fitness(uow, athlete_id, plan, today)
+    fitness = await coaching.race_morning_fitness(uow, athlete_id, plan)
     result = RaceResult(
         finish_s=finish_s,
         activity_id=activity_id,

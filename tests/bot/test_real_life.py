@@ -222,3 +222,21 @@ async def test_paused_days_prescribe_nothing(telegram, bot, clock) -> None:
     assert "Paused" in week
     await user.send("/resume")
     assert "paused" not in texts(await user.send("/today")).lower()
+
+
+async def test_result_is_compared_with_race_mornings_prediction(telegram, bot, clock) -> None:
+    """Issue 26: /result said "I predicted 5:19:43", a figure the race upload itself had moved;
+    it is the prediction the runner saw on race morning."""
+    from tests.bot.test_daily_friction import figure, ran
+
+    athlete = await runner(bot, 68, "UTC")
+    plan = await stored(bot).active_plan(athlete.id)
+    race = next(d for d in plan.days() if d.planned.type.value == "race")
+    user = telegram.user(68)
+    clock.set(morning(race.date))
+    morning_status = texts(await user.send("/status"))
+    predicted = figure(r"Predicted: (\d+:\d\d(?::\d\d)?)", morning_status)
+    await ran(bot, athlete, race, faster=0.93, note="race")  # the race, uploaded: a fast one
+    clock.set(morning(race.date + timedelta(days=1)))
+    done = texts(await user.send("/result 1:45:00"))
+    assert f"I predicted {predicted}" in done, (predicted, done)
