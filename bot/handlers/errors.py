@@ -4,9 +4,12 @@ import logging
 
 from telegram import Update
 
+from bot.common import as_runner, say
 from bot.context import CoachContext
+from bot.keyboards import single
 from bot.render import ALERT_CHARS, plain
-from core.errors import GoFastError
+from core.errors import GoFastError, NotFound
+from core.services import real_life
 
 log = logging.getLogger("gofast.errors")
 
@@ -15,6 +18,9 @@ async def on_error(update: object, context: CoachContext) -> None:
     error = context.error
     if not isinstance(update, Update):
         log.error("error outside an update", exc_info=error)
+        return
+    race_done = isinstance(error, NotFound) and error.code == "no_plan"
+    if race_done and await _race_done(update, context):
         return
     if isinstance(error, GoFastError):
         await _tell(update, context, error)
@@ -27,6 +33,23 @@ async def on_error(update: object, context: CoachContext) -> None:
         exc_info=error,
     )
     await _tell(update, context, None)
+
+
+async def _race_done(update: Update, context: CoachContext) -> bool:
+    """No active plan because the race is run: every command says so, with the result and
+    "what's next?" (not "no plan yet")."""
+    try:
+        found = await as_runner(
+            update, context, lambda uow, athlete, on: real_life.today(uow, athlete, on)
+        )
+        if not isinstance(found.result, real_life.AfterRace):
+            return False
+        next_goal = single("🏁 Set my next race", "rc:start")
+        await say(update, context, "plan/after_race", next_goal, after=found.result)
+    except Exception:  # whatever failed here, the plain "no plan" answer still goes out
+        log.warning("could not show the finished race", exc_info=True)
+        return False
+    return True
 
 
 async def _tell(update: Update, context: CoachContext, error: GoFastError | None) -> None:

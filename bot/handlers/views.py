@@ -5,7 +5,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.common import as_runner, edit, say
 from bot.context import CoachContext
-from bot.keyboards import plan_pager, single, watch_button
+from bot.keyboards import plan_pager, watch_button
 from core.errors import NotFound
 from core.models import Athlete
 from core.services import coaching, real_life, runners
@@ -36,9 +36,7 @@ async def today(update: Update, context: CoachContext) -> None:
         await say(update, context, "plan/paused_today", until=view.until, today=on)
         return
     if isinstance(view, real_life.AfterRace):
-        next_goal = single("🏁 Set my next race", "rc:start")
-        await say(update, context, "plan/after_race", next_goal, after=view)
-        return
+        raise NotFound("no_plan")  # the error handler shows the race done (bot.handlers.errors)
     runs = view.day is not None and bool(view.day.planned.steps) and view.analysis is None
     markup = InlineKeyboardMarkup([[watch_button(on)]]) if runs else None
     await say(update, context, "plan/today", markup, view=view, today=on, units=athlete.units)

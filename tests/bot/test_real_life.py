@@ -240,3 +240,17 @@ async def test_result_is_compared_with_race_mornings_prediction(telegram, bot, c
     clock.set(morning(race.date + timedelta(days=1)))
     done = texts(await user.send("/result 1:45:00"))
     assert f"I predicted {predicted}" in done, (predicted, done)
+
+
+async def test_after_the_race_every_view_says_race_done_and_whats_next(
+    telegram, bot, clock
+) -> None:
+    """Issue 26: after the race /status, /week, /predict and /progress said "no plan yet"."""
+    athlete = await runner(bot, 69, "UTC")
+    plan = await stored(bot).active_plan(athlete.id)
+    clock.set(morning(plan.race.race_date + timedelta(days=1)))
+    user = telegram.user(69)
+    await user.send("/result 1:45:00")
+    for command in ("/today", "/status", "/week", "/predict", "/progress"):
+        reply = texts(await user.send(command))
+        assert "1:45:00" in reply and "no plan" not in reply.lower(), (command, reply)
