@@ -46,3 +46,29 @@ def test_a_plan_stored_before_warnings_were_structured_keeps_its_words() -> None
     old = PlanWarning.model_validate("3 base week(s) first, then an 18-week marathon build.")
     assert old.kind is WarningKind.NOTE
     assert plain(Renderer()("plan/warning_text", w=old, units=Units.KM)) == old.text
+
+
+def test_the_time_trial_nag_shows_the_runners_own_5k() -> None:
+    """Issue 26: "/log 5k 23:40" was the example shown to a 19-minute runner."""
+    from core import adaptive, progress
+    from core.models import RaceType as Race
+    from core.plan import generate_plan
+    from core.services.coaching import Fitness
+    from tests.core.plans import request
+
+    plan = generate_plan(request(Race.HALF, 12, baseline_5k_s=19 * 60))
+    today = plan.weeks[5].end_date
+    snap = adaptive.snapshot([], today, 5, plan.baseline_5k_s, plan.vdot)
+    fitness = Fitness(snap, progress.on_track(plan, snap.seconds, 1.0, today), True)
+    text = plain(
+        Renderer()(
+            "push/weekly",
+            plan=plan,
+            week=plan.weeks[5],
+            progress=progress.week_progress(plan.weeks[5], []),
+            fitness=fitness,
+            next_week=plan.weeks[6],
+            units=Units.MI,
+        )
+    )
+    assert "/log 5k 19:00 time trial" in text and "23:40" not in text
