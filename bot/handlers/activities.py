@@ -50,7 +50,8 @@ async def log_run(update: Update, context: CoachContext) -> None:
     assert message is not None
     args = context.args or []
     if len(args) < 2:
-        await say(update, context, "activity/log_help", hint=None)
+        athlete = await athlete_of(update, context)
+        await say(update, context, "activity/log_help", hint=None, units=athlete.units)
         return
     reference = f"{message.chat_id}:{message.message_id}"  # a re-delivered update is a repeat
     try:
@@ -61,7 +62,9 @@ async def log_run(update: Update, context: CoachContext) -> None:
             write=True,
         )
     except coaching.LogWordsUnclear as error:
-        await say(update, context, "activity/log_help", hint=context.services.render.error(error))
+        athlete = await athlete_of(update, context)
+        hint = context.services.render.error(error)
+        await say(update, context, "activity/log_help", hint=hint, units=athlete.units)
         return
     await announce(context.bot, context.services, found.athlete, found.result)
 

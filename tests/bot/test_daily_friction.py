@@ -298,6 +298,8 @@ async def test_after_switching_to_km_nothing_speaks_miles(telegram, bot, clock) 
     said += [text for _, _, text in pushed[182]]
     assert all(re.search(r"\d mi\b|/mi\b", text) is None for text in said)
     assert sum(" km" in text for text in said) > 10
+    log_help = texts(await user.send("/log"))
+    assert "km" in log_help and re.search(r"\dmi\b", log_help) is None  # examples in km too
 
 
 async def test_not_sure_of_the_5k_is_estimated_from_volume_never_the_goal(
