@@ -50,6 +50,7 @@ from core.models import (
 from core.prediction import race_prediction_s
 from core.profiles import DistanceProfile, profile_for
 from core.progress import planned_training_m
+from core.reach import goal_range
 from core.units import FIVE_K_M, METRES_PER_KM, METRES_PER_MILE, Units, metres_to_miles
 from core.workouts import sharpener, workout
 
@@ -186,7 +187,7 @@ def generate_plan(request: PlanRequest) -> TrainingPlan:
     profile = profile_for(race.race_type, race.distance_m)
     frames = _frames(request.start_date, race.race_date)
     warnings = _check_length(len(frames), profile)
-    ctx = _context(request, profile, warnings)
+    ctx = _context(request, profile, warnings, len(frames))
     start, peak = _volume_bounds(ctx, warnings)
     ctx = replace(ctx, peak_m=ctx.metres(peak))
     volumes = _Volumes(_calendar(len(frames), profile), profile, start, peak)
@@ -224,7 +225,7 @@ def continue_plan(plan: TrainingPlan, request: PlanRequest, how: Continuation) -
     kept = _kept_weeks(plan, how.from_day)
     frames = _continued_frames(plan, kept, _frames(how.from_day, race.race_date))
     warnings = _remainder_length(len(frames), profile, how.allow_short)
-    ctx = _context(request, profile, warnings)
+    ctx = _context(request, profile, warnings, len(frames))
     volumes = _continued_volumes(plan, kept, frames, ctx, how, warnings)
     ctx = replace(ctx, peak_m=ctx.metres(volumes.peak))
     rebuilt = _lay_out_weeks(frames, volumes, ctx, _history(kept, ctx))
@@ -441,7 +442,7 @@ def _remainder_length(weeks: int, profile: DistanceProfile, allow_short: bool) -
 
 
 def _context(
-    request: PlanRequest, profile: DistanceProfile, warnings: list[PlanWarning]
+    request: PlanRequest, profile: DistanceProfile, warnings: list[PlanWarning], weeks: int
 ) -> _Context:
     runner_vdot = check_vdot_range(vdot(FIVE_K_M, request.baseline_5k_s))
     paces = training_paces(runner_vdot)
@@ -449,23 +450,23 @@ def _context(
         request.baseline_5k_s, request.race.distance_m, request.baseline_weekly_m
     )
     if request.goal_time_s and request.goal_time_s < predicted_s * (1 - norms.GOAL_MARGIN):
-        warnings.append(_goal_warning(request.goal_time_s, predicted_s))
+        warnings.append(_goal_warning(request, predicted_s, weeks))
     step_m = request.units.metres / 2
     return _Context(request, profile, runner_vdot, paces, predicted_s, step_m)
 
 
-def _goal_warning(goal_s: int, predicted_s: float) -> PlanWarning:
+def _goal_warning(request: PlanRequest, predicted_s: float, weeks: int) -> PlanWarning:
+    """An ambitious goal, said with the goal check's own range (core.reach): what the plan's
+    weeks can bring at best, never a different "ambitious" goal than the check accepted."""
+    goal_s = request.goal_time_s or 0
+    race, weekly_m = request.race, request.baseline_weekly_m
+    reach = goal_range(race.distance_m, request.baseline_5k_s, weekly_m, weeks)
     return PlanWarning(
         kind=WarningKind.GOAL_AHEAD,
         faster_pct=(1 - goal_s / predicted_s) * 100,
         predicted_s=predicted_s,
-        suggested_s=suggested_goal_s(predicted_s),
+        suggested_s=round(reach.fastest_s),
     )
-
-
-def suggested_goal_s(predicted_s: float) -> int:
-    """A goal a little ahead of today's prediction, on a whole minute."""
-    return int(predicted_s * (1 - norms.GOAL_STRETCH) // 60 * 60)
 
 
 def _volume_bounds(ctx: _Context, warnings: list[PlanWarning]) -> tuple[int, int]:

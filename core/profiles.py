@@ -208,7 +208,6 @@ MEDIUM_LONG_MAX_MINUTES = 120.0  # Pfitzinger's 11–15 mi at easy pace, for fas
 EASY_MAX_MINUTES = 90.0
 RACE_PACE_OF_EASY_MAX = 0.97  # race and marathon pace: at least 3 % faster than easy's fast end
 GOAL_MARGIN = 0.05  # a goal this much faster than the prediction gets a warning and a suggestion
-GOAL_STRETCH = 0.02  # the suggested goal: a little ahead of today's prediction
 GROWTH = 1.10  # at most +10 % week over week
 CUTBACK_FACTOR = 0.75  # a down week at -25 %
 CUTBACK_EVERY = 4  # every 4th week (TrainingPeaks; Higdon uses every 3rd)

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from core.errors import InvalidInput
 from core.fitness import equivalent_time, vdot
-from core.goals import check_goal_reachable, check_race_day, goal_range
+from core.goals import check_goal_reachable, check_race_day
 from core.models import (
     Model,
     Phase,
@@ -29,6 +29,7 @@ from core.models import (
 from core.plan import Continuation, continue_plan, request_of, weeks_until
 from core.profiles import GROWTH, profile_for
 from core.progress import planned_training_m, verdict
+from core.reach import goal_range
 from core.units import FIVE_K_M
 from core.workouts import REST_DAY
 from core.workouts import workout as workout_of

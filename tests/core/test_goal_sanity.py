@@ -8,12 +8,17 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.errors import InvalidInput
 from core.fitness import equivalent_time, vdot
-from core.goals import RaceDraft, estimated_5k, goal_range
-from core.models import Athlete, RaceType
+from core.goals import RaceDraft, check_goal_reachable, estimated_5k
+from core.models import Athlete, RaceType, WarningKind
+from core.plan import generate_plan
+from core.reach import goal_range
 from core.units import FIVE_K_M, METRES_PER_MILE, Units
+from tests.core.plans import request
 from tests.words import words
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "race-times-recreational.csv"
@@ -102,3 +107,30 @@ def test_a_recent_run_that_proves_more_speeds_the_estimate_up() -> None:
     assert proven == pytest.approx(equivalent_time(vdot(10_000, 45 * 60), FIVE_K_M), abs=1)
     assert estimated_5k(weekly, [(400, 60), (8000, 60 * 60)]) == typical  # slow or short
     assert estimated_5k(weekly, [(10_000, 10 * 60)]) > 10 * 60  # a glitch is capped
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from([RaceType.TEN_K, RaceType.HALF, RaceType.MARATHON]),
+    st.integers(8, 24),
+    st.integers(16 * 60, 40 * 60),
+    st.floats(5, 60),
+    st.floats(0.7, 1.0),
+)
+def test_the_goal_check_and_the_goal_warning_are_one_rule(
+    race_type: RaceType, weeks: int, five_k_s: int, weekly: float, share: float
+) -> None:
+    """Issue 26: the check called 19:50 within reach, then the plan's warning called 21:00 the
+    ambitious goal. Now a goal the check accepts is never slower than the warning's best case."""
+    probe = request(race_type, weeks, baseline_5k_s=five_k_s, weekly_miles=weekly)
+    goal = round(generate_plan(probe).predicted_s * share)  # up to 30 % under today's prediction
+    try:
+        check_goal_reachable(
+            goal, probe.race.distance_m, five_k_s, probe.baseline_weekly_m, weeks
+        )
+    except InvalidInput:
+        return  # refused: the runner never gets this plan
+    plan = generate_plan(probe.model_copy(update={"goal_time_s": goal}))
+    for warning in plan.warnings:
+        if warning.kind is WarningKind.GOAL_AHEAD:
+            assert warning.suggested_s is not None and warning.suggested_s <= goal + 1
