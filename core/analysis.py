@@ -12,8 +12,11 @@ Quality score (0–100):
   30 % the distance. A rep run 30 s/mi slow scores near 0: such a session scores ≤ 70.
 - Steady runs (easy, recovery, long, medium-long): 50 % distance, 50 % pace, where only running
   *faster* than the range costs (an easy run is never too slow: Seiler's 80/20).
-- Race, or a session that can't be split: 50 % distance, 50 % pace against the seed's targets
-  (0.5 mi, 15 s/mi), which stay shown as ``distance_hit`` / ``pace_hit`` for every run.
+- A race, or a run the runner noted as a race or time trial: never judged against a pace
+  target (it replaced the day's session and it is what sets fitness: core.adaptive); it is
+  done, 100, with a note saying so.
+- A session that can't be split: 50 % distance, 50 % pace against the seed's targets (0.5 mi,
+  15 s/mi), which stay shown as ``distance_hit`` / ``pace_hit`` for every run.
 Distance is judged by ratio (TrainingPeaks' compliance: 80–120 % green, 50–79 % and 121–150 %
 yellow, else red): full inside green, falling linearly to 0 at ±70 %.
 
@@ -74,9 +77,12 @@ def analyse(planned: PlannedWorkout, activity: AthleteActivity) -> DayAnalysis:
     delta_m = activity.distance_m - planned.distance_m
     distance_hit = abs(metres_to_miles(delta_m)) <= DISTANCE_TOLERANCE_MI
     ratio = activity.distance_m / planned.distance_m if planned.distance_m else None
-    split = _split(planned, activity)
+    raced = activity.race_effort or planned.type is WorkoutType.RACE
+    split = None if raced else _split(planned, activity)
     steps = _work_results(split[1]) if split else ()
     score, notes = _judge(planned, activity, ratio, pace_delta, steps, bool(split))
+    if raced:  # a race sets fitness; it is not judged against a pace target
+        score, notes, pace_delta = 100, (AnalysisNote.RACE_EFFORT,), None
     return DayAnalysis(
         workout_type=planned.type,
         planned_m=planned.distance_m,
@@ -87,9 +93,13 @@ def analyse(planned: PlannedWorkout, activity: AthleteActivity) -> DayAnalysis:
         actual_pace_s_per_km=actual_pace,
         pace_variance_s_per_mile=pace_delta,
         distance_hit=distance_hit,
-        pace_hit=_pace_hit(planned, actual_pace, pace_delta),
+        pace_hit=raced or _pace_hit(planned, actual_pace, pace_delta),
         quality_score=score,
-        status=_status(planned, activity.distance_m, distance_hit, steps, pace_delta),
+        status=(
+            DayStatus.COMPLETED
+            if raced
+            else _status(planned, activity.distance_m, distance_hit, steps, pace_delta)
+        ),
         compliance=ratio,
         band=band(ratio),
         steps=steps,

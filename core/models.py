@@ -491,6 +491,7 @@ class AnalysisNote(StrEnum):
     REPS_FAST = "reps-fast"
     WORK_NOT_RUN = "work-not-run"
     REPS_MISSED = "reps-missed"
+    RACE_EFFORT = "race-effort"
     TOO_FAST_EASY = "too-fast-easy"
     EASY_WELL_DONE = "easy-well-done"
     TOO_SHORT = "too-short"

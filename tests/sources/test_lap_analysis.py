@@ -214,3 +214,32 @@ def test_the_pace_mark_uses_the_range_the_runner_was_shown(pace: float, hit: boo
     result = analyse(EASY, from_fit([(EASY.distance_m, seconds)]))
     assert result.pace_hit is hit
     assert (AnalysisNote.TOO_FAST_EASY in result.notes) is not hit
+
+
+@pytest.mark.parametrize("planned", [THRESHOLD, INTERVALS, EASY], ids=["tempo", "4x800", "easy"])
+def test_a_time_trial_is_taken_as_one_not_as_the_session_it_replaced(
+    planned: PlannedWorkout,
+) -> None:
+    """Issue 26: `/log 5k 28:45 time trial` scored as a failed tempo ("✗ · 50/100")."""
+    trial = AthleteActivity(
+        source=ActivitySource.MANUAL,
+        external_id="trial",
+        start_utc=START,
+        local_date=START.date(),
+        distance_m=5000,
+        duration_s=28 * 60 + 45,
+        summary={"note": "time trial"},
+    )
+    result = analyse(planned, trial)
+    assert result.race_effort and result.notes == (AnalysisNote.RACE_EFFORT,)
+    assert result.quality_score == 100 and result.status is DayStatus.COMPLETED
+    assert result.pace_hit and not result.steps
+
+
+def test_race_day_is_never_scored_against_a_pace_target() -> None:
+    """Issue 26: a 4:58:30 marathon got "11:21/mi vs 12:20/mi ✗ · 63/100"."""
+    race = workout(WorkoutType.RACE, 42_195, PACES, Units.MI, pace=400.0)
+    run = from_fit([(42_195, 42.195 * 360.0)])  # much faster than the planned pace
+    result = analyse(race, run)
+    assert result.quality_score == 100 and AnalysisNote.RACE_EFFORT in result.notes
+    assert result.pace_hit and result.status is DayStatus.COMPLETED
