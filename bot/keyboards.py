@@ -34,7 +34,16 @@ def single(text: str, data: str) -> InlineKeyboardMarkup:
 
 def _nearby_label(near: NearbyDay, units: Units) -> str:
     label = day_label(near.day, units)
-    return f"＋ {label} (2nd run)" if near.has_run else label
+    return _second_run(label) if near.has_run else label
+
+
+def _second_run(label: str) -> str:
+    return f"＋ {label} (2nd run)"
+
+
+def _candidate_label(day: TrainingDayPlanned, units: Units, second: bool) -> str:
+    label = day_label(day, units)
+    return _second_run(label) if second else f"✅ {label}"
 
 
 def day_label(day: TrainingDayPlanned, units: Units) -> str:
@@ -44,11 +53,20 @@ def day_label(day: TrainingDayPlanned, units: Units) -> str:
 
 
 def confirm_activity(
-    activity_id: int, candidates: Sequence[TrainingDayPlanned], units: Units
+    activity_id: int,
+    candidates: Sequence[TrainingDayPlanned],
+    units: Units,
+    double_day_id: int | None = None,
 ) -> InlineKeyboardMarkup:
-    """ "Is this activity for your plan?": the best day(s), another day, or an extra run."""
+    """ "Is this activity for your plan?": the best day(s) — the day's second run first when
+    its run is in —, another day, or an extra run."""
     keyboard = [
-        [button(f"✅ {day_label(day, units)}", f"ac:l:{activity_id}:{day.id}")]
+        [
+            button(
+                _candidate_label(day, units, day.id == double_day_id),
+                f"ac:l:{activity_id}:{day.id}",
+            )
+        ]
         for day in candidates[:2]
     ]
     keyboard.append(

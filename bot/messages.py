@@ -35,7 +35,8 @@ def import_reply(
         kind, markup = "no_plan", None
     elif outcome.decision is MatchDecision.ASK:
         kind = "ask"
-        markup = confirm_activity(stored.id, [c.day for c in outcome.candidates], units)
+        days = [c.day for c in outcome.candidates]
+        markup = confirm_activity(stored.id, days, units, outcome.double_day_id)
     else:
         kind, markup = "extra", unlinked_run(stored.id)
     return run_text(services, athlete, stored, kind), markup

@@ -52,6 +52,21 @@ def match(
     return MatchResult(decision=_decide(plausible), candidates=plausible)
 
 
+def second_run(
+    activity: AthleteActivity,
+    planned: Iterable[TrainingDayPlanned],
+    linked: Iterable[tuple[int, int]],
+) -> MatchCandidate | None:
+    """The activity's own day when its planned run is done already: a second run that day is
+    most likely that day's double (a morning and an evening run), so it is offered first."""
+    done = set(linked)
+    for day in planned:
+        same = day.date == activity.local_date and day.planned.type.is_run
+        if same and (day.week_index, day.day_index) in done:
+            return _candidate(activity, day)
+    return None
+
+
 def _candidate(activity: AthleteActivity, day: TrainingDayPlanned) -> MatchCandidate:
     apart = abs((day.date - activity.local_date).days)
     planned_m = day.planned.distance_m

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from core import adaptive, progress
 from core.analysis import analyse
 from core.errors import AlreadyLinked, InvalidInput, NotFound
-from core.matching import match
+from core.matching import match, second_run
 from core.models import (
     STANDARD_DISTANCES,
     ActivitySource,
@@ -54,6 +54,7 @@ class ImportOutcome:
     decision: MatchDecision | None  # None: no active plan, not a run, or a repeat
     candidates: tuple[MatchCandidate, ...] = ()
     linked: LinkOutcome | None = None
+    double_day_id: int | None = None  # the first candidate is its day's second run
 
 
 async def import_run(
@@ -69,7 +70,15 @@ async def import_run(
         return ImportOutcome(stored, created, None)
     assert plan.id is not None and stored.id is not None
     executed = await uow.executions.executed_days(athlete.id, plan.id)
-    result = match(stored, plan.days(), [(e.week_index, e.day_index) for e in executed])
+    linked_days = [(e.week_index, e.day_index) for e in executed]
+    result = match(stored, plan.days(), linked_days)
+    double = second_run(stored, plan.days(), linked_days)
+    if double is not None and result.decision is not MatchDecision.AUTO:
+        # the day's run is in: this one is most likely its second run, offered first
+        others = tuple(c for c in result.candidates if c.day.id != double.day.id)
+        await uow.activities.set_match_state(athlete.id, stored.id, "pending")
+        candidates = (double, *others)
+        return ImportOutcome(stored, True, MatchDecision.ASK, candidates, None, double.day.id)
     if result.decision is not MatchDecision.AUTO or result.best is None:
         state = "pending" if result.decision is MatchDecision.ASK else "extra"
         await uow.activities.set_match_state(athlete.id, stored.id, state)

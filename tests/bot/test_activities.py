@@ -168,3 +168,23 @@ async def test_forged_callbacks_change_nothing(telegram, bot, clock) -> None:
     assert await stored(bot).active_plan(owner_athlete.id) is not None
     assert await stored(bot).athlete_by_telegram(18) is not None  # no /delete was asked
     assert "✅" not in "".join(c.text for c in telegram.calls_to(17) if c.seq > calls[-1].seq)
+
+
+async def test_a_second_run_that_day_is_offered_as_that_days_double_first(
+    telegram, bot, clock
+) -> None:
+    """Issue 26: the second run of a day was hidden under "📅 Another day" while tomorrow's run
+    was offered first."""
+    user, athlete, plan = await runner_with_plan(telegram, bot, 19)
+    day = next_run(plan)
+    evening(clock, day)
+    pace = day.planned.pace_s_per_km * day.planned.distance_m / 1000
+    await user.send_file("am.gpx", gpx_file(morning(day), day.planned.distance_m, pace))
+    later = morning(day) + timedelta(hours=9)
+    asked = await user.send_file("pm.gpx", gpx_file(later, 4000, 4 * 360))
+    links = [d for d in datas(asked) if d.startswith("ac:l:")]
+    assert links and links[0].endswith(f":{day.id}"), datas(asked)
+    assert "(2nd run)" in str(asked[-1].buttons)
+    await user.press(links[0])
+    executed = await stored(bot).executed_days(athlete.id, plan.id)
+    assert [(e.week_index, e.day_index) for e in executed] == [(day.week_index, day.day_index)] * 2
