@@ -80,9 +80,11 @@ def analyse(planned: PlannedWorkout, activity: AthleteActivity) -> DayAnalysis:
     raced = activity.race_effort or planned.type is WorkoutType.RACE
     split = None if raced else _split(planned, activity)
     steps = _work_results(split[1]) if split else ()
-    score, notes = _judge(planned, activity, ratio, pace_delta, steps, bool(split))
+    notes: tuple[AnalysisNote, ...]
     if raced:  # a race sets fitness; it is not judged against a pace target
         score, notes, pace_delta = 100, (AnalysisNote.RACE_EFFORT,), None
+    else:
+        score, notes = _judge(planned, activity, ratio, pace_delta, steps, bool(split))
     return DayAnalysis(
         workout_type=planned.type,
         planned_m=planned.distance_m,

@@ -34,10 +34,14 @@ TIME_TRIAL_EVERY_DAYS = 5 * 7  # every 4–6 weeks of a plan with no race
 RACE_SOON_DAYS = 21  # the race itself is the next test
 
 
+def is_training(workout: PlannedWorkout) -> bool:
+    """A planned run besides the race itself: what adherence is measured against."""
+    return workout.type not in (WorkoutType.REST, WorkoutType.RACE)
+
+
 def planned_training(week: TrainingWeek) -> list[PlannedWorkout]:
-    """A week's planned runs besides the race itself: what adherence is measured against."""
-    skip = (WorkoutType.REST, WorkoutType.RACE)
-    return [d.planned for d in week.days if d.planned.type not in skip]
+    """A week's planned runs besides the race itself."""
+    return [d.planned for d in week.days if is_training(d.planned)]
 
 
 def planned_training_m(week: TrainingWeek) -> float:
@@ -79,7 +83,7 @@ def adherence_so_far(
     when nothing was due yet — Monday morning is not a missed week."""
     if week is None:
         return None
-    due = [d for d in week.days if d.date < today and d.planned in planned_training(week)]
+    due = [d for d in week.days if d.date < today and is_training(d.planned)]
     planned_m = sum(d.planned.distance_m for d in due)
     if not planned_m:
         return None
@@ -101,13 +105,6 @@ def block_weekly_m(plan: TrainingPlan, today: date) -> float:
     return sum(planned_training_m(w) for w in recent) / len(recent)
 
 
-def road_s(plan: TrainingPlan, today: date) -> float:
-    """The prediction a runner following the plan is expected to have on ``today``."""
-    fitness = plan.pace_5k_s or plan.baseline_5k_s
-    weekly_m = block_weekly_m(plan, today)
-    return predict_race([(FIVE_K_M, fitness)], plan.race.distance_m, weekly_m).predicted_s
-
-
 def on_track(
     plan: TrainingPlan,
     current_5k_s: float,
@@ -118,9 +115,12 @@ def on_track(
     """Today's prediction (the coach's model, from today's 5k fitness and the volume run — the
     plan's own until four weeks of runs show it) against the plan's road; the goal beside it."""
     distance = plan.race.distance_m
-    weekly = weekly_m or block_weekly_m(plan, today)
+    block_m = block_weekly_m(plan, today)
+    weekly = weekly_m or block_m
     race = predict_race([(FIVE_K_M, current_5k_s)], distance, weekly)
-    road = road_s(plan, today)
+    # the road: the plan's own 5k at the volume its block has built to
+    plan_5k = plan.pace_5k_s or plan.baseline_5k_s
+    road = predict_race([(FIVE_K_M, plan_5k)], distance, block_m).predicted_s
     goal = plan.goal_time_s
     delta = None if goal is None else race.predicted_s - goal
     peak_m = max((planned_training_m(w) for w in plan.weeks), default=weekly)

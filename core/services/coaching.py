@@ -70,9 +70,9 @@ async def import_run(
         return ImportOutcome(stored, created, None)
     assert plan.id is not None and stored.id is not None
     executed = await uow.executions.executed_days(athlete.id, plan.id)
-    linked_days = [(e.week_index, e.day_index) for e in executed]
-    result = match(stored, plan.days(), linked_days)
-    double = second_run(stored, plan.days(), linked_days)
+    days, linked_days = plan.days(), [(e.week_index, e.day_index) for e in executed]
+    result = match(stored, days, linked_days)
+    double = second_run(stored, days, linked_days)
     if double is not None and result.decision is not MatchDecision.AUTO:
         # the day's run is in: this one is most likely its second run, offered first
         others = tuple(c for c in result.candidates if c.day.id != double.day.id)
@@ -144,20 +144,25 @@ async def fitness(
     today: date,
 ) -> Fitness:
     """Today's adaptive 5k (not yet snapshotted) and the on-track verdict it gives."""
-    assert plan.id is not None
-    executed = await uow.executions.executed_days(athlete_id, plan.id)
-    snaps = await uow.plans.snapshots(athlete_id, plan.id)
+    executed, snaps = await _runs_and_snapshots(uow, athlete_id, plan)
     return _fitness(plan, executed, snaps, today)
 
 
 async def race_morning_fitness(uow: UnitOfWork, athlete_id: int, plan: TrainingPlan) -> Fitness:
     """What the coach predicted on race morning: every run before race day, none from it."""
-    assert plan.id is not None
     race_day = plan.race.race_date
-    executed = await uow.executions.executed_days(athlete_id, plan.id)
-    snaps = await uow.plans.snapshots(athlete_id, plan.id)
+    executed, snaps = await _runs_and_snapshots(uow, athlete_id, plan)
     before = [e for e in executed if e.date < race_day]
     return _fitness(plan, before, [s for s in snaps if s.taken_on < race_day], race_day)
+
+
+async def _runs_and_snapshots(
+    uow: UnitOfWork, athlete_id: int, plan: TrainingPlan
+) -> tuple[list[ExecutedDay], list[Adaptive5kSnapshot]]:
+    """What fitness is read from: the plan's linked runs and its weekly 5k snapshots."""
+    assert plan.id is not None
+    executed = await uow.executions.executed_days(athlete_id, plan.id)
+    return executed, await uow.plans.snapshots(athlete_id, plan.id)
 
 
 def _fitness(
@@ -194,8 +199,7 @@ async def status(uow: UnitOfWork, athlete_id: int, today: date) -> Status | None
     plan = await uow.plans.active_plan(athlete_id)
     if plan is None or plan.id is None:
         return None
-    executed = await uow.executions.executed_days(athlete_id, plan.id)
-    snaps = await uow.plans.snapshots(athlete_id, plan.id)
+    executed, snaps = await _runs_and_snapshots(uow, athlete_id, plan)
     week_progress = await _this_week(uow, athlete_id, plan, executed, today)
     return Status(plan, week_progress, _fitness(plan, executed, snaps, today))
 
