@@ -10,10 +10,11 @@ from telegram.error import BadRequest
 
 from bot.coach_bot import visible
 from bot.context import CoachContext
+from bot.keyboards import single
 from core.errors import GoFastError, NotFound
 from core.models import Athlete, TrainingPlan
 from core.ports import UnitOfWork
-from core.services import runners
+from core.services import real_life, runners
 
 T = TypeVar("T")
 
@@ -83,6 +84,12 @@ async def say(
     assert chat is not None
     text = context.services.render(template, **values)
     return await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def say_race_done(update: Update, context: CoachContext, after: real_life.AfterRace) -> None:
+    """The race is run and no new one is set: its result, recovery and "what's next?"."""
+    next_goal = single("🏁 Set my next race", "rc:start")
+    await say(update, context, "plan/after_race", next_goal, after=after)
 
 
 QUESTION = "question_id"  # user_data: the message whose buttons answer the current question

@@ -10,6 +10,7 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.render import short_date
 from core.models import TrainingDayPlanned
 from core.parsing import format_distance
 from core.services.coaching import NearbyDay
@@ -49,7 +50,7 @@ def _candidate_label(day: TrainingDayPlanned, units: Units, second: bool) -> str
 def day_label(day: TrainingDayPlanned, units: Units) -> str:
     workout = day.planned
     distance = format_distance(workout.distance_m, units)
-    return f"{day.date:%a} {day.date.day} {day.date:%b} · {workout.type.label} {distance}"
+    return f"{short_date(day.date)} · {workout.type.label} {distance}"
 
 
 def confirm_activity(

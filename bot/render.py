@@ -42,7 +42,7 @@ def _step_distance(metres: float | None, units: Units, rep: bool = False) -> str
     return format_distance(metres, units)
 
 
-def day_label(value: date) -> str:
+def short_date(value: date) -> str:
     """'Mon 8 Feb': every date a runner reads, one way."""
     return f"{value:%a} {value.day} {value:%b}"
 
@@ -77,7 +77,7 @@ class Renderer:
             signed=format_signed_duration,
             pace=_pace,
             distance=format_distance,
-            day=day_label,
+            day=short_date,
             percent=_percent,
             pace_range=_pace_range,
             step_distance=_step_distance,

@@ -50,8 +50,7 @@ async def log_run(update: Update, context: CoachContext) -> None:
     assert message is not None
     args = context.args or []
     if len(args) < 2:
-        athlete = await athlete_of(update, context)
-        await say(update, context, "activity/log_help", hint=None, units=athlete.units)
+        await _log_help(update, context, None)
         return
     reference = f"{message.chat_id}:{message.message_id}"  # a re-delivered update is a repeat
     try:
@@ -62,11 +61,15 @@ async def log_run(update: Update, context: CoachContext) -> None:
             write=True,
         )
     except coaching.LogWordsUnclear as error:
-        athlete = await athlete_of(update, context)
-        hint = context.services.render.error(error)
-        await say(update, context, "activity/log_help", hint=hint, units=athlete.units)
+        await _log_help(update, context, context.services.render.error(error))
         return
     await announce(context.bot, context.services, found.athlete, found.result)
+
+
+async def _log_help(update: Update, context: CoachContext, hint: str | None) -> None:
+    """How to log a run, with examples in the runner's units."""
+    athlete = await athlete_of(update, context)
+    await say(update, context, "activity/log_help", hint=hint, units=athlete.units)
 
 
 async def _import(

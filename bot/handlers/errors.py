@@ -4,9 +4,8 @@ import logging
 
 from telegram import Update
 
-from bot.common import as_runner, say
+from bot.common import as_runner, say_race_done
 from bot.context import CoachContext
-from bot.keyboards import single
 from bot.render import ALERT_CHARS, plain
 from core.errors import GoFastError, NotFound
 from core.services import real_life
@@ -44,8 +43,7 @@ async def _race_done(update: Update, context: CoachContext) -> bool:
         )
         if not isinstance(found.result, real_life.AfterRace):
             return False
-        next_goal = single("🏁 Set my next race", "rc:start")
-        await say(update, context, "plan/after_race", next_goal, after=found.result)
+        await say_race_done(update, context, found.result)
     except Exception:  # whatever failed here, the plain "no plan" answer still goes out
         log.warning("could not show the finished race", exc_info=True)
         return False

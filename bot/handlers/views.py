@@ -3,7 +3,7 @@
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.common import as_runner, edit, say
+from bot.common import as_runner, edit, say, say_race_done
 from bot.context import CoachContext
 from bot.keyboards import plan_pager, watch_button
 from core.errors import NotFound
@@ -36,7 +36,8 @@ async def today(update: Update, context: CoachContext) -> None:
         await say(update, context, "plan/paused_today", until=view.until, today=on)
         return
     if isinstance(view, real_life.AfterRace):
-        raise NotFound("no_plan")  # the error handler shows the race done (bot.handlers.errors)
+        await say_race_done(update, context, view)
+        return
     runs = view.day is not None and bool(view.day.planned.steps) and view.analysis is None
     markup = InlineKeyboardMarkup([[watch_button(on)]]) if runs else None
     await say(update, context, "plan/today", markup, view=view, today=on, units=athlete.units)

@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.context import Services
 from bot.explain import explain
 from bot.keyboards import button, rows, single, workout_buttons
-from bot.render import Renderer, day_label
+from bot.render import Renderer, short_date
 from bot.reports import weekly_report
 from core.models import (
     Athlete,
@@ -262,8 +262,8 @@ class Pushes:
     async def _compose_pending(self, bot: Bot, item: Notice) -> bool:
         runs = item.runs
         shown = runs[:3]
-        buttons = [button(f"📅 {day_label(r.local_date)} · link", f"ac:o:{r.id}") for r in shown]
-        buttons += [button(f"➕ {day_label(r.local_date)} · extra", f"ac:x:{r.id}") for r in shown]
+        buttons = [button(f"📅 {short_date(r.local_date)} · link", f"ac:o:{r.id}") for r in shown]
+        buttons += [button(f"➕ {short_date(r.local_date)} · extra", f"ac:x:{r.id}") for r in shown]
         text = self.services.render("push/pending", runs=runs, units=item.athlete.units)
         await bot.send_message(item.athlete.chat_id, text, reply_markup=rows(buttons, 2))
         return True
