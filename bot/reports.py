@@ -6,7 +6,7 @@ from datetime import date
 
 from telegram import InlineKeyboardMarkup
 
-from bot.charts import WeekBar, progress_chart
+from bot.charts import PredictionPoint, Trend, WeekBar, progress_chart
 from bot.context import Services
 from bot.explain import explain
 from core.models import Athlete
@@ -56,5 +56,8 @@ def _chart(found: Weekly, athlete: Athlete) -> bytes:
         WeekBar(f"W{v.week_index + 1}", v.planned_m / unit, v.done_m / unit, v.paused)
         for v in found.volumes
     ]
-    predictions = [(f"W{index + 1}", seconds) for index, seconds in found.predictions]
-    return progress_chart(bars, predictions, athlete.units.value, found.plan.goal_time_s)
+    points = [
+        PredictionPoint(index, p.predicted_s, p.low_s, p.high_s) for index, p in found.predictions
+    ]
+    trend = Trend(points, found.road, found.plan.goal_time_s)
+    return progress_chart(bars, trend, athlete.units.value)

@@ -2,8 +2,9 @@
 
 Evidence, strongest first:
 - races and time trials (a linked race day, or a run the runner noted as a race / time trial):
-  their VDOT (Daniels–Gilbert), hills folded in as equivalent flat distance (Scarf 2007: one
-  metre of climb costs about eight metres of flat running);
+  the 5k the coach's race model (:mod:`core.prediction`, fitted on recreational runners' real
+  results) reads from them at the runner's volume, as a VDOT, hills folded in as equivalent
+  flat distance (Scarf 2007: one metre of climb costs about eight metres of flat running);
 - the work steps of quality sessions, split from the run's laps or track: a rep at its target
   pace shows exactly the fitness its target came from (the plan's VDOT); faster or slower moves
   it by the oxygen cost of the difference (Daniels: VO2 ∝ pace's oxygen cost);
@@ -25,6 +26,7 @@ from functools import lru_cache
 
 from core.fitness import equivalent_time, oxygen_cost, training_paces, vdot
 from core.models import Adaptive5kSnapshot, ExecutedDay, Trend, WorkoutType
+from core.prediction import DEFAULT_WEEKLY_M, five_k_equivalent_s
 from core.units import FIVE_K_M, METRES_PER_KM
 
 WINDOW_DAYS = 42
@@ -50,15 +52,29 @@ class Evidence:
     why: str  # "race", "work" — for the CLI and the curious
 
 
-def race_vdot(day: ExecutedDay) -> float | None:
-    """A race's or time trial's VDOT, hills folded in."""
+def _flat_effort(day: ExecutedDay) -> tuple[float, float] | None:
+    """(flat-equivalent metres, seconds) of a run, hills folded in; None: too short to tell."""
     analysis = day.analysis
     pace = analysis.actual_pace_s_per_km
     if pace is None or analysis.actual_m < MIN_RUN_M:
         return None
     seconds = pace * analysis.actual_m / METRES_PER_KM
-    flat_m = analysis.actual_m + CLIMB_EQUIVALENT * (analysis.climb_m or 0.0)
-    return vdot(flat_m, seconds)
+    return analysis.actual_m + CLIMB_EQUIVALENT * (analysis.climb_m or 0.0), seconds
+
+
+def race_vdot(day: ExecutedDay, weekly_m: float) -> float | None:
+    """A race's or time trial's fitness: the 5k the coach's prediction model reads from it at
+    the runner's volume (recreational runners fade more over long races than VDOT's tables
+    say, so a marathon read by VDOT alone undersells the runner), as a VDOT."""
+    effort = _flat_effort(day)
+    if effort is None:
+        return None
+    return vdot(FIVE_K_M, five_k_equivalent_s(*effort, weekly_m))
+
+
+def _daniels_vdot(day: ExecutedDay) -> float | None:
+    effort = _flat_effort(day)
+    return None if effort is None else vdot(*effort)
 
 
 def work_vdot(day: ExecutedDay, plan_vdot: float) -> list[float]:
@@ -106,7 +122,7 @@ def steady_floor(day: ExecutedDay) -> float | None:
     pace = analysis.actual_pace_s_per_km
     if pace is None or analysis.actual_m < FIVE_K_M:
         return None
-    as_race = race_vdot(day)
+    as_race = _daniels_vdot(day)
     bound = oxygen_cost(METRES_PER_KM / pace * 60) / STEADY_MAX_SHARE
     return min(bound, as_race) if as_race is not None else bound
 
@@ -123,7 +139,9 @@ class _Reading:
 USED = frozenset({"race", "work", "floor"})
 
 
-def _read(day: ExecutedDay, today: date, anchor: float, plan_vdot: float) -> _Reading:
+def _read(
+    day: ExecutedDay, today: date, anchor: float, plan_vdot: float, weekly_m: float
+) -> _Reading:
     age = (today - day.date).days
     if not 0 <= age <= WINDOW_DAYS:
         return _Reading("too old")
@@ -131,7 +149,7 @@ def _read(day: ExecutedDay, today: date, anchor: float, plan_vdot: float) -> _Re
         return _Reading("indoors")
     recency = 0.5 ** (age / HALF_LIFE_DAYS)
     if day.raced:
-        value = race_vdot(day)
+        value = race_vdot(day, weekly_m)
         if value is None or not _plausible(value, anchor):
             return _Reading("glitch")
         return _Reading("race", (Evidence(value, RACE_WEIGHT * recency, "race"),))
@@ -147,45 +165,59 @@ def _read(day: ExecutedDay, today: date, anchor: float, plan_vdot: float) -> _Re
 
 
 def evidence(
-    executed: Iterable[ExecutedDay], today: date, anchor: float, plan_vdot: float
+    executed: Iterable[ExecutedDay],
+    today: date,
+    anchor: float,
+    plan_vdot: float,
+    weekly_m: float = DEFAULT_WEEKLY_M,
 ) -> tuple[list[Evidence], float]:
     """The weighed evidence of the last six weeks, and the floor steady runs prove."""
-    readings = [_read(day, today, anchor, plan_vdot) for day in executed]
+    readings = [_read(day, today, anchor, plan_vdot, weekly_m) for day in executed]
     found = [e for reading in readings for e in reading.found]
     return found, max((reading.floor for reading in readings), default=0.0)
 
 
 def reasons(
-    executed: Iterable[ExecutedDay], today: date, baseline_5k_s: float, plan_vdot: float
+    executed: Iterable[ExecutedDay],
+    today: date,
+    baseline_5k_s: float,
+    plan_vdot: float,
+    weekly_m: float = DEFAULT_WEEKLY_M,
 ) -> list[str]:
     """Why each run counts or not: race, work, floor, steady, indoors, glitch, too old."""
     days = list(executed)
-    anchor = anchor_vdot(days, baseline_5k_s)
-    return [_read(day, today, anchor, plan_vdot).why for day in days]
+    anchor = anchor_vdot(days, baseline_5k_s, weekly_m)
+    return [_read(day, today, anchor, plan_vdot, weekly_m).why for day in days]
 
 
 def _plausible(value: float, anchor: float) -> bool:
     return abs(value / anchor - 1) <= GLITCH
 
 
-def anchor_vdot(executed: Iterable[ExecutedDay], baseline_5k_s: float) -> float:
-    """The last race's VDOT, else the baseline 5k's."""
+def anchor_vdot(
+    executed: Iterable[ExecutedDay], baseline_5k_s: float, weekly_m: float = DEFAULT_WEEKLY_M
+) -> float:
+    """The last race's fitness, else the baseline 5k's."""
     races = sorted((d for d in executed if d.raced), key=lambda d: d.date)
     for day in reversed(races):
-        value = race_vdot(day)
+        value = race_vdot(day, weekly_m)
         if value is not None:
             return value
     return vdot(FIVE_K_M, baseline_5k_s)
 
 
 def estimate_vdot(
-    executed: Iterable[ExecutedDay], today: date, baseline_5k_s: float, plan_vdot: float
+    executed: Iterable[ExecutedDay],
+    today: date,
+    baseline_5k_s: float,
+    plan_vdot: float,
+    weekly_m: float = DEFAULT_WEEKLY_M,
 ) -> tuple[float, int]:
     """(VDOT, pieces of evidence used): the anchor and the evidence, weighed; at least the
-    floor steady runs prove."""
+    floor steady runs prove. ``weekly_m``: the runner's volume, which a race is read at."""
     days = list(executed)
-    anchor = anchor_vdot(days, baseline_5k_s)
-    found, floor = evidence(days, today, anchor, plan_vdot)
+    anchor = anchor_vdot(days, baseline_5k_s, weekly_m)
+    found, floor = evidence(days, today, anchor, plan_vdot, weekly_m)
     total = ANCHOR_WEIGHT + sum(e.weight for e in found)
     value = (ANCHOR_WEIGHT * anchor + sum(e.vdot * e.weight for e in found)) / total
     return max(value, floor), len(found)
@@ -198,9 +230,10 @@ def snapshot(
     baseline_5k_s: float,
     plan_vdot: float,
     previous: Adaptive5kSnapshot | None = None,
+    weekly_m: float = DEFAULT_WEEKLY_M,
 ) -> Adaptive5kSnapshot:
     """This week's adaptive 5k and its trend against the previous snapshot (or the baseline)."""
-    value, used = estimate_vdot(executed, today, baseline_5k_s, plan_vdot)
+    value, used = estimate_vdot(executed, today, baseline_5k_s, plan_vdot, weekly_m)
     seconds = round(equivalent_time(value, FIVE_K_M))
     reference = previous.seconds if previous else baseline_5k_s
     return Adaptive5kSnapshot(

@@ -218,6 +218,7 @@ class TrainingWeek(Model):
     cutback: bool = False
     lead_in: bool = False
     days: tuple[TrainingDayPlanned, ...]
+    road_s: float | None = None  # the prediction a runner following the plan has this week
 
     @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorated properties (pydantic docs)
     @property
@@ -655,6 +656,15 @@ class RaceResult(Model):
     predicted_s: int | None = None  # what the coach predicted on race morning
     vdot: float  # the fitness the result shows
     recorded_at: datetime
+    five_k_s: int | None = None  # the 5k the race shows, read through the prediction model
+
+    @property
+    def shown_5k_s(self) -> float:
+        """The 5k the race shows (a result stored before the model read it: its VDOT's)."""
+        from core.fitness import equivalent_time
+        from core.units import FIVE_K_M
+
+        return self.five_k_s or equivalent_time(self.vdot, FIVE_K_M)
 
 
 class RevisionKind(StrEnum):

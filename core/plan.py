@@ -49,7 +49,7 @@ from core.models import (
 )
 from core.prediction import race_prediction_s
 from core.profiles import DistanceProfile, profile_for
-from core.progress import planned_training_m
+from core.progress import planned_training_m, with_road
 from core.reach import goal_range
 from core.units import FIVE_K_M, METRES_PER_KM, METRES_PER_MILE, Units, metres_to_miles
 from core.workouts import sharpener, workout
@@ -279,6 +279,7 @@ def _assemble(
 ) -> TrainingPlan:
     race = request.race
     goal = request.goal_time_s
+    weeks = with_road(weeks, request.baseline_5k_s, race.distance_m, request.baseline_weekly_m)
     return TrainingPlan(
         race=race,
         units=request.units,
@@ -848,9 +849,7 @@ def _training_week(week: _WeekPlan, ctx: _Context) -> dict[date, PlannedWorkout]
     easy_steps, medium = _easy_steps(easy_total, weights, week, long_steps, ctx, eve)
     if long_steps:
         others = quality_steps * len(quality_dates)
-        long_steps, easy_steps = _within_share(
-            long_steps, easy_steps, others, len(run_dates), ctx
-        )
+        long_steps, easy_steps = _within_share(long_steps, easy_steps, others, len(run_dates), ctx)
     layout = _Layout(
         long_date, long_steps, quality_dates, quality_steps, easy_dates, easy_steps, medium
     )

@@ -36,6 +36,7 @@ SPREAD_POWER = 0.25
 MIN_LOG_RATIO = 0.1  # a race at the target distance still leaves a range (ran it well? hot day?)
 REFERENCE_MILES, REFERENCE_PACE_S_PER_KM, LOWEST_MILES = 25.0, 300.0, 5.0
 DEFAULT_WEEKLY_MILES = REFERENCE_MILES  # when a runner's volume is unknown
+DEFAULT_WEEKLY_M = DEFAULT_WEEKLY_MILES * METRES_PER_MILE
 INVERSE_ROUNDS = 4  # converges to < 0.1 s: the pace term is small
 OLDER_TRUST = 0.25  # an older baseline beside recent races: two 14-day half-lives
 
@@ -117,6 +118,12 @@ def race_prediction_s(baseline_5k_s: float, distance_m: float, weekly_m: float) 
     return predict_race([(FIVE_K_M, baseline_5k_s)], distance_m, weekly_m).predicted_s
 
 
+def five_k_equivalent_s(distance_m: float, time_s: float, weekly_m: float) -> float:
+    """The 5k a race shows, read through the model (inverted for a longer race): what the
+    adaptive 5k anchors on and the next plan starts from."""
+    return predict_race([(distance_m, time_s)], FIVE_K_M, weekly_m).predicted_s
+
+
 SEED_BASE_MILES = 3.1
 SEED_PENALTY_EVERY_MILES = 6.2
 SEED_PENALTY_S_PER_MILE = 10.0
@@ -135,7 +142,7 @@ def predict(
     baseline_5k_s: float,
     distance_m: float,
     goal_time_s: float | None = None,
-    weekly_m: float = DEFAULT_WEEKLY_MILES * METRES_PER_MILE,
+    weekly_m: float = DEFAULT_WEEKLY_M,
     recent: Sequence[tuple[float, float]] = (),
     older: int = 0,
 ) -> Prediction:

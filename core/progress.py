@@ -8,7 +8,7 @@ goal as it stands today: a runner is *supposed* to be slower than the goal early
 what closes the gap (Vickers & Vertosick 2016: weekly volume moves the longer races).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from core.fitness import equivalent_time, vdot
@@ -18,6 +18,7 @@ from core.models import (
     OnTrack,
     Phase,
     PlannedWorkout,
+    RacePrediction,
     TrainingPlan,
     TrainingWeek,
     Verdict,
@@ -95,14 +96,63 @@ def adherence_so_far(
     return min(done_m / planned_m, 1.0)
 
 
-def block_weekly_m(plan: TrainingPlan, today: date) -> float:
-    """The weekly volume the plan's training block has built to by ``today``: its last
+def block_weekly_m(weeks: Sequence[TrainingWeek], on: date, baseline_m: float) -> float:
+    """The weekly volume a plan's training block has built to by ``on``: its last
     ``RECENT_WEEKS`` weeks begun by then, taper weeks left out."""
-    begun = [w for w in plan.weeks if w.start_date <= today and w.phase is not Phase.TAPER]
+    begun = [w for w in weeks if w.start_date <= on and w.phase is not Phase.TAPER]
     recent = begun[-RECENT_WEEKS:]
     if not recent:
-        return plan.baseline_weekly_m
+        return baseline_m
     return sum(planned_training_m(w) for w in recent) / len(recent)
+
+
+def with_road(
+    weeks: tuple[TrainingWeek, ...], five_k_s: float, distance_m: float, baseline_m: float
+) -> tuple[TrainingWeek, ...]:
+    """The weeks with the plan's road stored: the prediction a runner following the plan has
+    in each week — the plan's 5k fitness at the volume its block has built to by then. Weeks
+    that already hold one keep it: a revision does not rewrite the road already travelled."""
+    return tuple(
+        week
+        if week.road_s is not None
+        else week.model_copy(
+            update={"road_s": _road_s(weeks, week.start_date, five_k_s, distance_m, baseline_m)}
+        )
+        for week in weeks
+    )
+
+
+def _road_s(
+    weeks: Sequence[TrainingWeek], on: date, five_k_s: float, distance_m: float, baseline_m: float
+) -> float:
+    block_m = block_weekly_m(weeks, on, baseline_m)
+    return predict_race([(FIVE_K_M, five_k_s)], distance_m, block_m).predicted_s
+
+
+def road_s(plan: TrainingPlan, today: date) -> float:
+    """Where the plan's road is ``today``: as stored when the plan was made (a plan stored
+    before roads were, by the same rule)."""
+    week = plan.current_week(today)
+    if week.road_s is not None:
+        return week.road_s
+    five_k = plan.pace_5k_s or plan.baseline_5k_s
+    return _road_s(
+        plan.weeks, week.start_date, five_k, plan.race.distance_m, plan.baseline_weekly_m
+    )
+
+
+def predict_now(
+    plan: TrainingPlan, current_5k_s: float, today: date, weekly_m: float | None
+) -> RacePrediction:
+    """The coach's prediction ``today``: the 5k fitness at the volume run (the plan's block
+    volume until four weeks of runs show it) — /status, the chart and the dashboard read this."""
+    weekly = volume_m(plan, today, weekly_m)
+    return predict_race([(FIVE_K_M, current_5k_s)], plan.race.distance_m, weekly)
+
+
+def volume_m(plan: TrainingPlan, today: date, weekly_run_m: float | None) -> float:
+    """The weekly volume predictions read: what was run, else what the plan's block built."""
+    return weekly_run_m or block_weekly_m(plan.weeks, today, plan.baseline_weekly_m)
 
 
 def on_track(
@@ -115,12 +165,9 @@ def on_track(
     """Today's prediction (the coach's model, from today's 5k fitness and the volume run — the
     plan's own until four weeks of runs show it) against the plan's road; the goal beside it."""
     distance = plan.race.distance_m
-    block_m = block_weekly_m(plan, today)
-    weekly = weekly_m or block_m
+    weekly = volume_m(plan, today, weekly_m)
     race = predict_race([(FIVE_K_M, current_5k_s)], distance, weekly)
-    # the road: the plan's own 5k at the volume its block has built to
-    plan_5k = plan.pace_5k_s or plan.baseline_5k_s
-    road = predict_race([(FIVE_K_M, plan_5k)], distance, block_m).predicted_s
+    road = road_s(plan, today)
     goal = plan.goal_time_s
     delta = None if goal is None else race.predicted_s - goal
     peak_m = max((planned_training_m(w) for w in plan.weeks), default=weekly)
@@ -179,11 +226,17 @@ def verdict(predicted_s: float, reference_s: float, adherence: float | None) -> 
     return ladder[level]
 
 
-def time_trial_due(plan: TrainingPlan, executed: Iterable[ExecutedDay], today: date) -> bool:
-    """Five weeks since the last race or time trial (or the plan's start), the race itself more
-    than three weeks off: time for a 5k time trial, the estimate's best anchor."""
+def time_trial_due(
+    plan: TrainingPlan,
+    executed: Iterable[ExecutedDay],
+    today: date,
+    extra_trials: Iterable[date] = (),
+) -> bool:
+    """Five weeks since the last race or time trial (linked to a day of the plan, or an extra
+    run on ``extra_trials``) or the plan's start, the race itself more than three weeks off:
+    time for a 5k time trial, the estimate's best anchor."""
     raced = [e.date for e in executed if e.raced]
-    last = max([plan.start_date, *raced])
+    last = max([plan.start_date, *raced, *extra_trials])
     return (today - last).days >= TIME_TRIAL_EVERY_DAYS and (
         plan.race.race_date - today
     ).days > RACE_SOON_DAYS

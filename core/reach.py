@@ -45,5 +45,3 @@ def _peak_volume_m(distance_m: float, weekly_m: float, weeks: int) -> float:
     level_peak_m = profile.level(weekly_m / METRES_PER_MILE).peak_miles * METRES_PER_MILE
     wanted = max(level_peak_m, weekly_m * PEAK_GROWTH)
     return min(wanted, max(weekly_m, MIN_GROWTH_BASE_M) * WEEKLY_GROWTH ** max(weeks, 0))
-
-

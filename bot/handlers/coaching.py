@@ -12,11 +12,10 @@ from bot.context import CoachContext
 from bot.explain import explain
 from bot.reports import weekly_report
 from core.errors import InvalidInput, NotFound
-from core.fitness import check_vdot_range, equivalent_time, vdot
+from core.fitness import check_vdot_range, vdot
 from core.models import Athlete
 from core.parsing import parse_duration
 from core.services import days, real_life
-from core.units import FIVE_K_M
 
 
 async def workout_done(update: Update, context: CoachContext) -> None:
@@ -183,7 +182,7 @@ async def _record(
         plan=outcome.plan,
         result=outcome.result,
         recovery_days=outcome.recovery_days,
-        five_k=equivalent_time(outcome.result.vdot, FIVE_K_M),
+        five_k=outcome.result.shown_5k_s,
     )
 
 

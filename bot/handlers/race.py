@@ -93,6 +93,10 @@ async def ask(update: Update, context: CoachContext, state: str, hint: str | Non
         )
     if state == GOAL:
         values["goal_example"] = "3:45:00" if typed(draft).long_race else "24:30"
+    if state == FIVE_K:
+        values["race_5k"] = await context.services.units.read(
+            lambda uow: race_goal.last_race_5k(uow, athlete.stored_id)
+        )
     if state in (WEEKLY, LONGEST):
         values["units_word"] = "kilometres" if athlete.units.value == "km" else "miles"
     values["known"] = state == NAME and bool(draft.get("known"))

@@ -116,6 +116,7 @@ async def status(update: Update, context: CoachContext) -> None:
         plan=result.plan,
         week=result.week,
         fit=result.fitness,
+        not_ready=result.not_ready,
         days_left=(result.plan.race.race_date - on).days,
         units=athlete.units,
         paused=_paused(athlete),

@@ -237,11 +237,7 @@ class Pushes:
         explained, change_markup = explain(self.services, athlete, adapted.change)
         day = adapted.today
         workout = self.services.render(_template(day), day=day, units=athlete.units)
-        buttons = (
-            list(workout_buttons(day).inline_keyboard)
-            if day.planned.type.is_run
-            else []
-        )
+        buttons = list(workout_buttons(day).inline_keyboard) if day.planned.type.is_run else []
         buttons += list(change_markup.inline_keyboard) if change_markup else []
         return f"{explained}\n\n{workout}", InlineKeyboardMarkup(buttons) if buttons else None
 

@@ -21,6 +21,7 @@ from core.models import (
     OnTrack,
     Prediction,
     RaceType,
+    Readiness,
     TrainingDayPlanned,
     TrainingPlan,
     TrainingWeek,
@@ -144,34 +145,44 @@ async def fitness(
     today: date,
 ) -> Fitness:
     """Today's adaptive 5k (not yet snapshotted) and the on-track verdict it gives."""
-    executed, snaps = await _runs_and_snapshots(uow, athlete_id, plan)
-    return _fitness(plan, executed, snaps, today)
+    return _fitness(plan, await _record(uow, athlete_id, plan), today)
 
 
 async def race_morning_fitness(uow: UnitOfWork, athlete_id: int, plan: TrainingPlan) -> Fitness:
     """What the coach predicted on race morning: every run before race day, none from it."""
-    race_day = plan.race.race_date
-    executed, snaps = await _runs_and_snapshots(uow, athlete_id, plan)
-    before = [e for e in executed if e.date < race_day]
-    return _fitness(plan, before, [s for s in snaps if s.taken_on < race_day], race_day)
+    record = await _record(uow, athlete_id, plan)
+    return _fitness(plan, record.before(plan.race.race_date), plan.race.race_date)
 
 
-async def _runs_and_snapshots(
-    uow: UnitOfWork, athlete_id: int, plan: TrainingPlan
-) -> tuple[list[ExecutedDay], list[Adaptive5kSnapshot]]:
-    """What fitness is read from: the plan's linked runs and its weekly 5k snapshots."""
+@dataclass(frozen=True)
+class _Record:
+    """What fitness is read from: the plan's linked runs, its weekly 5k snapshots, and the days
+    of time trials and races run outside the plan's days (extra runs)."""
+
+    executed: list[ExecutedDay]
+    snaps: list[Adaptive5kSnapshot]
+    trials: list[date]
+
+    def before(self, day: date) -> "_Record":
+        return _Record(
+            [e for e in self.executed if e.date < day],
+            [s for s in self.snaps if s.taken_on < day],
+            [t for t in self.trials if t < day],
+        )
+
+
+async def _record(uow: UnitOfWork, athlete_id: int, plan: TrainingPlan) -> _Record:
     assert plan.id is not None
     executed = await uow.executions.executed_days(athlete_id, plan.id)
-    return executed, await uow.plans.snapshots(athlete_id, plan.id)
+    extras = await uow.activities.unlinked_activities(athlete_id, plan.start_date)
+    trials = [a.local_date for a in extras if a.is_run and a.race_effort]
+    return _Record(executed, await uow.plans.snapshots(athlete_id, plan.id), trials)
 
 
-def _fitness(
-    plan: TrainingPlan,
-    executed: list[ExecutedDay],
-    snaps: list[Adaptive5kSnapshot],
-    today: date,
-) -> Fitness:
+def _fitness(plan: TrainingPlan, record: _Record, today: date) -> Fitness:
+    executed, snaps = record.executed, record.snaps
     week = plan.week_of(today)
+    weekly = progress.recent_weekly_m(plan, executed, today)
     snap = adaptive.snapshot(
         executed,
         today,
@@ -179,10 +190,10 @@ def _fitness(
         baseline_5k_s=plan.baseline_5k_s,
         plan_vdot=plan.vdot,
         previous=snaps[-1] if snaps else None,
+        weekly_m=progress.volume_m(plan, today, weekly),
     )
     adherence = progress.adherence_so_far(week, executed, today)
-    weekly = progress.recent_weekly_m(plan, executed, today)
-    due = progress.time_trial_due(plan, executed, today)
+    due = progress.time_trial_due(plan, executed, today, record.trials)
     return Fitness(snap, progress.on_track(plan, snap.seconds, adherence, today, weekly), due)
 
 
@@ -191,6 +202,15 @@ class Status:
     plan: TrainingPlan
     week: WeekProgress | None
     fitness: Fitness
+    longest_run_m: float = 0.0  # the longest run linked to the plan so far
+
+    @property
+    def not_ready(self) -> Readiness | None:
+        """The plan's readiness gap, said until a run has closed it."""
+        readiness = self.plan.readiness
+        if readiness is None or readiness.ready or self.longest_run_m >= readiness.needed_m:
+            return None
+        return readiness
 
 
 async def status(uow: UnitOfWork, athlete_id: int, today: date) -> Status | None:
@@ -199,9 +219,11 @@ async def status(uow: UnitOfWork, athlete_id: int, today: date) -> Status | None
     plan = await uow.plans.active_plan(athlete_id)
     if plan is None or plan.id is None:
         return None
-    executed, snaps = await _runs_and_snapshots(uow, athlete_id, plan)
+    record = await _record(uow, athlete_id, plan)
+    executed = record.executed
     week_progress = await _this_week(uow, athlete_id, plan, executed, today)
-    return Status(plan, week_progress, _fitness(plan, executed, snaps, today))
+    longest = max((e.analysis.actual_m for e in executed), default=0.0)
+    return Status(plan, week_progress, _fitness(plan, record, today), longest)
 
 
 @dataclass(frozen=True)

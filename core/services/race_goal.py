@@ -3,14 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from core.fitness import equivalent_time
 from core.goals import RaceDraft, estimated_5k
 from core.models import Alternative, Athlete, Prediction, Race, TrainingPlan, TrainingWeek
 from core.plan import generate_plan
 from core.ports import UnitOfWork
 from core.prediction import predict
 from core.readiness import assess
-from core.units import FIVE_K_M
 
 RECENT_EFFORTS = timedelta(weeks=6)  # what a runner's recent runs say of their fitness
 RECENT_DAYS = 30  # "the longest run of the last month" (Frandsen et al. 2025)
@@ -27,13 +25,21 @@ async def unsure_5k(
     """A 5k for a runner who isn't sure: the one a finished race shows (better than any
     guess), else an estimate from their weekly volume and their runs of the last six weeks
     (None until the volume is known); and whether it is an estimate."""
-    for plan in await uow.plans.plan_history(athlete_id):
-        if plan.result is not None:
-            return round(equivalent_time(plan.result.vdot, FIVE_K_M)), False
+    raced = await last_race_5k(uow, athlete_id)
+    if raced is not None:
+        return raced, False
     if draft.weekly_m is None:
         return None, True
     efforts = await uow.activities.run_efforts(athlete_id, today - RECENT_EFFORTS, today)
     return estimated_5k(draft.weekly_m, efforts), True
+
+
+async def last_race_5k(uow: UnitOfWork, athlete_id: int) -> int | None:
+    """The 5k the runner's last finished race shows: where the next plan starts from."""
+    for plan in await uow.plans.plan_history(athlete_id):
+        if plan.result is not None:
+            return round(plan.result.shown_5k_s)
+    return None
 
 
 async def longest_on_record(uow: UnitOfWork, athlete_id: int, today: date) -> float | None:

@@ -19,7 +19,9 @@ from core.models import (
     TrainingPlan,
 )
 from core.ports import UnitOfWork
+from core.prediction import five_k_equivalent_s
 from core.services import coaching
+from core.units import FIVE_K_M
 
 RACE_WEEK_DAYS = 7
 RECOVERY_DAYS = {  # easy days after racing before quality again (a day per ~2 km raced)
@@ -286,11 +288,14 @@ async def record_race(
     plan = await finished_plan(uow, athlete_id, today)
     assert plan.id is not None
     fitness = await coaching.race_morning_fitness(uow, athlete_id, plan)
+    # read at the volume that carried the runner to the start line, as the model was fitted
+    five_k = five_k_equivalent_s(plan.race.distance_m, finish_s, fitness.on_track.weekly_m)
     result = RaceResult(
         finish_s=finish_s,
         activity_id=activity_id,
         predicted_s=round(fitness.on_track.predicted_s),
-        vdot=round(vdot(plan.race.distance_m, finish_s), 1),
+        vdot=round(vdot(FIVE_K_M, five_k), 1),
+        five_k_s=round(five_k),
         recorded_at=now,
     )
     await uow.plans.record_result(athlete_id, plan.id, result)
@@ -317,9 +322,7 @@ class Paused:
     until: date | None  # the announced return day, or None: until /resume
 
 
-async def today(
-    uow: UnitOfWork, athlete: Athlete, on: date
-) -> DayView | AfterRace | Paused | None:
+async def today(uow: UnitOfWork, athlete: Athlete, on: date) -> DayView | AfterRace | Paused | None:
     """/today: the plan's day (one query, the hot path), nothing while paused, or after the
     race its recovery."""
     if athlete.notifications.get("paused"):

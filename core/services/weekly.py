@@ -4,17 +4,18 @@ and, from the weekly job, the week-end adjustment of the weeks to come."""
 from dataclasses import dataclass
 from datetime import date
 
+from core import progress
 from core.models import (
     Adaptive5kSnapshot,
     AthleteActivity,
     ExecutedDay,
+    RacePrediction,
     TrainingPlan,
     TrainingWeek,
     WeekProgress,
 )
 from core.ports import UnitOfWork
-from core.prediction import race_prediction_s
-from core.progress import planned_training_m, recent_weekly_m, week_progress
+from core.progress import planned_training_m, week_progress
 from core.services import coaching, real_life
 
 
@@ -33,8 +34,15 @@ class Weekly:
     progress: WeekProgress
     fitness: coaching.Fitness
     volumes: tuple[WeekVolume, ...]  # every week so far
-    predictions: tuple[tuple[int, float], ...]  # (week index, race prediction) per snapshot
+    predictions: tuple[tuple[int, RacePrediction], ...]  # (week index, prediction) per snapshot
     change: real_life.Change | None = None
+
+    @property
+    def road(self) -> tuple[tuple[int, float], ...]:
+        """The plan's road, week by week to race day: where a runner following it would be."""
+        return tuple(
+            (w.week_index, progress.road_s(self.plan, w.start_date)) for w in self.plan.weeks
+        )
 
     @property
     def next_week(self) -> TrainingWeek | None:
@@ -75,11 +83,13 @@ async def weekly(
     )
 
 
-def _prediction(plan: TrainingPlan, executed: list[ExecutedDay], snap: Adaptive5kSnapshot) -> float:
-    """The coach's prediction from a snapshot's 5k at the volume run up to that day: the same
-    rule as :func:`core.progress.on_track`, so the chart's last point is /status's number."""
-    weekly = recent_weekly_m(plan, executed, snap.taken_on) or plan.baseline_weekly_m
-    return race_prediction_s(snap.seconds, plan.race.distance_m, weekly)
+def _prediction(
+    plan: TrainingPlan, executed: list[ExecutedDay], snap: Adaptive5kSnapshot
+) -> RacePrediction:
+    """The coach's prediction from a snapshot's 5k at the volume run up to that day: the rule
+    /status uses, so the chart's last point is /status's number."""
+    weekly = progress.recent_weekly_m(plan, executed, snap.taken_on)
+    return progress.predict_now(plan, snap.seconds, snap.taken_on, weekly)
 
 
 async def _pauses(uow: UnitOfWork, athlete_id: int, plan: TrainingPlan) -> list[tuple[date, date]]:

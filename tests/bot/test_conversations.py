@@ -261,7 +261,7 @@ async def test_delete_mid_race_ends_the_conversation(
 async def test_typed_answers_where_buttons_are_offered(
     telegram: FakeTelegram, bot: CoachApplication
 ) -> None:
-    """"not sure" at the 5k, "done" at the run days, "yes" at the summary (issue 26)."""
+    """ "not sure" at the 5k, "done" at the run days, "yes" at the summary (issue 26)."""
     user = telegram.user(8011)
     await onboard(user)
     answers = dict(enumerate(RACE_ANSWERS))

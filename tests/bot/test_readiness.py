@@ -61,6 +61,17 @@ async def test_an_unready_plan_says_why_and_offers_what_works(
     assert plan.longest_recent_m is not None and round(plan.longest_recent_m) == 6437
 
 
+async def test_an_unready_plan_kept_as_it_is_says_so_in_status(
+    telegram: FakeTelegram, bot: CoachApplication
+) -> None:
+    user = telegram.user(7104)
+    await onboard(user)
+    await _novice_marathon(user)
+    assert "Your plan is saved" in texts(await user.press("rc:ok"))
+    status = texts(await user.send("/status"))
+    assert "Not ready for race day yet" in status and "at least 14 mi" in status, status
+
+
 async def test_the_shorter_race_is_one_tap_away(
     telegram: FakeTelegram, bot: CoachApplication
 ) -> None:

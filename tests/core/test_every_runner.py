@@ -172,9 +172,7 @@ def test_a_novice_marathoner_peaks_near_higdon_novice(
     weekly: float, five_k_s: int, days: int
 ) -> None:
     """Below 25 mi a week a marathoner peaks near Higdon Novice 1's ~40 mi, not 18/55's 55."""
-    plan = generate_plan(
-        request(weekly_miles=weekly, baseline_5k_s=five_k_s, days=days, weeks=20)
-    )
+    plan = generate_plan(request(weekly_miles=weekly, baseline_5k_s=five_k_s, days=days, weeks=20))
     peak = max(training_m(w) for w in plan.weeks)
     assert peak <= 41 * METRES_PER_MILE
 

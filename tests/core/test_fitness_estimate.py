@@ -21,7 +21,8 @@ from core.models import (
     WorkoutType,
 )
 from core.plan import generate_plan
-from core.units import FIVE_K_M, METRES_PER_KM
+from core.prediction import five_k_equivalent_s, predict_race
+from core.units import FIVE_K_M, MARATHON_M, METRES_PER_KM
 from tests.core.plans import request
 
 
@@ -162,7 +163,24 @@ def test_hills_count_as_flat_distance() -> None:
         duration_s=3000,
     )
     hilly = flat.model_copy(update={"elevation_gain_m": 200.0})
-    assert adaptive.race_vdot(linked(day, hilly)) > adaptive.race_vdot(linked(day, flat))
+    weekly = 40_000
+    assert adaptive.race_vdot(linked(day, hilly), weekly) > adaptive.race_vdot(
+        linked(day, flat), weekly
+    )
+
+
+@pytest.mark.parametrize("weekly_miles", [10, 25, 50])
+def test_a_marathon_is_read_through_the_race_model_not_daniels_tables(weekly_miles: int) -> None:
+    """A 4:58:30 marathon: VDOT's tables call it a 31:39 5k, slower than the runner on modest
+    volume who ran it (they fade more than the tables say); the model's reading predicts the
+    marathon back at any volume."""
+    weekly = weekly_miles * 1609.344
+    finish = 4 * 3600 + 58 * 60 + 30
+    five_k = five_k_equivalent_s(MARATHON_M, finish, weekly)
+    if weekly_miles <= 25:
+        assert five_k < equivalent_time(vdot(MARATHON_M, finish), FIVE_K_M)
+    back = predict_race([(FIVE_K_M, five_k)], MARATHON_M, weekly).predicted_s
+    assert back == pytest.approx(finish, rel=0.002)
 
 
 def test_a_time_trial_is_due_after_five_weeks_without_a_race() -> None:
@@ -174,6 +192,8 @@ def test_a_time_trial_is_due_after_five_weeks_without_a_race() -> None:
     trial = as_run(day, note="time trial")
     done = [linked(day, trial)]
     assert not progress.time_trial_due(plan, done, start + timedelta(weeks=6))
+    # one run on a rest day, as an extra run, is a time trial all the same
+    assert not progress.time_trial_due(plan, [], start + timedelta(weeks=6), [day.date])
     assert not progress.time_trial_due(plan, [], plan.race.race_date - timedelta(days=14))
 
 

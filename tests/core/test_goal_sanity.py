@@ -125,9 +125,7 @@ def test_the_goal_check_and_the_goal_warning_are_one_rule(
     probe = request(race_type, weeks, baseline_5k_s=five_k_s, weekly_miles=weekly)
     goal = round(generate_plan(probe).predicted_s * share)  # up to 30 % under today's prediction
     try:
-        check_goal_reachable(
-            goal, probe.race.distance_m, five_k_s, probe.baseline_weekly_m, weeks
-        )
+        check_goal_reachable(goal, probe.race.distance_m, five_k_s, probe.baseline_weekly_m, weeks)
     except InvalidInput:
         return  # refused: the runner never gets this plan
     plan = generate_plan(probe.model_copy(update={"goal_time_s": goal}))
