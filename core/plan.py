@@ -52,7 +52,7 @@ from core.profiles import DistanceProfile, profile_for
 from core.progress import planned_training_m, with_road
 from core.reach import goal_range
 from core.units import FIVE_K_M, METRES_PER_KM, METRES_PER_MILE, Units, metres_to_miles
-from core.workouts import sharpener, workout
+from core.workouts import REST_DAY, sharpener, workout
 
 # A runner's days, relative to the long-run day, for a given number of runs (−1 = the day before).
 _RUN_DAY_OFFSETS = {
@@ -106,6 +106,12 @@ class _Frame:
     end: date
     dates: tuple[date, ...]
     carried: int = 0  # steps a kept part of this 7-day block already plans (a rebuilt week)
+    continued: bool = False  # the rest of a 7-day block whose first days are kept
+
+    @property
+    def whole_dates(self) -> tuple[date, ...]:
+        """The 7-day block's dates, its kept first days included."""
+        return tuple(self.nominal_start + timedelta(days=i) for i in range(7))
 
     @property
     def partial(self) -> bool:
@@ -212,6 +218,7 @@ class Continuation:
     keep_phases: bool = True
     ramp_weeks: int = 0
     allow_short: bool = True
+    resting: frozenset[date] = frozenset()  # kept days that become rest (a pause's, not run)
 
 
 def continue_plan(plan: TrainingPlan, request: PlanRequest, how: Continuation) -> TrainingPlan:
@@ -222,7 +229,7 @@ def continue_plan(plan: TrainingPlan, request: PlanRequest, how: Continuation) -
     if how.from_day > race.race_date:
         raise InvalidInput("race_passed")
     profile = profile_for(race.race_type, race.distance_m)
-    kept = _kept_weeks(plan, how.from_day)
+    kept = _kept_weeks(plan, how.from_day, how.resting)
     frames = _continued_frames(plan, kept, _frames(how.from_day, race.race_date))
     warnings = _remainder_length(len(frames), profile, how.allow_short)
     ctx = _context(request, profile, warnings, len(frames))
@@ -345,13 +352,20 @@ def request_of(plan: TrainingPlan, fitness_5k_s: float | None = None) -> PlanReq
     )
 
 
-def _kept_weeks(plan: TrainingPlan, from_day: date) -> list[TrainingWeek]:
-    """The plan's weeks before ``from_day``; a week it cuts keeps its earlier days."""
+def _kept_weeks(
+    plan: TrainingPlan, from_day: date, resting: frozenset[date] = frozenset()
+) -> list[TrainingWeek]:
+    """The plan's weeks before ``from_day``, ``resting`` days made rest; a week it cuts keeps
+    its earlier days."""
     kept = []
     for week in plan.weeks:
         if week.start_date >= from_day:
             break
-        days = tuple(d for d in week.days if d.date < from_day)
+        days = tuple(
+            d.model_copy(update={"planned": REST_DAY}) if d.date in resting else d
+            for d in week.days
+            if d.date < from_day
+        )
         end = min(week.end_date, from_day - timedelta(days=1))
         kept.append(week.model_copy(update={"days": days, "end_date": end}))
     return kept
@@ -371,7 +385,7 @@ def _continued_frames(
     frames = [replace(f, index=first + i) for i, f in enumerate(frames)]
     if same_block:
         carried = math.ceil(planned_training_m(last) / (plan.units.metres / 2) - 1e-9)
-        frames[0] = replace(frames[0], carried=carried)
+        frames[0] = replace(frames[0], carried=carried, continued=True)
     return frames
 
 
@@ -712,6 +726,8 @@ def _week(frame: _Frame, shape: _Shape, ctx: _Context, recent: _Recent) -> Train
     run_dates = [d for d in frame.dates if d.weekday() in ctx.request.run_days]
     if shape.race_week:
         workouts = _race_week(frame, run_dates, shape, ctx, recent.allowed)
+    elif frame.continued and frame.partial:
+        workouts = _rest_of_week(frame, shape, ctx, recent)
     else:
         target = shape.target
         if frame.partial:
@@ -739,6 +755,28 @@ def _week(frame: _Frame, shape: _Shape, ctx: _Context, recent: _Recent) -> Train
         lead_in=shape.lead_in,
         days=days,
     )
+
+
+def _rest_of_week(
+    frame: _Frame, shape: _Shape, ctx: _Context, recent: "_Recent"
+) -> dict[date, PlannedWorkout]:
+    """The days left of a week rebuilt mid-week (a return, an edit): each as it would be in
+    the whole week at the new level, so an easy run stays easy-sized instead of taking the
+    week's average (a runner back on Saturday gets Saturday's run, not two days' worth)."""
+    whole = [d for d in frame.whole_dates if d.weekday() in ctx.request.run_days]
+    week = _WeekPlan(whole, shape.target, _quality_count(frame, shape, ctx), shape, recent)
+    left = {day: w for day, w in _training_week(week, ctx).items() if day in frame.dates}
+    return _within_steps(left, max(0, shape.target - frame.carried), ctx)
+
+
+def _within_steps(
+    workouts: dict[date, PlannedWorkout], limit: int, ctx: _Context
+) -> dict[date, PlannedWorkout]:
+    """Drop the smallest runs until the rest fits ``limit`` steps (what the kept days left)."""
+    kept = dict(workouts)
+    while kept and sum(ctx.floor(w.distance_m) for w in kept.values()) > limit:
+        del kept[min(kept, key=lambda day: kept[day].distance_m)]
+    return kept
 
 
 def _quality_count(frame: _Frame, shape: _Shape, ctx: _Context) -> int:

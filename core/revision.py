@@ -31,7 +31,6 @@ from core.profiles import GROWTH, profile_for
 from core.progress import planned_training_m, verdict
 from core.reach import goal_range
 from core.units import FIVE_K_M
-from core.workouts import REST_DAY
 from core.workouts import workout as workout_of
 
 HOLD_BELOW = 0.70  # adherence under this holds volume instead of growing it
@@ -267,52 +266,37 @@ def after_break(
     kind: RevisionKind = RevisionKind.RESUME,
     reason: str | None = None,
     missed: int | None = None,
+    paused_from: date | None = None,
+    ran: frozenset[date] = frozenset(),
 ) -> Revised:
     """Rebuild from the return day: restart at a share of the volume reached before the break
     (the longer the break, the lower), without quality for the ramp weeks, then normal phases;
-    fitness loses a little for long breaks. Says when the goal is out of reach."""
+    fitness loses a little for long breaks. Says when the goal is out of reach.
+
+    From ``paused_from`` the days of the pause become rest, not runs missed (a day the runner
+    ran anyway keeps its workout): the week's volume and the chart stop counting them, and the
+    rest of the return week is laid out around them."""
     ramp = ramp_for(break_days)
     last_run_week = plan.current_week(from_day - timedelta(days=break_days + 1))
     level = level_m(plan, last_run_week.week_index) * ramp.volume_share
     kept_vdot = vdot(FIVE_K_M, current_5k_s) * ramp.fitness_share
     new_5k = round(equivalent_time(kept_vdot, FIVE_K_M))
+    first = max(paused_from, plan.start_date) if paused_from else from_day
+    resting = frozenset(d.date for d in plan.days() if first <= d.date < from_day) - ran
     how = Continuation(
         from_day,
         level,
         keep_phases=break_days <= KEEP_PHASES_UP_TO,
         ramp_weeks=ramp.ramp_weeks,
+        resting=resting,
     )
     revised = continue_plan(plan, request_of(plan, new_5k), how)
+    pause = {"paused_from": first, "paused_to": from_day} if first < from_day else {}
     return Revised(
         revised,
         _rebuild_revision(plan, revised, kind, from_day, new_5k).model_copy(
-            update={"break_days": break_days, "reason": reason, "missed_days": missed}
+            update={"break_days": break_days, "reason": reason, "missed_days": missed, **pause}
         ),
-    )
-
-
-def rest_paused_days(revised: Revised, first: date, ran: set[date]) -> Revised:
-    """The days of a pause are rest in the plan, not runs missed: the week's volume and the
-    chart stop counting them (a day the runner ran anyway keeps its workout). The revision
-    keeps its day; it carries the pause, whose days it rewrites too."""
-    back = revised.revision.effective_from
-    weeks = tuple(_rested(week, first, back, ran) for week in revised.plan.weeks)
-    plan = revised.plan.model_copy(update={"weeks": weeks})
-    update = {"paused_from": first, "paused_to": back}
-    return Revised(plan, revised.revision.model_copy(update=update))
-
-
-def _rested(week: TrainingWeek, first: date, back: date, ran: set[date]) -> TrainingWeek:
-    days = tuple(
-        d.model_copy(update={"planned": REST_DAY})
-        if first <= d.date < back and d.date not in ran
-        else d
-        for d in week.days
-    )
-    if days == week.days:
-        return week
-    return week.model_copy(
-        update={"days": days, "target_m": sum(d.planned.distance_m for d in days)}
     )
 
 

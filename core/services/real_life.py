@@ -214,10 +214,14 @@ async def resume(uow: UnitOfWork, athlete: Athlete, today: date) -> Change | Non
     fitness = await coaching.fitness(uow, athlete.id, plan, today)
     from_day = await _open_day(uow, athlete.id, plan, today)
     rebuilt = revision.after_break(
-        plan, from_day, break_days, fitness.adaptive.seconds, reason=athlete.pause_reason
+        plan,
+        from_day,
+        break_days,
+        fitness.adaptive.seconds,
+        reason=athlete.pause_reason,
+        paused_from=paused_on,
+        ran=frozenset(ran),
     )
-    if paused_on < from_day:
-        rebuilt = revision.rest_paused_days(rebuilt, max(paused_on, plan.start_date), set(ran))
     return await _save(uow, athlete.id, rebuilt, plan, today, restart=True)
 
 

@@ -35,7 +35,7 @@ from core.revision import (
     undo,
     weekly_adjustment,
 )
-from core.units import METRES_PER_MILE
+from core.units import METRES_PER_MILE, Units
 from tests.core.plans import EPS, assert_rebuilt_weeks_follow_the_rules, request, training_m
 from tests.core.test_plan_rules import plan_requests
 from tests.words import refused, words
@@ -245,6 +245,35 @@ def test_longer_breaks_restart_lower_and_without_quality() -> None:
         assert revised.revision.break_days == days
     assert volumes == sorted(volumes, reverse=True) and volumes[0] > volumes[-1]
     assert volumes[-1] <= 0.5 * level_m(plan, 8) + EPS
+
+
+@pytest.mark.parametrize(
+    ("days", "long_day", "units"), [(6, 6, Units.KM), (6, 2, Units.KM), (4, 5, Units.MI)]
+)
+def test_a_return_mid_week_never_doubles_the_days_left(days: int, long_day: int, units) -> None:
+    """Paused on any day of a week, back on any later day of it: the days left are what they
+    would be in the whole week (an easy run stays easy-sized), the paused days are rest, and
+    the week never plans more than its level."""
+    plan = generate_plan(
+        request(RaceType.MARATHON, 18, weekly_miles=40, days=days, long_day=long_day, units=units)
+    )
+    week = plan.weeks[8]
+    largest_easy = max(
+        d.planned.distance_m for d in week.days if d.planned.type is WorkoutType.EASY
+    )
+    for paused in range(0, 6):
+        for back in range(paused + 1, 7):
+            first, day_back = week.days[paused].date, week.days[back].date
+            revised = after_break(plan, day_back, back - paused, 24 * 60, paused_from=first)
+            after = revised.plan.week_of(day_back)
+            assert after is not None
+            for day in after.days:
+                if first <= day.date < day_back:
+                    assert day.planned.type is WorkoutType.REST, (paused, back, day)
+                elif day.date >= day_back and day.planned.type is WorkoutType.EASY:
+                    assert day.planned.distance_m <= 1.35 * largest_easy, (paused, back, day)
+            assert planned_training_m(after) <= planned_training_m(week) * 1.1 + EPS
+            assert (revised.revision.paused_from, revised.revision.paused_to) == (first, day_back)
 
 
 def test_unrealistic_goal_after_a_long_break_is_said() -> None:
