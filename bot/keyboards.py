@@ -65,7 +65,7 @@ def confirm_activity(
         [
             button(
                 _candidate_label(day, units, day.id == double_day_id),
-                f"ac:l:{activity_id}:{day.id}",
+                link_data(activity_id, day.id, second=day.id == double_day_id),
             )
         ]
         for day in candidates[:2]
@@ -83,10 +83,29 @@ def confirm_activity(
 def other_days(activity_id: int, days: Sequence[NearbyDay], units: Units) -> InlineKeyboardMarkup:
     """The planned runs near it; one that has its run already says "2nd run" (a double day)."""
     keyboard = [
-        [button(_nearby_label(n, units), f"ac:l:{activity_id}:{n.day.id}")] for n in days[:8]
+        [button(_nearby_label(n, units), link_data(activity_id, n.day.id, second=n.has_run))]
+        for n in days[:8]
     ]
     keyboard.append([button("➕ Extra run", f"ac:x:{activity_id}")])
     return InlineKeyboardMarkup(keyboard)
+
+
+def link_data(activity_id: int, day_id: int | None, *, second: bool = False) -> str:
+    """A link button's data: ``ac:l2`` joins a day that has its run already (a double day)."""
+    return f"ac:{'l2' if second else 'l'}:{activity_id}:{day_id}"
+
+
+def second_run_offer(activity_id: int, day_id: int) -> InlineKeyboardMarkup:
+    """The day has its run: this one as its second run, another day, or an extra run."""
+    return InlineKeyboardMarkup(
+        [
+            [button("＋ Yes, its 2nd run", link_data(activity_id, day_id, second=True))],
+            [
+                button("📅 Another day", f"ac:o:{activity_id}"),
+                button("➕ Extra run", f"ac:x:{activity_id}"),
+            ],
+        ]
+    )
 
 
 def undo_link(activity_id: int) -> InlineKeyboardMarkup:

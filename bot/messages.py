@@ -4,6 +4,8 @@ Handlers and jobs both answer with these, so a run imported by a file, /log or G
 reads the same, and no job imports a handler.
 """
 
+from typing import Any
+
 from telegram import Bot, InlineKeyboardMarkup
 
 from bot.context import Services
@@ -42,12 +44,14 @@ def import_reply(
     return run_text(services, athlete, stored, kind), markup
 
 
-def run_text(services: Services, athlete: Athlete, run: AthleteActivity, kind: str) -> str:
+def run_text(
+    services: Services, athlete: Athlete, run: AthleteActivity, kind: str, **extra: Any
+) -> str:
     """What became of a run (``kind``: ask, extra, unlinked…), dated with its year when it
     isn't from this year."""
     today = services.today(athlete)
     return services.render(
-        "activity/received", kind=kind, activity=run, units=athlete.units, today=today
+        "activity/received", kind=kind, activity=run, units=athlete.units, today=today, **extra
     )
 
 

@@ -42,6 +42,10 @@ class AlreadyLinked(GoFastError):
     """The activity or the planned day is already linked."""
 
 
+class DayTaken(GoFastError):
+    """The day has its run already: a second run joins it only when the runner says so."""
+
+
 class RateLimited(GoFastError):
     """A service (Garmin) asked us to slow down; ``level`` counts back-offs in a row."""
 

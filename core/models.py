@@ -733,7 +733,12 @@ class DayView(Model):
     race_name: str
     start_date: date
     day: TrainingDayPlanned | None
-    analysis: DayAnalysis | None  # the linked run's analysis, when the day is done
+    analyses: tuple[DayAnalysis, ...] = ()  # the linked runs', in order (a double day: two)
+
+    @property
+    def analysis(self) -> DayAnalysis | None:
+        """The day's first run: whether the day is done."""
+        return self.analyses[0] if self.analyses else None
 
 
 class PlannedDay(Protocol):

@@ -105,28 +105,32 @@ class SqlPlans(SqlRepository):
         conn.execute("UPDATE training_plans SET status = ? WHERE id = ?", (status.value, plan_id))
 
     async def day_view(self, athlete_id: int, on: date) -> DayView | None:
-        """The active plan's day ``on`` with its linked run's analysis, in one query."""
-        row = fetch_one(
+        """The active plan's day ``on`` with its linked runs' analyses (a double day has two),
+        in one query: a row per run, in the order they were linked."""
+        found = fetch_all(
             self.conn,
-            """SELECT p.id AS plan_id, p.start_date, r.race_name, d.*,
-                      (SELECT x.analysis FROM training_days_executed x
-                       JOIN training_plan_executions e ON e.id = x.execution_id
-                       WHERE e.training_plan_id = p.id AND x.week_index = d.week_index
-                         AND x.day_index = d.day_index) AS analysis
+            """SELECT p.id AS plan_id, p.start_date, r.race_name, d.*, x.analysis
                FROM training_plans p JOIN races r ON r.id = p.race_id
                LEFT JOIN training_days_planned d ON d.training_plan_id = p.id AND d.date = ?
-               WHERE p.athlete_id = ? AND p.status IN (?, ?)
-               ORDER BY p.id DESC LIMIT 1""",
+               LEFT JOIN training_plan_executions e ON e.training_plan_id = p.id
+               LEFT JOIN training_days_executed x ON x.execution_id = e.id
+                    AND x.week_index = d.week_index AND x.day_index = d.day_index
+               WHERE p.id = (SELECT MAX(id) FROM training_plans
+                             WHERE athlete_id = ? AND status IN (?, ?))
+               ORDER BY x.id""",
             (on.isoformat(), athlete_id, *ACTIVE_STATUSES),
         )
-        if row is None:
+        if not found:
             return None
+        row = found[0]
         return DayView(
             plan_id=row["plan_id"],
             race_name=row["race_name"],
             start_date=date.fromisoformat(row["start_date"]),
             day=rows.day(row) if row["id"] is not None else None,
-            analysis=DayAnalysis.model_validate_json(row["analysis"]) if row["analysis"] else None,
+            analyses=tuple(
+                DayAnalysis.model_validate_json(r["analysis"]) for r in found if r["analysis"]
+            ),
         )
 
     async def planned_days(

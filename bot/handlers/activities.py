@@ -8,9 +8,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.common import as_runner, athlete_of, button_ids, edit, edit_text, pressed, say
 from bot.context import CoachContext
-from bot.keyboards import confirm_delete, other_days, undo_link, unlinked_run
+from bot.keyboards import confirm_delete, other_days, second_run_offer, undo_link, unlinked_run
 from bot.messages import announce, run_text
-from core.errors import AlreadyLinked, GoFastError, InvalidInput, NotFound
+from core.errors import AlreadyLinked, DayTaken, GoFastError, InvalidInput, NotFound
 from core.models import Athlete, AthleteActivity
 from core.services import coaching
 
@@ -84,17 +84,22 @@ async def _import(
 
 async def link(update: Update, context: CoachContext) -> None:
     activity_id, day_id = button_ids(update)
+    query = update.callback_query
+    second = query is not None and (query.data or "").startswith("ac:l2:")
     try:
         found = await as_runner(
             update,
             context,
             lambda uow, athlete, today: coaching.link_run(
-                uow, athlete.stored_id, activity_id, day_id, today
+                uow, athlete.stored_id, activity_id, day_id, today, second=second
             ),
             write=True,
         )
     except AlreadyLinked:
         raise GoFastError("link_already_handled") from None
+    except DayTaken as taken:
+        await _offer_second_run(update, context, activity_id, taken.params["run_m"], day_id)
+        return
     await edit(
         update,
         context,
@@ -104,6 +109,16 @@ async def link(update: Update, context: CoachContext) -> None:
         fitness=found.result.fitness,
         units=found.athlete.units,
     )
+
+
+async def _offer_second_run(
+    update: Update, context: CoachContext, activity_id: int, run_m: float, day_id: int
+) -> None:
+    """A button from before the day got its run: ask, never double or replace quietly."""
+    athlete = await athlete_of(update, context)
+    activity = await _unlinked(context, athlete, activity_id)
+    text = run_text(context.services, athlete, activity, "day_taken", run_m=run_m)
+    await edit_text(update, context, text, second_run_offer(activity_id, day_id))
 
 
 async def show_other_days(update: Update, context: CoachContext) -> None:
@@ -202,7 +217,7 @@ def handlers() -> list:
     return [
         MessageHandler(filters.Document.ALL, on_document),
         CommandHandler("log", log_run),
-        CallbackQueryHandler(link, pattern=r"^ac:l:\d+:\d+$"),
+        CallbackQueryHandler(link, pattern=r"^ac:l2?:\d+:\d+$"),
         CallbackQueryHandler(show_other_days, pattern=r"^ac:o:\d+$"),
         CallbackQueryHandler(mark_extra, pattern=r"^ac:x:\d+$"),
         CallbackQueryHandler(unlink, pattern=r"^ac:u:\d+$"),

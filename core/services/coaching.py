@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from core import adaptive, progress
 from core.analysis import analyse
-from core.errors import AlreadyLinked, InvalidInput, NotFound
+from core.errors import AlreadyLinked, DayTaken, InvalidInput, NotFound
 from core.matching import match, second_run
 from core.models import (
     STANDARD_DISTANCES,
@@ -97,7 +97,11 @@ async def link_run(
     today: date,
     *,
     relink: bool = False,
+    second: bool = False,
 ) -> LinkOutcome:
+    """Link the run to the day. A day that has another run already takes this one as its
+    second run only when ``second`` says so (the runner pressed "2nd run"): a button from an
+    older question, when the day was still open, never quietly doubles or changes it."""
     plan = await _plan(uow, athlete_id)
     day = next((d for d in plan.days() if d.id == day_id), None)
     if day is None:
@@ -107,6 +111,9 @@ async def link_run(
     same = [e for e in done if e.activity_id == activity_id and e.date == day.date]
     if same and not relink:  # the same press again (a double tap, a replay after a crash)
         return LinkOutcome(same[0], await fitness(uow, athlete_id, plan, today))
+    taken = [e for e in done if e.date == day.date and e.activity_id != activity_id]
+    if taken and not second:
+        raise DayTaken("day_has_run", day_id=day_id, run_m=taken[0].analysis.actual_m)
     activity = await uow.activities.get_activity(athlete_id, activity_id)
     analysis = analyse(day.planned, activity)
     save = uow.executions.relink_activity if relink else uow.executions.link_activity
@@ -327,8 +334,12 @@ class PlanSoFar:
     executed: list[ExecutedDay]
 
     @property
-    def done(self) -> dict[tuple[int, int], ExecutedDay]:
-        return {(e.week_index, e.day_index): e for e in self.executed}
+    def done(self) -> dict[tuple[int, int], list[ExecutedDay]]:
+        """Each day's linked runs, in the order they were linked (a double day has two)."""
+        found: dict[tuple[int, int], list[ExecutedDay]] = {}
+        for e in sorted(self.executed, key=lambda e: e.id or 0):
+            found.setdefault((e.week_index, e.day_index), []).append(e)
+        return found
 
 
 async def plan_so_far(uow: UnitOfWork, athlete_id: int) -> PlanSoFar:

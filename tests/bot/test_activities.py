@@ -182,9 +182,36 @@ async def test_a_second_run_that_day_is_offered_as_that_days_double_first(
     await user.send_file("am.gpx", gpx_file(morning(day), day.planned.distance_m, pace))
     later = morning(day) + timedelta(hours=9)
     asked = await user.send_file("pm.gpx", gpx_file(later, 4000, 4 * 360))
-    links = [d for d in datas(asked) if d.startswith("ac:l:")]
-    assert links and links[0].endswith(f":{day.id}"), datas(asked)
+    links = [d for d in datas(asked) if d.startswith(("ac:l:", "ac:l2:"))]
+    assert links and links[0] == f"ac:l2:{links[0].split(':')[2]}:{day.id}", datas(asked)
     assert "(2nd run)" in str(asked[-1].buttons)
     await user.press(links[0])
     executed = await stored(bot).executed_days(athlete.id, plan.id)
     assert [(e.week_index, e.day_index) for e in executed] == [(day.week_index, day.day_index)] * 2
+
+
+async def test_an_old_day_button_never_quietly_doubles_a_day_that_got_its_run(
+    telegram, bot, clock
+) -> None:
+    """Issue 26: a day button from a question asked while the day was open, pressed after the
+    day got its run, quietly made it a double ("3.5 km → 3 km"). Now it asks first."""
+    user, athlete, plan = await runner_with_plan(telegram, bot, 20)
+    day = next_run(plan)
+    evening(clock, day)
+    # a short run the day before: asked about, with this day among the choices
+    before = morning(day) - timedelta(days=1)
+    asked = await user.send_file("short.gpx", gpx_file(before, 2000, 2 * 400))
+    stale = next((d for d in datas(asked) if d.endswith(f":{day.id}")), None)
+    if stale is None:  # the day is under "Another day"
+        other = next(d for d in datas(asked) if d.startswith("ac:o:"))
+        stale = next(d for d in datas(await user.press(other)) if d.endswith(f":{day.id}"))
+    assert stale.startswith("ac:l:")
+    pace = day.planned.pace_s_per_km * day.planned.distance_m / 1000
+    await user.send_file("day.gpx", gpx_file(morning(day), day.planned.distance_m, pace))
+    offered = await user.press(stale)
+    assert "has its run already" in texts(offered), texts(offered)
+    assert len(await stored(bot).executed_days(athlete.id, plan.id)) == 1  # the day's one run
+    yes = next(d for d in datas(offered) if d.startswith("ac:l2:"))
+    await user.press(yes)
+    executed = await stored(bot).executed_days(athlete.id, plan.id)
+    assert sorted(e.date for e in executed) == [day.date, day.date]

@@ -442,6 +442,13 @@ async def test_a_second_run_links_to_the_same_day(telegram, bot, clock) -> None:
     status = texts(await user.send("/status"))
     done = day.planned.distance_m / 1000 + 4
     assert f"This week: {done:g} km" in status
+    # /week and /today say the same two runs
+    both = f"{day.planned.distance_m / 1000:g} km ("
+    clock.set(datetime.combine(day.date, time(21), UTC))
+    week_line = next(line for line in texts(await user.send("/week")).splitlines() if "→" in line)
+    today = texts(await user.send("/today"))
+    assert both in week_line and "+ 4 km (" in week_line, week_line
+    assert both in today and "+ 4 km (" in today and "2 runs" in today, today
 
 
 async def test_an_old_units_button_cant_answer_a_later_question(telegram, bot) -> None:
