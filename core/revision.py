@@ -30,7 +30,7 @@ from core.plan import Continuation, continue_plan, request_of, weeks_until
 from core.profiles import GROWTH, profile_for
 from core.progress import planned_training_m, verdict
 from core.reach import goal_range
-from core.units import FIVE_K_M
+from core.units import FIVE_K_M, Units
 from core.workouts import workout as workout_of
 
 HOLD_BELOW = 0.70  # adherence under this holds volume instead of growing it
@@ -81,6 +81,7 @@ class PlanEdit(Model):
     run_days: tuple[int, ...] | None = None
     long_run_day: int | None = Field(default=None, ge=0, le=6)
     weekly_m: float | None = Field(default=None, ge=0)
+    units: Units | None = None  # distances rounded as the new units' plan would be
 
 
 def level_m(plan: TrainingPlan, week_index: int) -> float:
@@ -365,6 +366,7 @@ def edit_plan(plan: TrainingPlan, edit: PlanEdit, from_day: date, current_5k_s: 
             "long_run_day": long_day,
             "goal_time_s": goal,
             "baseline_weekly_m": weekly,
+            "units": edit.units or plan.units,
         }
     )
     request = type(request).model_validate(request.model_dump())
@@ -401,6 +403,8 @@ def _changed_fields(plan: TrainingPlan, edit: PlanEdit) -> tuple[str, ...]:
         changed.append("long-run day")
     if edit.weekly_m is not None and abs(edit.weekly_m - plan.baseline_weekly_m) > 1:
         changed.append("weekly volume")
+    if edit.units is not None and edit.units is not plan.units:
+        changed.append("units")
     return tuple(changed)
 
 

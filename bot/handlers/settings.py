@@ -11,12 +11,14 @@ from telegram.ext import (
 
 from bot.common import athlete_of, drop_buttons, edit, say, text_of
 from bot.context import CoachContext
+from bot.explain import explain
 from bot.handlers.start import PUSH_TIMES
 from bot.keyboards import button, rows
 from bot.timezones import zone_from
 from core.errors import InvalidInput
 from core.models import Athlete, Units
 from core.parsing import parse_clock
+from core.services import real_life
 
 MENU, ZONE, TIME = "MENU", "ZONE", "TIME"
 NOTIFICATION_KINDS = (
@@ -81,13 +83,17 @@ async def toggle_units(update: Update, context: CoachContext) -> str:
     athlete = await athlete_of(update, context)
     assert athlete.id is not None
     units = Units.MI if athlete.units is Units.KM else Units.KM
-    return await _refresh(
-        update,
-        context,
-        await context.services.units.write(
-            lambda uow: uow.athletes.update_athlete(athlete.stored_id, units=units)
-        ),
+    today = context.services.today(athlete)
+    updated, change = await context.services.units.write(
+        lambda uow: real_life.switch_units(uow, athlete, units, today)
     )
+    state = await _refresh(update, context, updated)
+    if change is not None:  # the plan's days were rounded anew: say what the week is now
+        text, markup = explain(context.services, updated, change)
+        chat = update.effective_chat
+        assert chat is not None
+        await context.bot.send_message(chat.id, text, reply_markup=markup)
+    return state
 
 
 async def toggle_notification(update: Update, context: CoachContext) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core import revision
-from core.errors import AlreadyDone, InvalidInput, NotFound
+from core.errors import AlreadyDone, GoFastError, InvalidInput, NotFound
 from core.fitness import vdot
 from core.models import (
     Athlete,
@@ -21,7 +21,7 @@ from core.models import (
 from core.ports import UnitOfWork
 from core.prediction import five_k_equivalent_s
 from core.services import coaching
-from core.units import FIVE_K_M
+from core.units import FIVE_K_M, Units
 
 RACE_WEEK_DAYS = 7
 RECOVERY_DAYS = {  # easy days after racing before quality again (a day per ~2 km raced)
@@ -250,6 +250,23 @@ async def apply_edit(
 ) -> Change:
     plan, revised = await _edited(uow, athlete_id, edit, today)
     return await _save(uow, athlete_id, revised, plan, today)
+
+
+async def switch_units(
+    uow: UnitOfWork, athlete: Athlete, units: Units, today: date
+) -> tuple[Athlete, Change | None]:
+    """The runner's units, and the rest of the plan rounded as a plan in them would be (whole
+    and half km, not converted miles: 16 km, not 16.1). A plan that can't be rebuilt (race
+    week) keeps its days; only the units they are shown in change."""
+    assert athlete.id is not None
+    updated = await uow.athletes.update_athlete(athlete.id, units=units)
+    plan = await uow.plans.active_plan(athlete.id)
+    if plan is None or plan.units is units or today > plan.race.race_date:
+        return updated, None
+    try:
+        return updated, await apply_edit(uow, athlete.id, revision.PlanEdit(units=units), today)
+    except GoFastError:
+        return updated, None
 
 
 async def undo(uow: UnitOfWork, athlete_id: int, revision_id: int, today: date) -> Change:

@@ -302,6 +302,36 @@ async def test_after_switching_to_km_nothing_speaks_miles(telegram, bot, clock) 
     assert "km" in log_help and re.search(r"\dmi\b", log_help) is None  # examples in km too
 
 
+async def test_after_switching_to_km_the_plan_is_rounded_as_a_km_plan(telegram, bot, clock) -> None:
+    """Issue 26: a km runner saw "16.1 km" and a "2.4 km warm-up", converted miles. The rest of
+    the plan is rebuilt in km: runs and warm-ups in whole or half km (the cool-down takes
+    what the reps leave), and the runner is told the week's new volume."""
+    user = telegram.user(184)
+    await onboard(user, units="mi")
+    await set_race(user)
+    await user.press("rc:ok")
+    await user.send("/settings")
+    pressed = await user.press("st:units")
+    assert "Plan changed" in texts(pressed) and "units" in texts(pressed), texts(pressed)
+    athlete = await stored(bot).athlete_by_telegram(184)
+    plan = await stored(bot).active_plan(athlete.id)
+    assert plan is not None and plan.units is Units.KM
+    today = clock.now().date()
+    for day in plan.days():
+        if day.date < today or not day.planned.type.is_run:
+            continue
+        planned = day.planned
+        if planned.type.value != "race":
+            assert _on_steps_of(planned.distance_m, 500), day
+        for step in planned.steps:
+            if step.kind.value == "warmup":
+                assert _on_steps_of(step.distance_m, 500), (day, step)
+
+
+def _on_steps_of(metres: float, step: int) -> bool:
+    return abs(metres / step - round(metres / step)) < 1e-6
+
+
 async def test_not_sure_of_the_5k_is_estimated_from_volume_never_the_goal(
     telegram, bot, clock
 ) -> None:
