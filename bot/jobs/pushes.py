@@ -32,7 +32,7 @@ from core.models import (
     Units,
     WorkoutType,
 )
-from core.services import pushes, real_life
+from core.services import coaching, pushes, real_life
 from core.services.pushes import Notice, NoticeKind
 
 log = logging.getLogger("gofast.pushes")
@@ -217,6 +217,12 @@ class Pushes:
             return False
         elif await self._ran_today(athlete, item.local_date):  # no Done/Skip to press
             text = self.services.render("push/done", day=day, units=athlete.units)
+            markup = None
+        elif day.planned.type is WorkoutType.RACE:  # once a plan: at today's prediction's pace
+            raced = await self.services.units.read(
+                lambda uow: coaching.race_day_paced(uow, athlete.stored_id, day)
+            )
+            text = self.services.render("push/race_day", day=raced, units=athlete.units)
             markup = None
         else:
             render = self.services.render

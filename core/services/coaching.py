@@ -26,11 +26,13 @@ from core.models import (
     TrainingPlan,
     TrainingWeek,
     WeekProgress,
+    WorkoutType,
 )
 from core.parsing import take_date, take_distance, take_duration
 from core.plausibility import check_plausible
 from core.ports import UnitOfWork
 from core.prediction import predict
+from core.units import METRES_PER_KM
 
 NEARBY_DAYS = 7
 
@@ -176,6 +178,23 @@ class _Record:
             [s for s in self.snaps if s.taken_on < day],
             [t for t in self.trials if t < day],
         )
+
+
+async def race_day_paced(
+    uow: UnitOfWork, athlete_id: int, day: TrainingDayPlanned
+) -> TrainingDayPlanned:
+    """Race day at the pace of race morning's prediction (the one /result compares with), not
+    the pace the plan guessed weeks ago; any other day as planned."""
+    if day.planned.type is not WorkoutType.RACE:
+        return day
+    plan = await uow.plans.active_plan(athlete_id)
+    if plan is None or plan.race.race_date != day.date:
+        return day
+    predicted = (await race_morning_fitness(uow, athlete_id, plan)).on_track.predicted_s
+    pace = predicted / (day.planned.distance_m / METRES_PER_KM)
+    return day.model_copy(
+        update={"planned": day.planned.model_copy(update={"pace_s_per_km": pace})}
+    )
 
 
 async def _record(uow: UnitOfWork, athlete_id: int, plan: TrainingPlan) -> _Record:

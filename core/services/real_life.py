@@ -17,6 +17,7 @@ from core.models import (
     RaceType,
     RevisionKind,
     TrainingPlan,
+    WorkoutType,
 )
 from core.ports import UnitOfWork
 from core.prediction import five_k_equivalent_s
@@ -351,6 +352,9 @@ async def today(uow: UnitOfWork, athlete: Athlete, on: date) -> DayView | AfterR
     athlete_id = athlete.stored_id
     view = await uow.plans.day_view(athlete_id, on)
     if view is not None:
+        if view.day is not None and view.day.planned.type is WorkoutType.RACE:
+            paced = await coaching.race_day_paced(uow, athlete_id, view.day)
+            return view.model_copy(update={"day": paced})
         return view
     raced = next((p for p in await uow.plans.plan_history(athlete_id) if p.result), None)
     if raced is None:

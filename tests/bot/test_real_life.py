@@ -244,6 +244,8 @@ async def test_result_is_compared_with_race_mornings_prediction(telegram, bot, c
     clock.set(morning(race.date))
     morning_status = texts(await user.send("/status"))
     predicted = figure(r"Predicted: (\d+:\d\d(?::\d\d)?)", morning_status)
+    race_morning = texts(await user.send("/today"))  # race pace: that prediction, not the plan's
+    assert f"(about {predicted}, my prediction this morning)" in race_morning, race_morning
     await ran(bot, athlete, race, faster=0.93, note="race")  # the race, uploaded: a fast one
     clock.set(morning(race.date + timedelta(days=1)))
     done = texts(await user.send("/result 1:45:00"))
