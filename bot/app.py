@@ -52,6 +52,7 @@ from sources.garmin import GarminFeed, GarminLogins, TokenVault
 from sources.workout_file import FitWorkouts
 from storage import open_database
 from storage.bot_state import BotStateStore
+from storage.effects import UpdateEffects
 from storage.inbox import Inbox
 from storage.shared import FloodCounts, GarminHandoff, Leases, SendRate
 from storage.unit_of_work import SqlUnits
@@ -120,10 +121,12 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
     application.queue = UpdateQueue(db, settings.worker_name, settings.update_lease_seconds)
     inbox = QueuedInbox(db) if settings.webhook_url else Inbox(db)
     application.inbox = inbox
+    application.effects = UpdateEffects(db)
     clock = application.services.clock
     bot = application.bot
     assert isinstance(bot, CoachBot)
     bot.keep_updates(lambda updates: inbox.receive(updates, clock.now()))
+    bot.keep_calls(application.effects)
     application.pushes = Pushes(application.services)
     key = settings.gofast_secret_key
     vault = TokenVault(key.get_secret_value()) if key and key.get_secret_value() else None
@@ -210,7 +213,9 @@ async def _post_init(application: Application) -> None:
 async def _forget_handled(context: CoachContext) -> None:
     application = context.application
     assert isinstance(application, CoachApplication)
-    await application.inbox.forget_before(context.services.clock.now() - INBOX_KEEP)
+    moment = context.services.clock.now() - INBOX_KEEP
+    await application.inbox.forget_before(moment)
+    await application.effects.forget_before(moment.timestamp())
 
 
 async def _garmin_tick(context: CoachContext) -> None:

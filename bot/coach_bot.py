@@ -1,16 +1,19 @@
 """The Bot the coach talks through: one answer per callback query, and no update lost."""
 
 import html
+import json
 import logging
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
+
+from core import effects
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096  # characters Telegram shows in one message, once HTML tags are parsed
@@ -45,11 +48,35 @@ class CoachBot(ExtBot[None]):
         with self._unfrozen():
             self._answered: set[str] = set()
             self._keeper: Keeper | None = None
+            self._calls: CallJournal | None = None
             self._repeats: set[int] = set()
             # what our last edits left on screen: a double tap's second edit would change nothing
             self._shown: OrderedDict[tuple[object, object], tuple[str | None, object]] = (
                 OrderedDict()
             )
+
+    def keep_calls(self, journal: "CallJournal") -> None:
+        """``journal`` records what each update asks of Telegram (storage.effects): handled
+        again after a crash, an update does not ask again what its first attempt got."""
+        with self._unfrozen():
+            self._calls = journal
+
+    async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
+        handling = effects.current()
+        if handling is None or self._calls is None or endpoint not in JOURNALED:
+            return await super()._do_post(endpoint, data, **kwargs)
+        step = handling.call_step(endpoint, _asked(data))
+        asked_before, answer = await self._calls.call_begun(handling.update_id, step)
+        if answer is not None:  # made before the crash: that answer stands, no second call
+            return json.loads(answer)
+        if asked_before:  # cut off in flight: maybe made, maybe not
+            if endpoint not in AGAIN:
+                return True  # a second answer or the same markup would be refused
+            if endpoint == "editMessageText":  # the same edit again: "not modified"
+                endpoint, data = "sendMessage", _as_message(data)
+        result = await super()._do_post(endpoint, data, **kwargs)
+        await self._calls.call_done(handling.update_id, step, json.dumps(result))
+        return result
 
     def keep_updates(self, keeper: Keeper) -> None:
         """``keeper`` stores updates durably and names the ones it has seen before."""
@@ -145,6 +172,47 @@ class CoachBot(ExtBot[None]):
                 await self.answer_callback_query(query_id)
         finally:
             self._answered.discard(query_id)
+
+
+class CallJournal(Protocol):
+    """What each update asked of Telegram and got (storage.effects implements it)."""
+
+    async def call_begun(self, update_id: int, step: str) -> tuple[bool, str | None]: ...
+    async def call_done(self, update_id: int, step: str, answer: str) -> None: ...
+
+
+# what a runner sees: recorded per update, so an update handled again doesn't ask twice
+JOURNALED = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "editMessageText",
+        "editMessageReplyMarkup",
+        "editMessageCaption",
+        "deleteMessage",
+        "answerCallbackQuery",
+    }
+)
+AGAIN = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText"})
+
+
+def _asked(data: dict[str, Any]) -> str:
+    """What a call asks, the same in every process (keyboards as their JSON, files by name)."""
+    return json.dumps(data, sort_keys=True, default=_plain)
+
+
+def _plain(value: object) -> object:
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    return getattr(value, "filename", None) or type(value).__name__
+
+
+def _as_message(data: dict[str, Any]) -> dict[str, Any]:
+    """An edit as a new message of the same text and buttons."""
+    kept = ("chat_id", "text", "parse_mode", "reply_markup", "link_preview_options")
+    return {name: data[name] for name in kept if name in data}
 
 
 def visible(text: str) -> str:

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ConversationHandler, ExtB
 from bot.coach_bot import CoachBot
 from bot.persistence import DatabasePersistence
 from bot.render import Renderer
+from core import effects
 from core.models import Athlete
 from core.ports import ActivityFiles, Clock, Units, WorkoutFiles
 from core.services.runners import local_today
@@ -19,6 +20,13 @@ if TYPE_CHECKING:
     from bot.jobs.garmin import GarminSync
     from bot.jobs.pushes import Pushes
     from bot.webhook import Queue
+
+
+class EffectsLog(Protocol):
+    """What updates did (storage.effects implements it)."""
+
+    async def rewind(self, update_id: int) -> int: ...
+    async def forget_before(self, moment: float) -> None: ...
 
 
 class Options(Protocol):
@@ -87,6 +95,7 @@ class CoachApplication(Application):
     services: Services
     storage: "Storage"
     inbox: "UpdateLog"
+    effects: "EffectsLog"
     pushes: "Pushes"
     garmin: "GarminSync"
     leases: "Leases"
@@ -94,12 +103,15 @@ class CoachApplication(Application):
 
     async def initialize(self) -> None:
         await self.storage.open()
+        pending = await self.inbox.replay()
+        for payload in pending:  # before persistence loads: where each runner answered
+            await self.effects.rewind(payload["update_id"])
         await super().initialize()
-        await self._replay_inbox()
+        await self._replay_inbox(pending)
 
-    async def _replay_inbox(self) -> None:
+    async def _replay_inbox(self, pending: list[dict[str, Any]]) -> None:
         """Updates a crash left unhandled go first, before anything new is fetched."""
-        for payload in await self.inbox.replay():
+        for payload in pending:
             update = Update.de_json(payload, self.bot)
             if update is not None:
                 await self.update_queue.put(update)
@@ -111,9 +123,12 @@ class CoachApplication(Application):
         await self.inbox.close()
         await self.storage.close()
 
-    async def reload_state(self, update: Update) -> None:
+    async def reload_state(self, update: Update, *, again: bool = False) -> None:
         """Before a webhook worker handles ``update``: its chat's conversations as the database
-        has them (user and chat data are reloaded by the persistence's refresh hooks)."""
+        has them (user and chat data are reloaded by the persistence's refresh hooks); handled
+        ``again`` (a dead worker held it), as they were before it."""
+        if again:
+            await self.effects.rewind(update.update_id)
         chat, user = update.effective_chat, update.effective_user
         persistence = self.persistence
         if chat is None or user is None or not isinstance(persistence, DatabasePersistence):
@@ -152,9 +167,10 @@ class CoachApplication(Application):
         if bot.is_repeat(update):
             return
         try:
-            await super().process_update(update)
-            if self.persistence is not None:
-                await self.update_persistence()
+            with effects.handling(update.update_id):  # what it does is recorded with it
+                await super().process_update(update)
+                if self.persistence is not None:
+                    await self.update_persistence()
             self.inbox.handled_soon(update.update_id, self.services.clock.now())
         finally:
             if update.callback_query is not None:

@@ -4,8 +4,9 @@ The POST is answered 200 only once the update is stored, so an update Telegram h
 is never lost; a repeat of one already stored is answered 200 and dropped. Each process's
 :class:`UpdateWorker` then leases stored updates from the database: one chat's updates one at
 a time and in order across processes, and a killed process's updates go to another when its
-lease runs out (storage.update_queue). What a runner sees twice in that case is at most the
-reply to the update being handled at the kill: sent, but not yet marked done.
+lease runs out (storage.update_queue). What the dead worker had done for that update is not
+done again (storage.effects): a runner may see its reply twice, never an answer applied to
+the next question.
 """
 
 import asyncio
@@ -33,7 +34,7 @@ class Queue(Protocol):
     lease_s: float
 
     async def put(self, update: dict[str, Any], chat_key: int | None, now: datetime) -> bool: ...
-    async def claim(self, limit: int) -> list[dict[str, Any]]: ...
+    async def claim(self, limit: int) -> list[tuple[dict[str, Any], int]]: ...
     async def renew(self, update_ids: list[int]) -> None: ...
     async def done(self, update_id: int) -> None: ...
 
@@ -84,16 +85,19 @@ class UpdateWorker:
         if free <= 0:
             return 0
         claimed = await self.queue.claim(free)
-        for payload in claimed:
+        for payload, attempt in claimed:
             update_id = payload["update_id"]
-            self._in_flight[update_id] = asyncio.create_task(self._handle(update_id, payload))
+            handle = self._handle(update_id, payload, again=attempt > 1)
+            self._in_flight[update_id] = asyncio.create_task(handle)
         return len(claimed)
 
-    async def _handle(self, update_id: int, payload: dict[str, Any]) -> None:
+    async def _handle(self, update_id: int, payload: dict[str, Any], *, again: bool) -> None:
+        """``again``: a worker that held it died; what it did is not done twice (see
+        storage.effects)."""
         application = self.application
         try:
             update = Update.de_json(payload, application.bot)
-            await application.reload_state(update)
+            await application.reload_state(update, again=again)
             await application.process_update(update)  # reports its handlers' errors itself
             await self.queue.done(update_id)
         except Exception:  # ours (the database away?): left leased, tried again after the lease

@@ -2,9 +2,10 @@
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from core import effects
 from storage.codec import json_text
 from storage.sqlite import Database, fetch_all
 
@@ -26,7 +27,7 @@ class BotStateStore:
         rows = await self.db.read(
             lambda conn: fetch_all(conn, "SELECT key, data FROM bot_state WHERE kind = ?", (kind,))
         )
-        return {row["key"]: json.loads(row["data"]) for row in rows}
+        return _present((row["key"], row["data"]) for row in rows)
 
     async def load_key(self, key: str, kinds: Sequence[str]) -> dict[str, Any]:
         """The rows of ``key`` among ``kinds``: kind → data (a kind without a row is absent)."""
@@ -38,19 +39,37 @@ class BotStateStore:
                 (key, *kinds),
             )
         )
-        return {row["kind"]: json.loads(row["data"]) for row in rows}
+        return _present((row["kind"], row["data"]) for row in rows)
 
     async def save(self, kind: str, key: str, data: Any) -> None:
-        """Write one row at once (None deletes it): durable when this returns."""
+        """Write one row at once (None deletes it): durable when this returns. While an update
+        is handled the row keeps that update's id and what it held before (a deleted row stays
+        as 'null' until the update is done), so a re-handled update can put it back
+        (storage.effects)."""
+        handling = effects.current()
 
         def store(conn: sqlite3.Connection) -> None:
-            if data is None:
+            if data is None and handling is None:
                 conn.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))
-            else:
-                conn.execute(
-                    "INSERT INTO bot_state (kind, key, data) VALUES (?, ?, ?) "
-                    "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data",
-                    (kind, key, json.dumps(data, default=str)),
-                )
+                return
+            update_id = handling.update_id if handling else None
+            conn.execute(
+                """INSERT INTO bot_state (kind, key, data, update_id, data_before)
+                   VALUES (?, ?, ?, ?, NULL)
+                   ON CONFLICT (kind, key) DO UPDATE SET
+                     data_before = CASE WHEN excluded.update_id IS NULL THEN NULL
+                                        WHEN bot_state.update_id = excluded.update_id
+                                          THEN bot_state.data_before
+                                        ELSE bot_state.data END,
+                     update_id = excluded.update_id,
+                     data = excluded.data""",
+                (kind, key, json.dumps(data, default=str), update_id),
+            )
 
         await self.db.write(store)
+
+
+def _present(rows: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Rows as name → data, without the ones deleted by an update still being handled."""
+    found = {name: json.loads(data) for name, data in rows}
+    return {name: value for name, value in found.items() if value is not None}

@@ -23,10 +23,13 @@ TABLES = (
     "skipped_days",
     "training_days_executed",
     "inbox",
+    "update_effects",
 )
 # tables whose ``id`` PostgreSQL numbers itself
 GENERATED_IDS = tuple(
-    t for t in TABLES if t not in {"bot_state", "garmin_accounts", "skipped_days", "inbox"}
+    t
+    for t in TABLES
+    if t not in {"bot_state", "garmin_accounts", "skipped_days", "inbox", "update_effects"}
 )
 Rows = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
 

@@ -10,10 +10,12 @@ import sqlite3
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from core import effects
 from core.clock import SystemClock
 from core.ports import Clock, Work
 from storage.activities import SqlActivities
 from storage.athletes import SqlAthletes
+from storage.effects import journaled
 from storage.executions import SqlExecutions
 from storage.garmin import SqlGarminAccounts
 from storage.plan_cache import PlanCache
@@ -43,7 +45,15 @@ class SqlUnits:
         self.plan_cache = PlanCache()
 
     async def write(self, work: Work[T]) -> T:
-        return await self.db.write(lambda conn: self._run(conn, work))
+        """``work`` in one transaction; while an update is handled, once per update and step
+        (handled again after a crash, the recorded result comes back: storage.effects)."""
+        handling = effects.current()
+        if handling is None:
+            return await self.db.write(lambda conn: self._run(conn, work))
+        step = handling.next_write()
+        return await self.db.write(
+            lambda conn: journaled(conn, handling, step, lambda: self._run(conn, work))
+        )
 
     async def read(self, work: Work[T]) -> T:
         return await self.db.read(lambda conn: self._run(conn, work))

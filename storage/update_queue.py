@@ -43,11 +43,12 @@ class UpdateQueue:
 
         return bool(await self.db.write(store))
 
-    async def claim(self, limit: int) -> list[dict[str, Any]]:
-        """Up to ``limit`` updates, each the oldest unhandled one of its chat, leased to us."""
+    async def claim(self, limit: int) -> list[tuple[dict[str, Any], int]]:
+        """Up to ``limit`` updates, each the oldest unhandled one of its chat, leased to us,
+        with the attempt this is (2 and more: a worker that held it died)."""
         return list(await self.db.write(lambda conn: self._claim(conn, limit, time.time())))
 
-    def _claim(self, conn: Any, limit: int, now: float) -> list[dict[str, Any]]:
+    def _claim(self, conn: Any, limit: int, now: float) -> list[tuple[dict[str, Any], int]]:
         heads = fetch_all(
             conn,
             """SELECT i.update_id FROM inbox i
@@ -72,7 +73,7 @@ class UpdateQueue:
                 log.error("update %s failed %s times: given up", head[0], MAX_ATTEMPTS)
                 _finish(conn, [head[0]], self.owner)
                 continue
-            claimed.append(json.loads(row[0]))
+            claimed.append((json.loads(row[0]), int(row[1])))
         return claimed
 
     async def renew(self, update_ids: Sequence[int]) -> None:

@@ -69,14 +69,19 @@ def drop_all() -> None:
 
 def scalar(path: Path, sql: str, *args: object) -> Any:
     """One value from the test's database for ``path``, read outside the bot (``?`` marks)."""
+    return scalar_row(path, sql, *args)[0]
+
+
+def scalar_row(path: Path, sql: str, *args: object) -> tuple[Any, ...]:
+    """One row from the test's database for ``path``, read outside the bot (``?`` marks)."""
     if not on_postgres():
         import sqlite3
 
         with sqlite3.connect(path) as conn:
-            return conn.execute(sql, args).fetchone()[0]
+            return tuple(conn.execute(sql, args).fetchone())
     import psycopg
 
     from storage.postgres import dialect
 
     with psycopg.connect(database_url(path)) as conn:
-        return conn.execute(dialect(sql), args).fetchone()[0]  # type: ignore[index]
+        return tuple(conn.execute(dialect(sql), args).fetchone())  # type: ignore[arg-type]

@@ -153,6 +153,9 @@ class FakeTelegram:
         self.rate_limit_per_s: float | None = None  # global 429 above this rate
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) → text, markup
         self.queries: dict[str, int] = {}  # callback query id → answers given
+        # presses a killed bot was handling: its answer may have been cut off in flight, and
+        # the restarted bot can't know whether it went out (a second would be refused)
+        self.cut_off_queries: set[str] = set()
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
@@ -170,6 +173,11 @@ class FakeTelegram:
         # webhook mode: how an update reaches the bot (a test's load balancer), instead of
         # waiting for getUpdates
         self.deliver: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+        # a request this matches never reaches "Telegram": the connection hangs, as a network
+        # cut would leave it, until the bot is killed (see cut_off)
+        self.cut: Callable[[str, dict[str, Any]], bool] | None = None
+        self.cut_seen = asyncio.Event()
+        self._released = asyncio.Event()
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -186,6 +194,7 @@ class FakeTelegram:
         return self
 
     async def stop(self) -> None:
+        self._released.set()
         async with self._changed:  # a long poll still waiting ends now, not at its timeout
             self._closing = True
             self._changed.notify_all()
@@ -225,7 +234,11 @@ class FakeTelegram:
         return expected
 
     def unanswered_queries(self) -> list[str]:
-        return [query for query, answers in self.queries.items() if answers == 0]
+        return [
+            query
+            for query, answers in self.queries.items()
+            if answers == 0 and query not in self.cut_off_queries
+        ]
 
     def last_keyboard_message(self, chat_id: int, data: str) -> tuple[int, dict[str, Any]] | None:
         """The newest bot message in ``chat_id`` with a button carrying ``data``."""
@@ -351,6 +364,11 @@ class FakeTelegram:
         if chat_id is not None and int(chat_id) in self.forbidden_chats:
             self.forbidden_hits += 1
             return _error(403, "Forbidden: bot was blocked by the user")
+        if self.cut is not None and self.cut(method, params):
+            self.cut = None
+            self.cut_seen.set()
+            await self._released.wait()  # never answered: the bot is killed meanwhile
+            return _error(502, "Bad Gateway")
         if method.startswith("send") and self.rate_limit_per_s and self._over_limit():
             self.rate_limited += 1
             return _error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
@@ -556,11 +574,15 @@ class FakeUser:
 
     async def send(self, text: str) -> list[Call]:
         """Send text (a command when it starts with /) and return the bot's answer calls."""
+        return await self._exchange(self.text_update(text))
+
+    def text_update(self, text: str) -> dict[str, Any]:
+        """A message of ``text``, a command when it starts with /."""
         content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0]
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return await self._exchange({"message": self._message(**content)})
+        return {"message": self._message(**content)}
 
     def press_update(self, data: str, message_id: int | None = None) -> dict[str, Any]:
         """A callback query for the newest bot message showing a button with ``data``; a

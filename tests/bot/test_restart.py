@@ -33,7 +33,7 @@ async def start_bot(
         cwd=workdir,
         env=env,
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=(workdir / "bot.log").open("ab"),  # what went wrong, for whoever reads it
     )
     await telegram.wait_for(lambda c: c.method == "setMyCommands" and c.seq > seen, timeout=30)
     telegram.watch_process(lambda update_id: handled_in_inbox(workdir, update_id))

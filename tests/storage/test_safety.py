@@ -76,7 +76,10 @@ async def test_the_database_is_for_the_bot_user_only(tmp_path: Path) -> None:
 
 
 def forget_workers_tables(conn: sqlite3.Connection) -> None:
-    """What migration 0009 added, gone, as in a database from before it."""
+    """What migrations 0009 and 0010 added, gone, as in a database from before them."""
+    conn.execute("DROP TABLE update_effects")
+    for column in ("update_id", "data_before"):
+        conn.execute(f"ALTER TABLE bot_state DROP COLUMN {column}")
     for table in ("leases", "send_rate", "flood_counts", "garmin_pending"):
         conn.execute(f"DROP TABLE {table}")
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'inbox'").fetchone():
