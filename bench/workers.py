@@ -22,6 +22,7 @@ upload, confirming "Is this activity for your plan?" when asked.
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -63,6 +64,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def worker_name(index: int) -> str:
+    return f"worker-{index + 1}"
+
+
 class Cluster:
     """``count`` `gofast run` processes in webhook mode on one database."""
 
@@ -90,6 +95,7 @@ class Cluster:
             "WEBHOOK_LISTEN": "127.0.0.1",
             "WEBHOOK_PORT": str(self.ports[index]),
             "UPDATE_LEASE_SECONDS": str(self.lease_s),
+            "WORKER_NAME": worker_name(index),  # stable: a restart takes its leases back
             "TELEGRAM_RATE_LIMIT": str(self.rate),
             "FLOOD_LIMIT": "1000",
             "DEFAULT_TIME_ZONE": "UTC",
@@ -335,6 +341,8 @@ class Report:
     recovery_s: float | None = None
     held_at_kill: int = 0  # updates the killed worker had leased, unfinished
     step_p50_s: float = 0.0  # median time from an update's POST to its first answer
+    refused: list[str] = field(default_factory=list)  # what the Bot API refused, and why
+    answers_not_as_typed: list[int] = field(default_factory=list)  # runners, e.g. 5k as goal
 
     @property
     def updates_per_s(self) -> float:
@@ -366,17 +374,19 @@ async def scenario(
     held_at_kill = 0
     try:
         began = time.monotonic()
-        await asyncio.gather(*(load.onboard_and_plan(u) for u in ids))
-        second_half = asyncio.gather(*(load.log_and_upload(u) for u in ids))
-        if kill:
-            await asyncio.sleep(1.0)
-            victim = cluster.processes[workers - 1].pid
-            cluster.kill(workers - 1)
-            killed_at = time.time()
-            held_at_kill = await held_by(url, f"{socket.gethostname()}:{victim}")
-            await asyncio.sleep(1.0)  # the balancer finds it gone; then it comes back
-            await cluster.spawn(workers - 1)
-        await second_half
+        for half in (load.onboard_and_plan, load.log_and_upload):
+            running = asyncio.gather(*(half(u) for u in ids))
+            if kill:  # mid-conversation, then mid-uploads and links
+                # not mid push fan-out: a push claimed by a killed worker is not sent again
+                # (at most once per slot), and this proof counts each push once
+                await pushes_out(telegram, push_runners)
+                await asyncio.sleep(1.0)
+                cluster.kill(workers - 1)
+                killed_at = time.time()
+                held_at_kill += await held_by(url, worker_name(workers - 1))
+                await asyncio.sleep(1.0)  # the balancer finds it gone; then it comes back
+                await cluster.spawn(workers - 1)
+            await running
         seconds = time.monotonic() - began
         if push_runners:
             await wait_for_pushes(telegram, push_runners)
@@ -387,7 +397,43 @@ async def scenario(
         await telegram.stop()
     report = await _report(url, telegram, load.run, workers, seconds, push_runners, killed_at)
     report.held_at_kill = held_at_kill
+    report.refused = [reason for _, reason in telegram.refused]
+    report.answers_not_as_typed = await answers_not_as_typed(url, ids)
     return report
+
+
+TYPED = {  # RACE_ANSWERS, in km: goal 3:45:00, 5k 24:00, 20 km a week, longest run 10 km
+    "goal_time_s": 3 * 3600 + 45 * 60,
+    "baseline_5k_s": 24 * 60,
+    "baseline_weekly_m": 20_000,
+    "longest_recent_m": 10_000,
+}
+
+
+async def answers_not_as_typed(url: str, ids: range) -> list[int]:
+    """Runners whose plan doesn't hold the answers they typed (an answer applied to the
+    question after it, after a kill)."""
+    async with open_database(url) as db:
+        found = await db.read(
+            lambda conn: [
+                tuple(r)
+                for r in conn.execute(
+                    "SELECT a.telegram_user_id, p.goal_time_s, p.baseline_5k_s, "
+                    "p.baseline_weekly_m, p.settings FROM athletes a "
+                    "JOIN training_plans p ON p.athlete_id = a.id"
+                ).fetchall()
+            ]
+        )
+    stored = {
+        user: {
+            "goal_time_s": goal,
+            "baseline_5k_s": five_k,
+            "baseline_weekly_m": round(weekly),
+            "longest_recent_m": round(json.loads(settings)["longest_recent_m"] or 0),
+        }
+        for user, goal, five_k, weekly, settings in found
+    }
+    return [user for user in ids if stored.get(user) != TYPED]
 
 
 def daily_pushes(telegram: FakeTelegram) -> Counter[int]:
@@ -399,6 +445,12 @@ def daily_pushes(telegram: FakeTelegram) -> Counter[int]:
         and c.chat_id >= PUSH_RUNNERS_FROM
         and ("☀️" in c.text or "😴" in c.text)
     )
+
+
+async def pushes_out(telegram: FakeTelegram, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while len(daily_pushes(telegram)) < count and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
 
 
 async def wait_for_pushes(telegram: FakeTelegram, count: int) -> None:

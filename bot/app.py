@@ -303,7 +303,10 @@ async def webhook_running(application: CoachApplication, settings: Settings) -> 
     worker.start()
     try:
         await application.bot.set_webhook(
-            settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+            settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+            max_connections=settings.webhook_max_connections,
         )
         yield port
     finally:

@@ -36,6 +36,7 @@ class Queue(Protocol):
     async def put(self, update: dict[str, Any], chat_key: int | None, now: datetime) -> bool: ...
     async def claim(self, limit: int) -> list[tuple[dict[str, Any], int]]: ...
     async def renew(self, update_ids: list[int]) -> None: ...
+    async def release_own(self) -> int: ...
     async def done(self, update_id: int) -> None: ...
 
 
@@ -65,6 +66,13 @@ class UpdateWorker:
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        try:
+            if released := await self.queue.release_own():
+                log.warning(
+                    "%s updates held by this worker before a restart: taken again", released
+                )
+        except Exception:  # the database away: those leases run out on their own
+            log.warning("could not take back this worker's updates", exc_info=True)
         renewed = loop.time()
         while True:
             try:

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=0, le=65535)
     # a worker that dies leaves its updates to the others after this long
     update_lease_seconds: float = Field(default=30, ge=1, le=600)
+    # how many POSTs Telegram keeps open to us at once (its own default is 40)
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
     worker_name: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @field_validator("log_level")

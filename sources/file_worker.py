@@ -10,8 +10,11 @@ import asyncio
 import ctypes
 import ctypes.util
 import multiprocessing
+import os
 import resource
 import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from zoneinfo import ZoneInfo
@@ -23,21 +26,32 @@ from sources.files import MAX_FILE_BYTES, ParsedActivity, check_file, parse_acti
 PARSE_TIMEOUT_S = 30.0
 MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_CHECK_S = 0.5
 
 
-def _start_worker(limit: int) -> None:
+def _start_worker(limit: int, parent: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    _die_with_parent()
+    _die_with_parent(parent)
 
 
-def _die_with_parent() -> None:
-    """A kill -9 of the bot takes its worker along (Linux); elsewhere the worker ends when
-    its task pipe closes."""
+def _die_with_parent(parent: int) -> None:
+    """A kill -9 of the bot takes its worker along, whatever kills it: Linux's parent-death
+    signal (tied to the thread that started the worker, so not enough alone), and a watchdog
+    that ends the worker once its parent is gone (it is then another process's child)."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:  # gone already, between the spawn and here
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)  # no clean-up to do: the worker holds nothing but the file it parses
 
 
 class FileParser:
@@ -58,7 +72,7 @@ class FileParser:
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(self.memory_bytes,),
+                initargs=(self.memory_bytes, os.getpid()),
             )
         return self._pool
 

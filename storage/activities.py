@@ -9,14 +9,15 @@ from collections.abc import Sequence
 from datetime import UTC, date
 
 from core.errors import NotFound
-from core.models import RUNNING_SPORTS, AthleteActivity
+from core.models import RUNNING_SPORTS, ActivitySource, AthleteActivity
 from storage import rows
 from storage.base import SqlRepository, athlete_where
 from storage.codec import json_text
 from storage.sqlite import batches, fetch_all, fetch_one
 
 DUPLICATE_WINDOW_S = 120  # the same run from two sources starts within ±2 min …
-DUPLICATE_DISTANCE_SHARE = 0.03  # … and measures within ±3 %
+DUPLICATE_DISTANCE_SHARE = 0.03  # … measures within ±3 % …
+DUPLICATE_DURATION_SHARE = 0.05  # … and lasts within ±5 % (auto-pause, a watch stopped late)
 
 
 def fingerprint(activity: AthleteActivity) -> str:
@@ -151,21 +152,37 @@ def same_activity(
         (athlete_id, activity.source.value, activity.external_id),
     )
     if row is None:
-        row = fetch_one(
-            conn,
-            """SELECT * FROM athlete_activities
-               WHERE athlete_id = ? AND start_epoch BETWEEN ? AND ?
-                 AND ABS(distance_m - ?) <= ? ORDER BY ABS(start_epoch - ?) LIMIT 1""",
-            (
-                athlete_id,
-                epoch - DUPLICATE_WINDOW_S,
-                epoch + DUPLICATE_WINDOW_S,
-                activity.distance_m,
-                DUPLICATE_DISTANCE_SHARE * activity.distance_m,
-                epoch,
-            ),
-        )
+        row = fetch_one(conn, *_same_run_query(athlete_id, activity, epoch))
     return None if row is None else rows.activity(row)
+
+
+def _same_run_query(
+    athlete_id: int, activity: AthleteActivity, epoch: int
+) -> tuple[str, tuple[object, ...]]:
+    """The same run from another source: as long and as far, started within ±2 min — or, when
+    either side is a manual log (its time of day unknown: it is dated noon), the same day."""
+    manual = ActivitySource.MANUAL.value
+    return (
+        """SELECT * FROM athlete_activities
+           WHERE athlete_id = ? AND ABS(distance_m - ?) <= ? AND ABS(duration_s - ?) <= ?
+             AND (start_epoch BETWEEN ? AND ?
+                  OR ((source = ? OR ? = ?) AND local_date = ?))
+           ORDER BY ABS(start_epoch - ?) LIMIT 1""",
+        (
+            athlete_id,
+            activity.distance_m,
+            DUPLICATE_DISTANCE_SHARE * activity.distance_m,
+            activity.duration_s,
+            DUPLICATE_DURATION_SHARE * activity.duration_s,
+            epoch - DUPLICATE_WINDOW_S,
+            epoch + DUPLICATE_WINDOW_S,
+            manual,
+            activity.source.value,
+            manual,
+            activity.local_date.isoformat(),
+            epoch,
+        ),
+    )
 
 
 def unlinked(

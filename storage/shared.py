@@ -47,19 +47,22 @@ class SendRate:
         self.db = db
 
     async def reserve(self, interval_s: float) -> float:
-        """Seconds to wait before sending."""
-        now = time.time()
+        """The moment (epoch seconds) this message may go: the next free slot, never before
+        the moment the slot was taken. The clock is read inside the transaction, after any
+        wait for the row lock: a moment read before it could hand out a slot already past, and
+        several processes would then send at once."""
 
         def reserve(conn: Any) -> float:
+            now = time.time()
             row = conn.execute(
                 """UPDATE send_rate
                    SET next_at = CASE WHEN next_at > ? THEN next_at ELSE ? END + ?
                    WHERE id = 1 RETURNING next_at""",
                 (now, now, interval_s),
             ).fetchone()
-            return float(row[0]) - interval_s - now
+            return float(row[0]) - interval_s
 
-        return max(0.0, float(await self.db.write(reserve)))
+        return float(await self.db.write(reserve))
 
 
 class FloodCounts:

@@ -76,6 +76,21 @@ class UpdateQueue:
             claimed.append((json.loads(row[0]), int(row[1])))
         return claimed
 
+    async def release_own(self) -> int:
+        """At start: the updates this worker's name still holds were leased by an instance of
+        it that died (a name is one live process). Free now, they are handled again at once
+        rather than when the dead lease runs out. How many."""
+
+        def release(conn: Any) -> int:
+            cursor = conn.execute(
+                "UPDATE inbox SET lease_until = NULL "
+                "WHERE lease_owner = ? AND handled_at IS NULL AND lease_until IS NOT NULL",
+                (self.owner,),
+            )
+            return int(cursor.rowcount)
+
+        return int(await self.db.write(release))
+
     async def renew(self, update_ids: Sequence[int]) -> None:
         """Our leases on ``update_ids`` run on (they are still being handled)."""
         if not update_ids:

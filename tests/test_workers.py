@@ -17,8 +17,11 @@ async def test_three_workers_one_killed_lose_nothing_and_repeat_nothing() -> Non
         new_database("workers_proof"), 16, 3, rate=30, push_runners=20, kill=True, lease_s=LEASE_S
     )
     assert report.answered == report.updates  # every update answered
+    assert report.refused == []  # no second answer to a press, no edit that changes nothing
+    assert report.answers_not_as_typed == []  # no answer landed on the question after it
     assert report.unhandled == 0
-    # handled twice: only what the killed worker held (a reply sent, not yet marked done)
+    # handled twice: only what the killed worker held (killed twice: mid-conversation, and
+    # mid-uploads and links)
     assert report.rehandled <= report.held_at_kill
     assert report.unexpected_repeats == []
     assert report.out_of_order == []  # a burst of three /log came back in order

@@ -1,8 +1,12 @@
 """The file worker: parsing happens in another process, with a time and a memory limit."""
 
 import asyncio
+import os
+import signal
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +76,52 @@ async def test_a_file_needing_more_memory_than_allowed_is_refused() -> None:
         assert (await parser.parse("run.gpx", gpx_file(MORNING, 5000, 1500))) == small
     finally:
         parser.close()
+
+
+PARENT = """
+import asyncio, os, sys
+from sources.file_worker import FileParser
+from tests.activity_files import gpx_file, MORNING
+
+async def main():
+    parser = FileParser()
+    await parser.parse("run.gpx", gpx_file(MORNING, 5000, 1500))
+    (worker,) = parser._executor()._processes
+    print(worker, flush=True)
+    await asyncio.sleep(60)
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+async def test_the_worker_dies_with_the_bot_whatever_kills_it(tmp_path) -> None:
+    """Issue 30: a worker kill -9'd left its parser process running, orphaned."""
+    script = tmp_path / "parent.py"
+    script.write_text(PARENT)
+    root = str(Path(__file__).resolve().parents[2])
+    parent = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(script),
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": root},
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert parent.stdout is not None
+    worker = int((await asyncio.wait_for(parent.stdout.readline(), 60)).decode())
+    assert _alive(worker)
+    parent.send_signal(signal.SIGKILL)
+    await parent.wait()
+    deadline = time.monotonic() + 5
+    while _alive(worker) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert not _alive(worker), "the parser outlived the bot"
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its new parent to reap it counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

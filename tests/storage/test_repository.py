@@ -131,6 +131,34 @@ async def test_import_is_idempotent_and_catches_cross_source_duplicates(
     assert (await repo.import_activity(other.id, run))[1]  # another runner's copy is theirs
 
 
+async def test_different_runs_are_never_merged_as_duplicates(repo: OneUnitPerCall) -> None:
+    """Issue 30: a GPX run at 11:58, 3.2 mi in 48:00, was "already" the /log of 3.1 mi in 30:00
+    (dated noon). Duration counts; a manual log (no time of day) matches a file of the same
+    day only when as far and as long."""
+    athlete = await new_athlete(repo)
+    logged = a_run(3, 5.0, minutes=30).model_copy(
+        update={
+            "source": ActivitySource.MANUAL,
+            "external_id": "msg-1",
+            "start_utc": a_run(3, 5.0).start_utc.replace(hour=12),
+        }
+    )
+    assert (await repo.import_activity(athlete.id, logged))[1]
+    slower = a_run(3, 5.1, "gpx-slow", minutes=48).model_copy(
+        update={"start_utc": logged.start_utc.replace(minute=0) - timedelta(minutes=2)}
+    )
+    assert (await repo.import_activity(athlete.id, slower))[1]  # 48:00 is not 30:00
+    same_later = a_run(3, 5.05, "gpx-same", minutes=30.5).model_copy(
+        update={"start_utc": logged.start_utc.replace(hour=18)}
+    )
+    duplicate, created = await repo.import_activity(athlete.id, same_later)
+    assert not created and duplicate.external_id == "msg-1"  # the log of that run, from the file
+    next_day = same_later.model_copy(
+        update={"external_id": "gpx-next", "local_date": same_later.local_date + timedelta(days=1)}
+    )
+    assert (await repo.import_activity(athlete.id, next_day))[1]
+
+
 async def test_concurrent_duplicate_imports_make_one_row(db_path: Path) -> None:
     async with database(db_path) as db:
         athlete = await new_athlete(storage_calls(db))
