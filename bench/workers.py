@@ -12,11 +12,12 @@ upload, confirming "Is this activity for your plan?" when asked.
 1. Scaling: the same load on 1, 2, 3 workers, no send-rate limit: updates/s for each. The
    machine has 2 cores, shared with PostgreSQL and this process: a report, not a promise.
 2. Proof: 3 workers at Telegram's 30 msg/s (the fake answers 429 above it), runners whose
-   morning push is due now, one worker kill -9'd mid-run and started again. Checked: every
-   update handled and answered, updates handled twice only among those the killed worker held
-   (the documented window: a reply sent, not yet marked done), per-chat order, each push once,
-   the most messages sent in any second. Recovery: from the kill to the last answer to an
-   update stored before it (about the lease, ``--lease``).
+   morning push is due now, one worker kill -9'd mid-conversation and again mid-uploads, each
+   time started again under its WORKER_NAME. Checked: every update handled and answered,
+   updates handled twice only among those the killed worker held, every answer stored as
+   typed (none applied to the next question), nothing the Bot API refuses, per-chat order,
+   each push once, the most messages sent in any sliding second. Recovery: from the kill to
+   the last answer to an update stored before it.
 """
 
 import argparse
@@ -550,8 +551,11 @@ async def main() -> None:
     print(f"  pushes: {len(report.pushes)} of {report.push_runners} runners, {twice} twice")
     print(f"  per-chat order broken for {len(report.out_of_order)} runners")
     print(f"  repeats beyond the killed worker's updates: {len(report.unexpected_repeats)}")
+    print(f"  refused by the Bot API: {len(report.refused)}")
+    print(f"  runners whose answers aren't stored as typed: {len(report.answers_not_as_typed)}")
     print(
-        f"  most messages sent in one second: {report.max_sends_in_1s} (429s: {report.refused_429})"
+        f"  most messages sent in any sliding second: {report.max_sends_in_1s} "
+        f"(429s: {report.refused_429})"
     )
     print(
         f"  the killed worker held {report.held_at_kill} updates; all handled again "

@@ -17,8 +17,9 @@ apply the answer to the *next* question. So, while an update is handled
   is recorded before it is made and its answer after (:meth:`call_begun`, :meth:`call_done`);
   handled again, a call answered before is not made again (its recorded answer stands in), so
   every question is asked once and Telegram is never asked to answer a query twice or to make
-  an edit it already made. Only a call cut off in flight may be made twice (an edit then
-  comes as a new message: an edit made already would be refused as "not modified").
+  an edit it already made. Of a call cut off in flight by the kill nobody knows whether it
+  went out: a message is sent again (an edit as a new message: the same edit again would be
+  refused as "not modified"); a button's answer is not (a second one would be refused).
 
 Results are pickled: the rows are ours, written by this code.
 """

@@ -185,7 +185,8 @@ async def test_an_answer_held_by_a_killed_bot_lands_on_its_own_question(
     await bot.start()
     user = telegram.user(960)
     try:
-        for action, value in [*ONBOARDING, *RACE_ANSWERS, ("press", "rc:ok")]:
+        settings = [("send", "/settings"), ("press", "st:units")]  # a toggle: applied once
+        for action, value in [*ONBOARDING, *RACE_ANSWERS, ("press", "rc:ok"), *settings]:
             update = user.press_update(value) if action == "press" else user.text_update(value)
             telegram.cut_seen.clear()
             telegram.cut = lambda method, params: (
@@ -210,10 +211,10 @@ async def test_an_answer_held_by_a_killed_bot_lands_on_its_own_question(
         "SELECT a.units, a.time_zone, p.goal_time_s, p.baseline_5k_s, p.baseline_weekly_m, "
         "p.settings, r.race_date FROM athletes a "
         "JOIN training_plans p ON p.athlete_id = a.id JOIN races r ON r.id = p.race_id "
-        "WHERE a.telegram_user_id = ?"
+        "WHERE a.telegram_user_id = ? AND p.status = 'training'"
     )
     row = scalar_row(tmp_path / "bot.db", answers, user.id)
-    assert row[:2] == ("mi", "Europe/Berlin")
+    assert row[:2] == ("km", "Europe/Berlin")  # miles, switched once
     assert (row[2], row[3]) == (3 * 3600 + 45 * 60, 24 * 60)  # goal 3:45:00, 5k 24:00
     longest = json.loads(row[5])["longest_recent_m"]
     assert round(row[4] / 1609.344) == 20 and round(longest / 1609.344) == 10  # as typed
