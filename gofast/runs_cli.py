@@ -20,6 +20,7 @@ from core.models import (
     WorkoutType,
 )
 from core.parsing import format_duration, parse_date, parse_duration
+from core.plausibility import admit
 from core.units import FIVE_K_M, metres_to_miles, pace_per_km_to_per_mile
 from gofast.plan_view import planned_days_from_json
 from sources.files import parse_activity_file
@@ -55,7 +56,11 @@ def analyse_command(args: argparse.Namespace) -> int:
 def fitness_command(args: argparse.Namespace) -> int:
     baseline = parse_duration(args.baseline_5k)
     days = _plan_days(args.plan) if args.plan else {}
-    executed = [_executed(_activity(Path(name)), days) for name in args.files]
+    admitted, left_out = _runs(args.files)
+    if not admitted:
+        raise InvalidInput("cli_no_runs")
+    names = [name for name, _ in admitted]
+    executed = [_executed(run, days) for _, run in admitted]
     today = max(e.date for e in executed)
     plan_vdot = vdot(FIVE_K_M, baseline)
     snap = adaptive.snapshot(executed, today, 0, baseline, plan_vdot)
@@ -66,14 +71,17 @@ def fitness_command(args: argparse.Namespace) -> int:
         "asOf": today.isoformat(),
         "runs": [
             {"file": name, "date": e.date.isoformat(), "used": why in adaptive.USED, "why": why}
-            for name, e, why in zip(args.files, executed, reasons, strict=True)
-        ],
+            for name, e, why in zip(names, executed, reasons, strict=True)
+        ]
+        + [{"file": name, "used": False, "why": why} for name, why in left_out],
     }
     if args.json:
         print(json.dumps(data, indent=2))
     else:
         lines = [f"Adaptive 5k {format_duration(snap.seconds)} (VDOT {snap.vdot:.1f})"]
-        lines += [f"  {run['date']}  {run['why']:<12} {run['file']}" for run in data["runs"]]
+        lines += [
+            f"  {run.get('date', '—'):<10}  {run['why']:<12} {run['file']}" for run in data["runs"]
+        ]
         print("\n".join(lines))
     return 0
 
@@ -117,6 +125,24 @@ def _analysis_table(data: dict[str, Any]) -> str:
         mark = "✓" if step["hit"] else f"✗ {step['offSecPerMile']:+.0f} s/mi"
         lines.append(f"  rep {step['number']}: {step['actualPaceSecPerMile']:.0f} s/mi {mark}")
     return "\n".join(lines)
+
+
+def _runs(files: list[str]) -> tuple[list[tuple[str, AthleteActivity]], list[tuple[str, str]]]:
+    """The files' runs through the bot's own gate (:func:`core.plausibility.admit`), and the
+    files it keeps out, with why (not a run; a run that can't be true)."""
+    runs, left_out = [], []
+    for name in files:
+        activity = _activity(Path(name))
+        try:
+            admitted = admit(activity, activity.local_date)
+        except InvalidInput as refused:
+            left_out.append((name, f"refused: {refused.code}"))
+            continue
+        if admitted.is_run:
+            runs.append((name, admitted))
+        else:
+            left_out.append((name, f"not a run: {admitted.sport}"))
+    return runs, left_out
 
 
 def _activity(path: Path) -> AthleteActivity:

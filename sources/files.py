@@ -21,7 +21,8 @@ import gpxpy.gpx
 from tcxreader.tcxreader import TCXReader
 
 from core.errors import InvalidInput
-from core.models import ActivitySource, AthleteActivity
+from core.models import RUNNING_SPORTS, ActivitySource, AthleteActivity
+from core.sports import sport_of
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what a Telegram bot may download
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a gzip bomb stops here
@@ -87,6 +88,8 @@ def parse_activity_file(name: str, data: bytes) -> ParsedActivity:
     if not payload.strip():
         raise InvalidInput("file_empty")
     _check_points(kind, payload)
+    if kind != ".fit":  # some apps write blank lines before the XML declaration
+        payload = payload.lstrip(b" \t\r\n")
     try:
         parsed = {".fit": _fit, ".gpx": _gpx, ".tcx": _tcx}[kind](payload)
     except (InvalidInput, MemoryError):
@@ -147,10 +150,30 @@ def _no_activity() -> InvalidInput:
     return InvalidInput("file_no_activity")
 
 
+NOT_ACTIVITIES = {  # FIT file types that hold no activity, in words
+    "settings": "watch settings",
+    "sport": "sport settings",
+    "workout": "a planned workout",
+    "course": "a course",
+    "schedules": "a training schedule",
+    "weight": "weight data",
+    "totals": "totals",
+    "goals": "goals",
+    "blood_pressure": "blood pressure data",
+    "monitoring_a": "all-day monitoring",
+    "monitoring_b": "all-day monitoring",
+    "monitoring_daily": "all-day monitoring",
+    "activity_summary": "an activity summary",
+    "segment": "a segment",
+    "device": "device data",
+}
+
+
 def _fit(payload: bytes) -> ParsedActivity:
     sessions: list[dict[str, Any]] = []
     laps: list[dict[str, Any]] = []
     track: list[tuple[float, datetime]] = []
+    file_type: str | None = None
     with fitdecode.FitReader(
         io.BytesIO(payload),
         check_crc=fitdecode.CrcCheck.RAISE,
@@ -163,34 +186,43 @@ def _fit(payload: bytes) -> ParsedActivity:
                 continue
             if frame.name == "record":
                 _fit_point(frame, track)
+            elif frame.name == "file_id" and frame.has_field("type"):
+                file_type = str(frame.get_value("type"))
+                if file_type in NOT_ACTIVITIES:  # nothing more to read: say what it is
+                    raise InvalidInput("file_not_activity", holds=NOT_ACTIVITIES[file_type])
             elif frame.name in ("session", "lap"):
                 values = {f.name: f.value for f in frame.fields}
                 (sessions if frame.name == "session" else laps).append(values)
-    if not sessions or sessions[0].get("start_time") is None:
+    sessions = [s for s in sessions if s.get("start_time") is not None]
+    if not sessions:
         raise _no_activity()
-    first = sessions[0]
-    # Multisport files hold several sessions: the run is the longest running one, else the first.
-    runs = [s for s in sessions if str(s.get("sport", "")).startswith("running")]
-    main = max(runs, key=lambda s: s.get("total_distance") or 0) if runs else first
-    elapsed = float(main.get("total_elapsed_time") or 0)
-    moving = main.get("total_timer_time")
+    # a multisport file (a triathlon, a brick): every running leg counts, as one run
+    runs = [s for s in sessions if sport_of([_fit_sport(s)]) in RUNNING_SPORTS]
+    legs = runs or sessions[:1]
+    elapsed = sum(float(s.get("total_elapsed_time") or 0) for s in legs)
+    moving = sum(float(s.get("total_timer_time") or 0) for s in legs)
+    distance = sum(float(s.get("total_distance") or 0) for s in legs)
+    if not distance and len(sessions) == 1 and track:  # some watches leave it to the records
+        distance = max(metres for metres, _ in track)
     if elapsed <= 0 and not moving:
         raise _no_activity()
+    main = legs[0]
     return ParsedActivity(
         fingerprint=_fingerprint(payload),
         start_utc=_utc(main["start_time"]),
-        distance_m=float(main.get("total_distance") or 0),
-        duration_s=elapsed or float(moving or 0),
-        moving_s=float(moving) if moving else None,
-        sport=_fit_sport(main),
+        distance_m=distance,
+        duration_s=elapsed or moving,
+        moving_s=moving or None,
+        sport=sport_of([_fit_sport(main)]),
         avg_hr=_number(main.get("avg_heart_rate")),
         max_hr=_number(main.get("max_heart_rate")),
-        elevation_gain_m=_number(main.get("total_ascent")),
+        elevation_gain_m=_number(sum(float(s.get("total_ascent") or 0) for s in legs)),
         summary={
             "format": "fit",
             "sessions": len(sessions),
+            "running_legs": len(runs),
             "laps": _laps((lap.get("total_distance"), lap.get("total_timer_time")) for lap in laps),
-            "track": _sampled(track),
+            "track": _sampled(track) if len(legs) == 1 else [],
         },
     )
 
@@ -213,14 +245,11 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and value > 0 else None
 
 
-_GPX_NS = "{http://www.garmin.com/xmlschemas/TrackPointExtension/v1}"
-GPX_RUNNING = ("run", "running", "trail", "jog", "9")  # Strava writes type 9 for runs
-
-
 def _gpx(payload: bytes) -> ParsedActivity:
     gpx = gpxpy.parse(payload.decode("utf-8-sig", errors="replace"))
     times = [p.time for p in _points(gpx) if p.time is not None]
-    distance = gpx.length_3d() or gpx.length_2d()
+    # on the map, as watches, Strava and Garmin Connect measure it: the climb is kept apart
+    distance = gpx.length_2d()
     if not times or not distance:
         raise _no_activity()
     # the first and last point, not the earliest and latest, are what get_time_bounds gives:
@@ -231,8 +260,8 @@ def _gpx(payload: bytes) -> ParsedActivity:
     moving = gpx.get_moving_data()
     rates = [hr for point in _points(gpx) if (hr := _gpx_hr(point)) is not None]
     uphill = gpx.get_uphill_downhill().uphill
-    kind = " ".join(t.type or "" for t in gpx.tracks).lower()
-    sport = "running" if not kind.strip() or any(w in kind for w in GPX_RUNNING) else kind.strip()
+    names = [gpx.creator, gpx.name, *(t.name for t in gpx.tracks)]
+    sport = sport_of([t.type for t in gpx.tracks], names)
     return ParsedActivity(
         fingerprint=_fingerprint(payload),
         start_utc=_utc(start),
@@ -294,14 +323,14 @@ def _tcx(payload: bytes) -> ParsedActivity:
         elapsed = moving
     if exercise.start_time is None or elapsed <= 0:
         raise _no_activity()
-    sport = (activity.get("Sport") or "running").lower()
+    sport = sport_of([activity.get("Sport")])
     return ParsedActivity(
         fingerprint=_fingerprint(payload),
         start_utc=_utc(exercise.start_time),
         distance_m=distance,
         duration_s=elapsed,
         moving_s=moving or None,
-        sport="running" if sport == "running" else sport,
+        sport=sport,
         avg_hr=_number(exercise.hr_avg),
         max_hr=_number(exercise.hr_max),
         elevation_gain_m=_number(exercise.ascent),

@@ -222,3 +222,99 @@ def tcx_with_laps(start: datetime, laps: list[tuple[float, float]]) -> bytes:
         f'<Activities><Activity Sport="Running"><Id>{start:%Y-%m-%dT%H:%M:%SZ}</Id>'
         f"{''.join(body)}</Activity></Activities></TrainingCenterDatabase>"
     ).encode()
+
+
+def fit_multisport(start: datetime, legs: list[tuple[str, float, float]]) -> bytes:
+    """A multisport FIT (a triathlon, a brick): one session per leg of (sport, metres,
+    seconds), one after the other, records across all of them."""
+    encoder = _activity_encoder(start)
+    moment, covered = start, 0.0
+    for sport, metres, seconds in legs:
+        end = moment + timedelta(seconds=seconds)
+        for second in range(0, int(seconds), 60):
+            encoder.write_mesg(
+                {
+                    "mesg_num": MESG["RECORD"],
+                    "timestamp": moment + timedelta(seconds=second),
+                    "distance": covered + metres * second / seconds,
+                }
+            )
+        encoder.write_mesg(
+            {
+                "mesg_num": MESG["SESSION"],
+                "timestamp": end,
+                "start_time": moment,
+                "total_elapsed_time": seconds,
+                "total_timer_time": seconds,
+                "total_distance": metres,
+                "sport": sport,
+            }
+        )
+        moment, covered = end, covered + metres
+    return encoder.close()
+
+
+def fit_without_session_distance(start: datetime, distance_m: float, seconds: float) -> bytes:
+    """A FIT whose session has a time but no distance; the records hold it (a Suunto Ambit)."""
+    encoder = _activity_encoder(start)
+    for second in range(0, int(seconds) + 1, 10):
+        encoder.write_mesg(
+            {
+                "mesg_num": MESG["RECORD"],
+                "timestamp": start + timedelta(seconds=second),
+                "distance": distance_m * second / seconds,
+            }
+        )
+    encoder.write_mesg(
+        {
+            "mesg_num": MESG["SESSION"],
+            "timestamp": start + timedelta(seconds=seconds),
+            "start_time": start,
+            "total_elapsed_time": seconds,
+            "total_timer_time": seconds,
+            "sport": "running",
+        }
+    )
+    return encoder.close()
+
+
+def fit_of_type(kind: str, start: datetime) -> bytes:
+    """A FIT file that is no activity: settings, a workout, monitoring…"""
+    encoder = Encoder()
+    encoder.write_mesg(
+        {
+            "mesg_num": MESG["FILE_ID"],
+            "type": kind,
+            "manufacturer": "garmin",
+            "product": 1,
+            "time_created": start,
+            "serial_number": 1234,
+        }
+    )
+    return encoder.close()
+
+
+def gpx_named(
+    start: datetime,
+    distance_m: float,
+    seconds: float,
+    *,
+    creator: str = "tests",
+    name: str = "Morning Run",
+    kind: str = "",
+    climb_m: float = 0,
+) -> bytes:
+    """A GPX with the signals other apps write: its creator, the track's name and type; each
+    point ``climb_m`` up or down from the one before (a hilly track)."""
+    points = "".join(
+        f'<trkpt lat="{lat:.7f}" lon="{lon}"><ele>{100 + climb_m * (i % 2)}</ele>'
+        f"<time>{t:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>"
+        for i, (lat, lon, t) in enumerate(_track(start, distance_m, seconds))
+    )
+    kind_tag = f"<type>{kind}</type>" if kind else ""
+    return (
+        "\n  \n"  # blank lines before the declaration, as some apps write them
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<gpx version="1.1" creator="{creator}" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk><name>{name}</name>{kind_tag}<trkseg>{points}</trkseg></trk></gpx>"
+    ).encode()

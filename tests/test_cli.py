@@ -13,7 +13,7 @@ from core.fitness import equivalent_time, vdot
 from core.parsing import parse_duration
 from gofast.cli import main
 from gofast.plan_view import step_from_json
-from tests.activity_files import fit_with_laps
+from tests.activity_files import MORNING, fit_with_laps, gpx_named
 
 PLAN_ARGS = [
     "plan",
@@ -302,3 +302,19 @@ def test_fitness_reads_files_and_says_why(tmp_path, capsys) -> None:  # type: ig
     assert [run["used"] for run in data["runs"]] == [True] * 4 + [False]
     code, out, _ = run_cli(["fitness", "--baseline-5k", "24:00", str(belt)], capsys)
     assert code == 0 and "indoors" in out
+
+
+def test_fitness_keeps_out_what_the_bot_keeps_out(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Issue 27: `gofast fitness` took files the bot refuses and listed rides among runs."""
+    run, ride, glitch = tmp_path / "run.gpx", tmp_path / "ride.gpx", tmp_path / "glitch.gpx"
+    run.write_bytes(gpx_named(MORNING, 8000, 2700))
+    ride.write_bytes(gpx_named(MORNING, 30000, 3600, creator="Urban Biker"))
+    glitch.write_bytes(gpx_named(MORNING, 10000, 60))
+    args = ["fitness", "--baseline-5k", "24:00", str(run), str(ride), str(glitch), "--json"]
+    code, out, _ = run_cli(args, capsys)
+    runs = {Path(r["file"]).name: r for r in json.loads(out)["runs"]}
+    assert code == 0 and runs["run.gpx"]["why"] != "" and "date" in runs["run.gpx"]
+    assert runs["ride.gpx"] == {"file": str(ride), "used": False, "why": "not a run: cycling"}
+    assert runs["glitch.gpx"]["used"] is False and runs["glitch.gpx"]["why"].startswith("refused")
+    code, _, err = run_cli(["fitness", "--baseline-5k", "24:00", str(ride)], capsys)
+    assert code == 2 and "None of those files is a run" in err

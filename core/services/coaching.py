@@ -29,7 +29,7 @@ from core.models import (
     WorkoutType,
 )
 from core.parsing import take_date, take_distance, take_duration
-from core.plausibility import check_plausible
+from core.plausibility import admit
 from core.ports import UnitOfWork
 from core.prediction import predict
 from core.units import METRES_PER_KM
@@ -66,7 +66,7 @@ async def import_run(
     """Store the run (idempotently), then link it when the match is unambiguous. An
     implausible activity is refused (:class:`InvalidInput`) and nothing is stored."""
     assert athlete.id is not None
-    check_plausible(activity, today)
+    activity = admit(activity, today)
     stored, created = await uow.activities.import_activity(athlete.id, activity)
     plan = await uow.plans.active_plan(athlete.id)
     if not created or plan is None or not stored.is_run:

@@ -8,7 +8,7 @@ import pytest
 from bot.context import CoachApplication
 from core.clock import FrozenClock
 from core.models import TrainingDayPlanned, TrainingPlan
-from tests.activity_files import fit_file, gpx_file, tcx_file
+from tests.activity_files import fit_file, gpx_file, gpx_named, tcx_file
 from tests.bot.conftest import onboard, set_race
 from tests.bot.test_conversations import datas, texts
 from tests.fake_telegram import FakeTelegram, FakeUser
@@ -188,6 +188,23 @@ async def test_a_second_run_that_day_is_offered_as_that_days_double_first(
     await user.press(links[0])
     executed = await stored(bot).executed_days(athlete.id, plan.id)
     assert [(e.week_index, e.day_index) for e in executed] == [(day.week_index, day.day_index)] * 2
+
+
+async def test_a_ride_is_saved_as_a_ride_and_counts_nowhere(telegram, bot, clock) -> None:
+    """Issue 27: a GPX by "Urban Biker" was a run of 21.2 km at 2:53/km; a 24.8 km/h "run"
+    with no sport in its file was one too."""
+    user, athlete, plan = await runner_with_plan(telegram, bot, 21)
+    day = next_run(plan)
+    evening(clock, day)
+    ride = gpx_named(morning(day), 21200, 21.2 * 173, creator="Urban Biker")
+    said = texts(await user.send_file("ride.gpx", ride))
+    assert "Saved your ride" in said and "counts nowhere in your running" in said, said
+    fast = gpx_named(morning(day) + timedelta(hours=3), 40800, 98 * 60 + 36, name="Sunday")
+    said = texts(await user.send_file("fast.gpx", fast))
+    assert "faster than the world record" in said, said
+    assert await stored(bot).executed_days(athlete.id, plan.id) == []  # linked to no day
+    status = texts(await user.send("/status"))
+    assert "This week: 0 mi" in status, status
 
 
 async def test_an_old_day_button_never_quietly_doubles_a_day_that_got_its_run(

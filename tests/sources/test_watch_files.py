@@ -1,0 +1,128 @@
+"""Issue 27: every real watch file read right — all running legs, the distance watches
+measure, rides kept out, honest refusals — through the same gate for the bot and the CLI."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from core.errors import InvalidInput
+from core.models import RUNNING_SPORTS
+from core.plausibility import admit
+from core.sports import TOO_FAST, beyond_running, record_s, sport_of
+from sources.files import parse_activity_file
+from tests.activity_files import (
+    MORNING,
+    fit_multisport,
+    fit_of_type,
+    fit_without_session_distance,
+    gpx_named,
+    tcx_file,
+)
+
+LATER = date(2027, 1, 1)
+
+
+def test_a_multisport_file_keeps_every_running_leg() -> None:
+    """Before: only the longest running leg (12.7 km of 15.0)."""
+    legs = [
+        ("swimming", 1500, 1800),
+        ("cycling", 40000, 4800),
+        ("running", 10000, 3000),
+        ("cycling", 20000, 2400),
+        ("running", 5000, 1500),
+    ]
+    parsed = parse_activity_file("brick.fit", fit_multisport(MORNING, legs))
+    assert parsed.sport in RUNNING_SPORTS
+    assert parsed.distance_m == pytest.approx(15000)
+    assert parsed.duration_s == pytest.approx(4500)
+    assert parsed.start_utc == MORNING + timedelta(seconds=1800 + 4800)  # the first run leg
+    assert parsed.summary["running_legs"] == 2
+
+
+def test_a_session_without_distance_takes_the_records() -> None:
+    """Before: "That run has no distance in it" for a Suunto FIT whose records hold 15.2 km."""
+    parsed = parse_activity_file("ambit.fit", fit_without_session_distance(MORNING, 15200, 5400))
+    assert parsed.distance_m == pytest.approx(15200, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [("settings", "watch settings"), ("workout", "a planned workout"), ("monitoring_b", "all-day")],
+)
+def test_a_file_that_holds_no_activity_says_what_it_holds(kind: str, words: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_activity_file("x.fit", fit_of_type(kind, MORNING))
+    assert refused.value.code == "file_not_activity"
+    assert words in refused.value.params["holds"]
+
+
+def test_gpx_distance_is_measured_on_the_map_and_the_climb_kept() -> None:
+    """Before: 3-D distance, 2–6.5 % long on hilly tracks (13.10 km for 12.30 km)."""
+    hilly = gpx_named(MORNING, 12300, 4400, climb_m=40)
+    parsed = parse_activity_file("hilly.gpx", hilly)
+    assert parsed.distance_m == pytest.approx(12300, rel=0.002)
+    assert parsed.elevation_gain_m is not None and parsed.elevation_gain_m > 100  # smoothed
+
+
+def test_leading_blank_lines_before_the_xml_declaration_are_fine() -> None:
+    parsed = parse_activity_file("run.gpx", gpx_named(MORNING, 8000, 2700))
+    assert parsed.sport == "running" and parsed.distance_m == pytest.approx(8000, rel=0.002)
+    tcx = b"\n   \n" + tcx_file(MORNING, 8000, 2700)
+    assert parse_activity_file("run.tcx", tcx).distance_m == pytest.approx(8000)
+
+
+@pytest.mark.parametrize(
+    ("creator", "name", "kind", "sport"),
+    [
+        ("Urban Biker", "Track", "", "cycling"),
+        ("tests", "Cycling 10/2/17", "", "cycling"),
+        ("StravaGPX", "Afternoon", "1", "cycling"),
+        ("StravaGPX", "Pool", "16", "swimming"),
+        ("StravaGPX", "Afternoon Run", "9", "running"),
+        ("Garmin Connect", "Easy", "", "running"),
+    ],
+)
+def test_gpx_sport_comes_from_type_creator_and_name(
+    creator: str, name: str, kind: str, sport: str
+) -> None:
+    parsed = parse_activity_file(
+        "x.gpx", gpx_named(MORNING, 20000, 3600, creator=creator, name=name, kind=kind)
+    )
+    assert parsed.sport == sport
+
+
+def test_a_tcx_says_its_sport() -> None:
+    parsed = parse_activity_file("ride.tcx", tcx_file(MORNING, 30000, 3600, sport="Biking"))
+    assert parsed.sport == "cycling"
+
+
+def test_a_run_faster_than_the_world_record_is_not_a_run() -> None:
+    """Before: "40.8 km in 1:38:36 at 2:25/km" was a run (24.8 km/h: under the old 25 km/h)."""
+    assert beyond_running(40800, 98 * 60 + 36)
+    assert not beyond_running(42195, 2 * 3600 + 1 * 60)  # a 2:01 marathon: a runner could
+    parsed = parse_activity_file("fast.gpx", gpx_named(MORNING, 40800, 98 * 60 + 36))
+    assert parsed.sport == "running"  # the file says nothing else…
+    admitted = admit(parsed.activity(MORNING.date()), LATER)
+    assert admitted.sport == TOO_FAST and not admitted.is_run  # … its speed does
+
+
+def test_the_record_table_is_monotonic_and_matches_its_points() -> None:
+    assert record_s(5000) == pytest.approx(755)
+    assert record_s(42195) == pytest.approx(7235)
+    speeds = [d / record_s(d) for d in (1500, 3000, 5000, 10000, 21097.5, 42195, 100000, 200000)]
+    assert speeds == sorted(speeds, reverse=True)  # longer is never faster
+
+
+@pytest.mark.parametrize(
+    ("stated", "names", "sport"),
+    [
+        (["running", "trail"], [], "running"),
+        (["trail_running"], [], "trail_running"),
+        (["generic"], ["Lunch Run"], "running"),
+        (["training"], [], "cross_training"),
+        ([None], ["brunch with friends"], "running"),  # "run" only starts a word
+        (["Other"], ["Garmin"], "running"),
+    ],
+)
+def test_sport_words(stated: list[str | None], names: list[str], sport: str) -> None:
+    assert sport_of(stated, names) == sport
