@@ -27,6 +27,7 @@ def import_reply(
             executed=outcome.linked.executed,
             fitness=outcome.linked.fitness,
             units=units,
+            activity=stored,
         )
         return text, undo_link(stored.id)
     if not outcome.created:

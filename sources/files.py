@@ -1,24 +1,23 @@
 """FIT, GPX and TCX files (optionally gzip-compressed) → one normalised activity summary.
 
-A thin normaliser over fitdecode, gpxpy and tcxreader: every failure becomes a
-:class:`core.errors.InvalidInput` with a code the bot's templates word for the runner.
+A thin normaliser over fitdecode and gpxpy (TCX is plain XML: read with ElementTree, every
+``<Activity>`` wherever a multisport session puts it): every failure becomes a
+:class:`core.errors.InvalidInput` with a code the bot's templates word for the runner. The
+sport comes from every signal a file has (:mod:`core.sports`).
 """
 
 import gzip
 import hashlib
 import io
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import fitdecode
 import gpxpy
 import gpxpy.gpx
-from tcxreader.tcxreader import TCXReader
 
 from core.errors import InvalidInput
 from core.models import RUNNING_SPORTS, ActivitySource, AthleteActivity
@@ -306,47 +305,132 @@ def _gpx_hr(point: gpxpy.gpx.GPXTrackPoint) -> float | None:
 _TCX = "{http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2}"
 
 
+@dataclass(frozen=True)
+class _TcxActivity:
+    """One ``<Activity>`` of a TCX file, read straight from the XML."""
+
+    sport: str
+    laps: list[tuple[datetime | None, float, float]]  # (start, seconds, metres)
+    points: list[tuple[datetime, float | None, float | None, float | None]]  # time, m, hr, ele
+
+    @property
+    def start(self) -> datetime | None:
+        moments = [lap[0] for lap in self.laps if lap[0]] + [p[0] for p in self.points[:1]]
+        return min(moments, default=None)
+
+    @property
+    def end(self) -> datetime | None:
+        """The last moment it covers: its last point, or a lap's end when laps have none."""
+        ends = [start + timedelta(seconds=s) for start, s, _ in self.laps if start]
+        return max(ends + [p[0] for p in self.points[-1:]], default=None)
+
+    @property
+    def distance_m(self) -> float:
+        laps = sum(metres for *_, metres in self.laps)
+        covered = max((p[1] for p in self.points if p[1] is not None), default=0.0)
+        return laps or covered
+
+
 def _tcx(payload: bytes) -> ParsedActivity:
+    """Every ``<Activity>``, wherever it is (a multisport session holds one per leg): the
+    running ones make the run, their total. Several runs on different days (an export of a
+    week) are several activities: the first is taken, and the reply says so."""
     root = ET.fromstring(payload)
-    activity = root.find(f".//{_TCX}Activity")
-    if activity is None:
+    activities = [_tcx_activity(a) for a in root.iter(f"{_TCX}Activity")]
+    activities = [a for a in activities if a.start is not None and a.end is not None]
+    if not activities:
         raise _no_activity()
-    laps = activity.findall(f"{_TCX}Lap")
-    moving = sum(float(lap.findtext(f"{_TCX}TotalTimeSeconds") or 0) for lap in laps)
-    with tempfile.NamedTemporaryFile(suffix=".tcx") as handle:
-        Path(handle.name).write_bytes(payload)
-        exercise = TCXReader().read(handle.name, only_gps=False)
-    lap_distance = sum(float(lap.findtext(f"{_TCX}DistanceMeters") or 0) for lap in laps)
-    distance = float(exercise.distance or lap_distance or 0)
-    elapsed = float(exercise.duration or 0)
-    if elapsed <= 0:  # trackpoints out of order: the laps' own times are all we can trust
+    runs = [a for a in activities if a.sport in RUNNING_SPORTS]
+    multisport = root.find(f".//{_TCX}MultiSportSession") is not None
+    legs = (runs or activities[:1]) if multisport else [(runs or activities)[0]]
+    first = legs[0]
+    assert first.start is not None
+    elapsed = sum((a.end - a.start).total_seconds() for a in legs if a.end and a.start)
+    moving = sum(seconds for a in legs for _, seconds, _ in a.laps)
+    if elapsed <= 0:
         elapsed = moving
-    if exercise.start_time is None or elapsed <= 0:
+    if elapsed <= 0:
         raise _no_activity()
-    sport = sport_of([activity.get("Sport")])
+    points = [p for a in legs for p in a.points]
+    rates = [p[2] for p in points if p[2]]
     return ParsedActivity(
         fingerprint=_fingerprint(payload),
-        start_utc=_utc(exercise.start_time),
-        distance_m=distance,
+        start_utc=_utc(first.start),
+        distance_m=sum(a.distance_m for a in legs),
         duration_s=elapsed,
         moving_s=moving or None,
-        sport=sport,
-        avg_hr=_number(exercise.hr_avg),
-        max_hr=_number(exercise.hr_max),
-        elevation_gain_m=_number(exercise.ascent),
+        sport=first.sport,
+        avg_hr=sum(rates) / len(rates) if rates else None,
+        max_hr=max(rates) if rates else None,
+        elevation_gain_m=_number(_climb(p[3] for p in points)),
         summary={
             "format": "tcx",
-            "laps": _laps(
-                (lap.findtext(f"{_TCX}DistanceMeters"), lap.findtext(f"{_TCX}TotalTimeSeconds"))
-                for lap in laps
-            ),
-            "track": _sampled(
-                (float(p.distance), p.time)
-                for p in exercise.trackpoints
-                if p.distance is not None and p.time is not None
-            ),
+            "activities": len(activities),
+            "running_legs": len(runs) if multisport else 1,
+            "laps": _laps((metres, seconds) for a in legs for _, seconds, metres in a.laps),
+            "track": _sampled((p[1], p[0]) for p in points if p[1] is not None)
+            if len(legs) == 1
+            else [],
         },
     )
+
+
+def _tcx_activity(activity: ET.Element) -> _TcxActivity:
+    laps, points = [], []
+    for lap in activity.iter(f"{_TCX}Lap"):
+        laps.append(
+            (
+                _tcx_time(lap.get("StartTime")),
+                _float(lap.findtext(f"{_TCX}TotalTimeSeconds")) or 0.0,
+                _float(lap.findtext(f"{_TCX}DistanceMeters")) or 0.0,
+            )
+        )
+        for point in lap.iter(f"{_TCX}Trackpoint"):
+            moment = _tcx_time(point.findtext(f"{_TCX}Time"))
+            if moment is not None:
+                points.append(
+                    (
+                        moment,
+                        _float(point.findtext(f"{_TCX}DistanceMeters")),
+                        _float(point.findtext(f"{_TCX}HeartRateBpm/{_TCX}Value")),
+                        _float(point.findtext(f"{_TCX}AltitudeMeters")),
+                    )
+                )
+    points.sort(key=lambda p: p[0])  # out of order in some exports: time decides
+    return _TcxActivity(sport_of([activity.get("Sport")]), laps, points)
+
+
+def _tcx_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return _utc(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+CLIMB_NOISE_M = 2.0  # altitude steps below this are the barometer's noise, not a climb
+
+
+def _climb(altitudes: Iterable[float | None]) -> float:
+    """Metres climbed, small wobbles ignored."""
+    climbed, low = 0.0, None
+    for altitude in altitudes:
+        if altitude is None:
+            continue
+        if low is None or altitude < low:
+            low = altitude
+        elif altitude - low >= CLIMB_NOISE_M:
+            climbed += altitude - low
+            low = altitude
+    return climbed
 
 
 # ---- laps and a compact track: what the analysis splits a run by ---------------------------

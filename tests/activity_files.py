@@ -318,3 +318,62 @@ def gpx_named(
         f'<gpx version="1.1" creator="{creator}" xmlns="http://www.topografix.com/GPX/1/1">'
         f"<trk><name>{name}</name>{kind_tag}<trkseg>{points}</trkseg></trk></gpx>"
     ).encode()
+
+
+def _tcx_lap(start: datetime, metres: float, seconds: float, points: bool, covered: float) -> str:
+    track = ""
+    if points:
+        track = (
+            "<Track>"
+            + "".join(
+                f"<Trackpoint><Time>{t:%Y-%m-%dT%H:%M:%SZ}</Time>"
+                f"<DistanceMeters>{covered + metres * i / 60:.1f}</DistanceMeters></Trackpoint>"
+                for i, (_, _, t) in enumerate(_track(start, metres, seconds))
+            )
+            + "</Track>"
+        )
+    return (
+        f'<Lap StartTime="{start:%Y-%m-%dT%H:%M:%SZ}">'
+        f"<TotalTimeSeconds>{seconds}</TotalTimeSeconds>"
+        f"<DistanceMeters>{metres}</DistanceMeters>{track}</Lap>"
+    )
+
+
+def _tcx_activity(sport: str, start: datetime, metres: float, seconds: float, points: bool) -> str:
+    lap = _tcx_lap(start, metres, seconds, points, 0.0)
+    return f'<Activity Sport="{sport}"><Id>{start:%Y-%m-%dT%H:%M:%SZ}</Id>{lap}</Activity>'
+
+
+def tcx_laps(start: datetime, laps: list[tuple[float, float, bool]]) -> bytes:
+    """One run of laps (metres, seconds, with trackpoints?), one after the other."""
+    body, moment, covered = "", start, 0.0
+    for metres, seconds, points in laps:
+        body += _tcx_lap(moment, metres, seconds, points, covered)
+        moment, covered = moment + timedelta(seconds=seconds), covered + metres
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f'<Activities><Activity Sport="Running"><Id>{start:%Y-%m-%dT%H:%M:%SZ}</Id>{body}'
+        "</Activity></Activities></TrainingCenterDatabase>"
+    ).encode()
+
+
+def tcx_activities(
+    legs: list[tuple[str, datetime, float, float, bool]], *, multisport: bool
+) -> bytes:
+    """A TCX of several activities (sport, start, metres, seconds, with points?): the legs of
+    a multisport session, or separate activities (an export of several days)."""
+    body = "".join(_tcx_activity(*leg) for leg in legs)
+    if multisport:
+        first, *rest = [_tcx_activity(*leg) for leg in legs]
+        body = (
+            f"<MultiSportSession><Id>{legs[0][1]:%Y-%m-%dT%H:%M:%SZ}</Id>"
+            f"<FirstSport>{first}</FirstSport>"
+            + "".join(f"<NextSport>{leg}</NextSport>" for leg in rest)
+            + "</MultiSportSession>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+        f"<Activities>{body}</Activities></TrainingCenterDatabase>"
+    ).encode()

@@ -16,10 +16,29 @@ from tests.activity_files import (
     fit_of_type,
     fit_without_session_distance,
     gpx_named,
+    tcx_activities,
     tcx_file,
+    tcx_laps,
 )
 
 LATER = date(2027, 1, 1)
+
+
+def test_the_reply_says_what_the_file_held() -> None:
+    from bot.render import Renderer
+    from core.models import Units
+
+    render = Renderer()
+    legs = [("cycling", 20000, 2400), ("running", 5000, 1500), ("running", 3000, 900)]
+    brick = parse_activity_file("brick.fit", fit_multisport(MORNING, legs))
+    days = [("Running", MORNING + timedelta(days=i), 8000, 2700, True) for i in range(3)]
+    week = parse_activity_file("week.tcx", tcx_activities(days, multisport=False))
+    for parsed, says in ((brick, "its 2 running legs make this run"), (week, "held 3 activities")):
+        activity = parsed.activity(MORNING.date()).model_copy(update={"id": 1})
+        text = render(
+            "activity/received", kind="extra", activity=activity, units=Units.KM, today=LATER
+        )
+        assert says in text, text
 
 
 def test_a_multisport_file_keeps_every_running_leg() -> None:
@@ -126,3 +145,33 @@ def test_the_record_table_is_monotonic_and_matches_its_points() -> None:
 )
 def test_sport_words(stated: list[str | None], names: list[str], sport: str) -> None:
     assert sport_of(stated, names) == sport
+
+
+def test_a_multisport_tcx_keeps_its_running_legs() -> None:
+    """Before: "no time or distance in it" (the running sat inside the multisport session)."""
+    legs = [
+        ("Biking", MORNING, 20000, 2400, True),
+        ("Running", MORNING + timedelta(seconds=2500), 5000, 1500, True),
+        ("Biking", MORNING + timedelta(seconds=4100), 10000, 1200, True),
+        ("Running", MORNING + timedelta(seconds=5400), 2900, 900, True),
+    ]
+    parsed = parse_activity_file("brick.tcx", tcx_activities(legs, multisport=True))
+    assert parsed.sport == "running" and parsed.distance_m == pytest.approx(7900)
+    assert parsed.duration_s == pytest.approx(2400)
+    assert parsed.summary["running_legs"] == 2
+
+
+def test_a_tcx_of_several_days_is_not_one_run_of_three_days() -> None:
+    """Before: "duration doesn't look right (zero or over 48 hours)"."""
+    days = [("Running", MORNING + timedelta(days=i), 8000 + 1000 * i, 2700, True) for i in range(3)]
+    parsed = parse_activity_file("week.tcx", tcx_activities(days, multisport=False))
+    assert parsed.distance_m == pytest.approx(8000) and parsed.duration_s == pytest.approx(2700)
+    assert parsed.summary["activities"] == 3
+
+
+def test_elapsed_time_counts_laps_without_points() -> None:
+    """Before: a Suunto TCX whose first laps had no points read 28:50 instead of 31:57."""
+    tcx = tcx_laps(MORNING, [(1000, 187, False), (5000, 1730, True)])
+    parsed = parse_activity_file("suunto.tcx", tcx)
+    assert parsed.duration_s == pytest.approx(187 + 1730)
+    assert parsed.distance_m == pytest.approx(6000)
