@@ -10,6 +10,7 @@ from core.models import RUNNING_SPORTS
 from core.plausibility import admit
 from core.sports import TOO_FAST, beyond_running, record_s, sport_of
 from sources.files import parse_activity_file
+from sources.fit_stream import read_fit
 from tests.activity_files import (
     MORNING,
     fit_multisport,
@@ -175,3 +176,52 @@ def test_elapsed_time_counts_laps_without_points() -> None:
     parsed = parse_activity_file("suunto.tcx", tcx)
     assert parsed.duration_s == pytest.approx(187 + 1730)
     assert parsed.distance_m == pytest.approx(6000)
+
+
+def _fitdecode_reading(payload: bytes):  # type: ignore[no-untyped-def]
+    from sources import files
+
+    small = files.BIG_FIT_BYTES
+    files.BIG_FIT_BYTES = len(payload) + 1  # the usual path, whatever the size
+    try:
+        return files.fit_content(payload)
+    finally:
+        files.BIG_FIT_BYTES = small
+
+
+KEPT = ("start_time", "total_elapsed_time", "total_timer_time", "total_distance", "sport")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        fit_multisport(MORNING, [("cycling", 20000, 2400), ("running", 5000, 1500)]),
+        fit_without_session_distance(MORNING, 15200, 5400),
+        fit_of_type("settings", MORNING),
+    ],
+    ids=["multisport", "records-only", "settings"],
+)
+def test_the_streaming_fit_reader_reads_what_fitdecode_reads(payload: bytes) -> None:
+    """Big files go through sources.fit_stream (issue 27: 5–6 s of CPU in fitdecode); on the
+    same files it reads the same sessions, laps, track and file type."""
+    slow, fast = _fitdecode_reading(payload), read_fit(payload)
+    assert fast.file_type == slow.file_type
+    assert fast.track == slow.track
+    for mine, theirs in zip(fast.sessions, slow.sessions, strict=True):
+        assert {k: mine.get(k) for k in KEPT} == {k: theirs.get(k) for k in KEPT}
+
+
+def test_a_big_fit_takes_the_streaming_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sources import files
+
+    monkeypatch.setattr(files, "BIG_FIT_BYTES", 0)  # every file is "big"
+    legs = [("swimming", 1500, 1800), ("running", 10000, 3000), ("running", 5000, 1500)]
+    parsed = parse_activity_file("tri.fit", fit_multisport(MORNING, legs))
+    assert parsed.distance_m == pytest.approx(15000) and parsed.summary["running_legs"] == 2
+    with pytest.raises(InvalidInput) as refused:
+        parse_activity_file("x.fit", fit_of_type("workout", MORNING))
+    assert refused.value.code == "file_not_activity"
+    damaged = fit_multisport(MORNING, legs)[:-40]
+    with pytest.raises(InvalidInput) as broken:
+        parse_activity_file("cut.fit", damaged)
+    assert broken.value.code == "file_damaged"
