@@ -204,8 +204,9 @@ class ActivityFiles(Protocol):
         """Refuse (InvalidInput) a file by its name and claimed size, before downloading it."""
         ...
 
-    async def read(self, name: str, data: bytes, time_zone: str) -> AthleteActivity:
-        """The run in the file, dated in the runner's zone; InvalidInput when it can't be read."""
+    async def read(self, name: str, data: bytes, time_zone: str) -> list[AthleteActivity]:
+        """The file's activities (one, or each of an export of several days), dated in the
+        runner's zone; InvalidInput when it can't be read."""
         ...
 
     def close(self) -> None: ...

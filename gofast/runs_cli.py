@@ -23,7 +23,7 @@ from core.parsing import format_duration, parse_date, parse_duration
 from core.plausibility import admit
 from core.units import FIVE_K_M, metres_to_miles, pace_per_km_to_per_mile
 from gofast.plan_view import planned_days_from_json
-from sources.files import parse_activity_file
+from sources.files import parse_activity_files
 
 
 def add_commands(commands: Any) -> None:
@@ -131,8 +131,7 @@ def _runs(files: list[str]) -> tuple[list[tuple[str, AthleteActivity]], list[tup
     """The files' runs through the bot's own gate (:func:`core.plausibility.admit`), and the
     files it keeps out, with why (not a run; a run that can't be true)."""
     runs, left_out = [], []
-    for name in files:
-        activity = _activity(Path(name))
+    for name, activity in ((n, a) for n in files for a in _activities(Path(n))):
         try:
             admitted = admit(activity, activity.local_date)
         except InvalidInput as refused:
@@ -146,12 +145,17 @@ def _runs(files: list[str]) -> tuple[list[tuple[str, AthleteActivity]], list[tup
 
 
 def _activity(path: Path) -> AthleteActivity:
+    return _activities(path)[0]
+
+
+def _activities(path: Path) -> list[AthleteActivity]:
+    """The file's activities (a TCX export may hold several), dated in UTC: no time zone
+    offline."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise InvalidInput("cli_file_unreadable", path=str(path), reason=error.strerror) from None
-    parsed = parse_activity_file(path.name, data)
-    return parsed.activity(parsed.start_utc.date())  # no time zone offline: the UTC date
+    return [p.activity(p.start_utc.date()) for p in parse_activity_files(path.name, data)]
 
 
 def _plan_days(name: str) -> dict[date, PlannedWorkout]:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from core.errors import InvalidInput
 from core.models import AthleteActivity
-from sources.files import MAX_FILE_BYTES, ParsedActivity, check_file, parse_activity_file
+from sources.files import MAX_FILE_BYTES, ParsedActivity, check_file, parse_activity_files
 
 PARSE_TIMEOUT_S = 30.0
 MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024
@@ -79,14 +79,19 @@ class FileParser:
     def check(self, name: str, size: int) -> None:
         check_file(name, size)
 
-    async def read(self, name: str, data: bytes, time_zone: str) -> AthleteActivity:
-        parsed = await self.parse(name, data)
-        local = parsed.start_utc.astimezone(ZoneInfo(time_zone)).date()
-        return parsed.activity(local, file_name=name[:100])
+    async def read(self, name: str, data: bytes, time_zone: str) -> list[AthleteActivity]:
+        zone = ZoneInfo(time_zone)
+        return [
+            parsed.activity(parsed.start_utc.astimezone(zone).date(), file_name=name[:100])
+            for parsed in await self.parse_all(name, data)
+        ]
 
     async def parse(self, name: str, data: bytes) -> ParsedActivity:
+        return (await self.parse_all(name, data))[0]
+
+    async def parse_all(self, name: str, data: bytes) -> list[ParsedActivity]:
         loop = asyncio.get_running_loop()
-        job = loop.run_in_executor(self._executor(), parse_activity_file, name, data)
+        job = loop.run_in_executor(self._executor(), parse_activity_files, name, data)
         try:
             return await asyncio.wait_for(job, self.timeout_s)
         except TimeoutError:

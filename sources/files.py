@@ -83,6 +83,12 @@ def check_file(name: str, size: int) -> str:
 
 
 def parse_activity_file(name: str, data: bytes) -> ParsedActivity:
+    """The file's activity (of a file of several, the first)."""
+    return parse_activity_files(name, data)[0]
+
+
+def parse_activity_files(name: str, data: bytes) -> list[ParsedActivity]:
+    """The file's activities: one, or each of a TCX export of several days, in order."""
     kind = check_file(name, len(data))
     payload = _gunzip(data) if name.lower().endswith(".gz") or data[:2] == b"\x1f\x8b" else data
     if not payload.strip():
@@ -91,16 +97,17 @@ def parse_activity_file(name: str, data: bytes) -> ParsedActivity:
     if kind != ".fit":  # some apps write blank lines before the XML declaration
         payload = payload.lstrip(b" \t\r\n")
     try:
-        parsed = {".fit": _fit, ".gpx": _gpx, ".tcx": _tcx}[kind](payload)
+        found = _tcx(payload) if kind == ".tcx" else [{".fit": _fit, ".gpx": _gpx}[kind](payload)]
     except (InvalidInput, MemoryError):
         raise
     except Exception as error:  # parsers raise anything on corrupt input; one sentence will do
         if _out_of_memory(error):  # gpxpy wraps the MemoryError of a huge file
             raise MemoryError from None
         raise InvalidInput("file_damaged", kind=kind) from None
-    if not MIN_START <= parsed.start_utc <= MAX_START:
-        raise InvalidInput("file_clock_off", year=parsed.start_utc.year)
-    return parsed
+    for parsed in found:
+        if not MIN_START <= parsed.start_utc <= MAX_START:
+            raise InvalidInput("file_clock_off", year=parsed.start_utc.year)
+    return found
 
 
 MIN_START = datetime(1970, 1, 1, tzinfo=UTC)
@@ -347,18 +354,29 @@ class _TcxActivity:
         return laps or covered
 
 
-def _tcx(payload: bytes) -> ParsedActivity:
-    """Every ``<Activity>``, wherever it is (a multisport session holds one per leg): the
-    running ones make the run, their total. Several runs on different days (an export of a
-    week) are several activities: the first is taken, and the reply says so."""
+def _tcx(payload: bytes) -> list[ParsedActivity]:
+    """Every ``<Activity>``, wherever it is. A multisport session is one run: its running legs,
+    their total. Otherwise each activity is one (an export of a week's runs), in order."""
     root = ET.fromstring(payload)
     activities = [_tcx_activity(a) for a in root.iter(f"{_TCX}Activity")]
     activities = [a for a in activities if a.start is not None and a.end is not None]
     if not activities:
         raise _no_activity()
-    runs = [a for a in activities if a.sport in RUNNING_SPORTS]
-    multisport = root.find(f".//{_TCX}MultiSportSession") is not None
-    legs = (runs or activities[:1]) if multisport else [(runs or activities)[0]]
+    fingerprint = _fingerprint(payload)
+    if root.find(f".//{_TCX}MultiSportSession") is not None:
+        runs = [a for a in activities if a.sport in RUNNING_SPORTS]
+        return [_tcx_parsed(runs or activities[:1], fingerprint, len(runs), 1, 1)]
+    activities.sort(key=lambda a: a.start or MIN_START)
+    count = len(activities)
+    return [  # the first keeps the file's own id: the same file sent again is a repeat
+        _tcx_parsed([a], fingerprint if i == 0 else f"{fingerprint}:{i + 1}", 1, i + 1, count)
+        for i, a in enumerate(activities)
+    ]
+
+
+def _tcx_parsed(
+    legs: list[_TcxActivity], fingerprint: str, running_legs: int, index: int, count: int
+) -> ParsedActivity:
     first = legs[0]
     assert first.start is not None
     elapsed = sum((a.end - a.start).total_seconds() for a in legs if a.end and a.start)
@@ -370,7 +388,7 @@ def _tcx(payload: bytes) -> ParsedActivity:
     points = [p for a in legs for p in a.points]
     rates = [p[2] for p in points if p[2]]
     return ParsedActivity(
-        fingerprint=_fingerprint(payload),
+        fingerprint=fingerprint,
         start_utc=_utc(first.start),
         distance_m=sum(a.distance_m for a in legs),
         duration_s=elapsed,
@@ -381,8 +399,9 @@ def _tcx(payload: bytes) -> ParsedActivity:
         elevation_gain_m=_number(_climb(p[3] for p in points)),
         summary={
             "format": "tcx",
-            "activities": len(activities),
-            "running_legs": len(runs) if multisport else 1,
+            "activities": count,
+            "activity_number": index,
+            "running_legs": running_legs,
             "laps": _laps((metres, seconds) for a in legs for _, seconds, metres in a.laps),
             "track": _sampled((p[1], p[0]) for p in points if p[1] is not None)
             if len(legs) == 1

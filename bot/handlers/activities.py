@@ -6,7 +6,16 @@ from telegram import Document, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.common import as_runner, athlete_of, button_ids, edit, edit_text, pressed, say
+from bot.common import (
+    as_runner,
+    athlete_of,
+    button_ids,
+    edit,
+    edit_text,
+    pressed,
+    say,
+    say_error,
+)
 from bot.context import CoachContext
 from bot.keyboards import confirm_delete, other_days, second_run_offer, undo_link, unlinked_run
 from bot.messages import announce, run_text
@@ -26,8 +35,15 @@ async def on_document(update: Update, context: CoachContext) -> None:
     files = context.services.files
     files.check(name, document.file_size or 0)
     data = await _download(document, files.max_bytes)
-    activity = await files.read(name, data, athlete.time_zone)
-    await _import(update, context, athlete, activity)
+    activities = await files.read(name, data, athlete.time_zone)
+    if len(activities) == 1:
+        await _import(update, context, athlete, activities[0])
+        return
+    for activity in activities:  # an export of several days: each its own run, each answered
+        try:
+            await _import(update, context, athlete, activity)
+        except InvalidInput as refused:
+            await say_error(update, context, refused)
 
 
 async def _download(document: Document, max_bytes: int) -> bytes:

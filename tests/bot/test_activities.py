@@ -8,7 +8,7 @@ import pytest
 from bot.context import CoachApplication
 from core.clock import FrozenClock
 from core.models import TrainingDayPlanned, TrainingPlan
-from tests.activity_files import fit_file, gpx_file, gpx_named, tcx_file
+from tests.activity_files import fit_file, gpx_file, gpx_named, tcx_activities, tcx_file
 from tests.bot.conftest import onboard, set_race
 from tests.bot.test_conversations import datas, texts
 from tests.fake_telegram import FakeTelegram, FakeUser
@@ -205,6 +205,19 @@ async def test_a_ride_is_saved_as_a_ride_and_counts_nowhere(telegram, bot, clock
     assert await stored(bot).executed_days(athlete.id, plan.id) == []  # linked to no day
     status = texts(await user.send("/status"))
     assert "This week: 0 mi" in status, status
+
+
+async def test_a_file_of_three_days_is_three_runs_each_answered(telegram, bot, clock) -> None:
+    """Issue 27: a TCX with three runs on three days was refused as one run of 48 hours+."""
+    user, athlete, plan = await runner_with_plan(telegram, bot, 22)
+    first = next_run(plan)
+    clock.set(morning(first) + timedelta(days=3))
+    days = [("Running", morning(first) + timedelta(days=i), 5000, 1800, True) for i in range(3)]
+    replies = await user.send_file("week.tcx", tcx_activities(days, multisport=False))
+    said = texts(replies)
+    assert all(f"Activity {n} of 3" in said for n in (1, 2, 3)), said
+    export = await stored(bot).export_athlete(athlete.id)
+    assert len(export["activities"]) == 3
 
 
 async def test_an_old_day_button_never_quietly_doubles_a_day_that_got_its_run(

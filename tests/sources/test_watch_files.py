@@ -9,7 +9,7 @@ from core.errors import InvalidInput
 from core.models import RUNNING_SPORTS
 from core.plausibility import admit
 from core.sports import TOO_FAST, beyond_running, record_s, sport_of
-from sources.files import parse_activity_file
+from sources.files import parse_activity_file, parse_activity_files
 from sources.fit_stream import read_fit
 from tests.activity_files import (
     MORNING,
@@ -34,7 +34,7 @@ def test_the_reply_says_what_the_file_held() -> None:
     brick = parse_activity_file("brick.fit", fit_multisport(MORNING, legs))
     days = [("Running", MORNING + timedelta(days=i), 8000, 2700, True) for i in range(3)]
     week = parse_activity_file("week.tcx", tcx_activities(days, multisport=False))
-    for parsed, says in ((brick, "its 2 running legs make this run"), (week, "held 3 activities")):
+    for parsed, says in ((brick, "its 2 running legs make this run"), (week, "Activity 1 of 3")):
         activity = parsed.activity(MORNING.date()).model_copy(update={"id": 1})
         text = render(
             "activity/received", kind="extra", activity=activity, units=Units.KM, today=LATER
@@ -162,12 +162,17 @@ def test_a_multisport_tcx_keeps_its_running_legs() -> None:
     assert parsed.summary["running_legs"] == 2
 
 
-def test_a_tcx_of_several_days_is_not_one_run_of_three_days() -> None:
+def test_a_tcx_of_several_days_is_each_day_its_own_run() -> None:
     """Before: "duration doesn't look right (zero or over 48 hours)"."""
     days = [("Running", MORNING + timedelta(days=i), 8000 + 1000 * i, 2700, True) for i in range(3)]
-    parsed = parse_activity_file("week.tcx", tcx_activities(days, multisport=False))
-    assert parsed.distance_m == pytest.approx(8000) and parsed.duration_s == pytest.approx(2700)
-    assert parsed.summary["activities"] == 3
+    payload = tcx_activities(days, multisport=False)
+    found = parse_activity_files("week.tcx", payload)
+    assert [p.distance_m for p in found] == pytest.approx([8000, 9000, 10000])
+    assert [p.start_utc.date() for p in found] == [
+        MORNING.date() + timedelta(days=i) for i in range(3)
+    ]
+    assert len({p.fingerprint for p in found}) == 3  # three runs, none a repeat of another
+    assert parse_activity_file("week.tcx", payload) == found[0]
 
 
 def test_elapsed_time_counts_laps_without_points() -> None:
