@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     pred.add_argument("--goal", help="goal time, e.g. 3:45:00")
     pred.add_argument("--json", action="store_true")
     runs_cli.add_commands(commands)
+    talk = commands.add_parser("understand", help="read a sentence as the bot would")
+    talk.add_argument("text", help='what a runner types, e.g. "ran 8k in 42 min"')
+    talk.add_argument("--today", help="the runner's local date, YYYY-MM-DD (default today)")
+    talk.add_argument("--units", choices=["mi", "km"], default="mi")
+    talk.add_argument("--json", action="store_true")
     return parser
 
 
@@ -237,6 +242,20 @@ def _prediction_table(prediction: Prediction, data: dict[str, Any], goal: int | 
     return "\n".join(f"{label:<18} {value}" for label, value in rows)
 
 
+def _understand(args: argparse.Namespace) -> int:
+    from core.understanding import understand
+
+    today = parse_date(args.today, date.today()) if args.today else date.today()
+    found = understand(args.text, today, Units(args.units))
+    data = {"intent": found.intent, "slots": found.slots, "confirm": found.confirm}
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        slots = ", ".join(f"{k}={v}" for k, v in found.slots.items()) or "—"
+        print(f"{found.intent} ({slots}){' · asks first' if found.confirm else ''}")
+    return 0
+
+
 COMMANDS = {
     "run": _run,
     "migrate": _migrate,
@@ -244,4 +263,5 @@ COMMANDS = {
     "predict": _predict,
     "analyse": runs_cli.analyse_command,
     "fitness": runs_cli.fitness_command,
+    "understand": _understand,
 }

@@ -318,3 +318,16 @@ def test_fitness_keeps_out_what_the_bot_keeps_out(tmp_path, capsys) -> None:  # 
     assert runs["glitch.gpx"]["used"] is False and runs["glitch.gpx"]["why"].startswith("refused")
     code, _, err = run_cli(["fitness", "--baseline-5k", "24:00", str(ride)], capsys)
     assert code == 2 and "None of those files is a run" in err
+
+
+def test_understand_reads_a_sentence_as_the_bot_would(capsys) -> None:  # type: ignore[no-untyped-def]
+    args = ["understand", "can't run today, move it to saturday", "--today", "2026-12-04"]
+    code, out, _ = run_cli([*args, "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["intent"] == "move_workout" and data["confirm"] is True
+    assert data["slots"] == {"fromDate": "2026-12-04", "toDate": "2026-12-05"}
+    code, out, _ = run_cli(["understand", "ran 8k in 42 min", "--units", "km"], capsys)
+    assert code == 0 and out.startswith("log_run (distanceM=8000.0, durationSec=2520")
+    for bad in ("", "x" * 400):
+        code, _, err = run_cli(["understand", bad], capsys)
+        assert code == 2 and len(err.strip().splitlines()) == 1
