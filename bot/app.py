@@ -27,7 +27,17 @@ from telegram.warnings import PTBUserWarning
 
 from bot.coach_bot import CoachBot, DeliveryRequest
 from bot.context import CoachApplication, CoachContext, OneProcessLeases, Services
-from bot.handlers import account, activities, coaching, errors, garmin, start, views, watch
+from bot.handlers import (
+    account,
+    activities,
+    coaching,
+    errors,
+    garmin,
+    start,
+    talk,
+    views,
+    watch,
+)
 from bot.handlers import settings as settings_menu
 from bot.handlers.race_conversation import build_race_conversation
 from bot.jobs.garmin import GarminSync
@@ -189,6 +199,7 @@ def _add_handlers(
         *account.handlers(),
         *coaching.handlers(),
         *garmin.handlers(),
+        *talk.handlers(),  # a sentence no conversation wanted, before the last resort
         *start.last_resort(),
     ):
         application.add_handler(handler)

@@ -62,12 +62,17 @@ async def _download(document: Document, max_bytes: int) -> bytes:
 
 async def log_run(update: Update, context: CoachContext) -> None:
     """``/log 8.2km 42:10 [yesterday|2026-11-20] [note…]``"""
-    message = update.effective_message
-    assert message is not None
     args = context.args or []
     if len(args) < 2:
         await _log_help(update, context, None)
         return
+    await log_words(update, context, args)
+
+
+async def log_words(update: Update, context: CoachContext, args: list[str]) -> None:
+    """A run in /log's words (typed after /log, or read from a sentence), stored and answered."""
+    message = update.effective_message
+    assert message is not None
     reference = f"{message.chat_id}:{message.message_id}"  # a re-delivered update is a repeat
     try:
         found = await as_runner(

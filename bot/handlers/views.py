@@ -1,5 +1,7 @@
 """/today, /week, /plan (◀ ▶), /status and /predict: read-only views of the plan."""
 
+from datetime import date
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -26,10 +28,16 @@ async def _so_far(update: Update, context: CoachContext) -> runners.AsRunner[coa
 
 async def today(update: Update, context: CoachContext) -> None:
     """The hot path: one query for the day, never the whole plan."""
+    await day(update, context, None)
+
+
+async def day(update: Update, context: CoachContext, iso_day: str | None) -> None:
+    """A day of the plan as /today shows it (``iso_day`` None: the runner's today)."""
+    shown = date.fromisoformat(iso_day) if iso_day else None
     found = await as_runner(
-        update, context, lambda uow, athlete, on: real_life.today(uow, athlete, on)
+        update, context, lambda uow, athlete, on: real_life.today(uow, athlete, shown or on)
     )
-    athlete, on, view = found.athlete, found.today, found.result
+    athlete, on, view = found.athlete, shown or found.today, found.result
     if view is None:
         raise NotFound("no_plan")
     if isinstance(view, real_life.Paused):

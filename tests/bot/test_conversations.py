@@ -70,7 +70,7 @@ async def test_garbage_at_every_step_reasks_and_loses_nothing(
 ) -> None:
     user = telegram.user(2002)
     await onboard(user)
-    assert "not sure what you mean" in texts(await user.send("hello?"))
+    assert "not sure what you mean" in texts(await user.send("blorp?"))
     await user.press(RACE_ANSWERS[0][1])
     for action, value in RACE_ANSWERS[1:]:
         before = texts(await user.send_sticker())
