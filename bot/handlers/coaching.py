@@ -87,8 +87,15 @@ def parse_pause(args: list[str]) -> tuple[int | None, str | None]:
 
 
 async def pause(update: Update, context: CoachContext) -> None:
-    athlete = await athlete_of(update, context)
     days, reason = parse_pause(list(context.args or []))
+    await pause_for(update, context, days, reason)
+
+
+async def pause_for(
+    update: Update, context: CoachContext, days: int | None, reason: str | None
+) -> None:
+    """Pause the plan (``days`` None: until /resume) and say so: /pause, or a sentence."""
+    athlete = await athlete_of(update, context)
     today = context.services.today(athlete)
     athlete = await context.services.units.write(
         lambda uow: real_life.pause(uow, athlete, today, days, reason)

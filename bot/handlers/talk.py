@@ -8,19 +8,22 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 
 from telegram import Update
-from telegram.ext import MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.common import as_runner, say, text_of
+from bot.common import as_runner, athlete_of, drop_buttons, say, text_of
 from bot.context import CoachContext
 from bot.handlers import coaching as coaching_handlers
 from bot.handlers import views
 from bot.handlers.activities import log_words
 from bot.handlers.start import help_command, unknown
+from bot.keyboards import button, rows
 from core.errors import InvalidInput, NotFound
 from core.models import Athlete
 from core.parsing import format_duration
 from core.ports import UnitOfWork
+from core.services import real_life
 from core.understanding import Understood, understand
+from core.units import Units
 
 Answer = Callable[[Update, CoachContext], Awaitable[None]]
 ANSWERS: dict[str, Answer] = {
@@ -49,8 +52,34 @@ async def talk(update: Update, context: CoachContext) -> None:
         await ANSWERS[intent](update, context)
     elif intent in ("greeting", "thanks"):
         await say(update, context, "start/small_talk", intent=intent)
-    else:  # a change of plan or settings: the command that does it, never a guess
+    elif intent in ASKED_FIRST:  # said back first: Yes makes it, No leaves everything
+        context.user_data["pending_talk"] = {"intent": intent, "slots": found.slots}
+        yes_no = rows([button("✅ Yes", "tk:y"), button("✖️ No", "tk:n")], 2)
+        await say(update, context, "start/talk_confirm", yes_no, found=found)
+    else:  # a change not made from a sentence yet: the command that makes it
         await say(update, context, "start/talk_change", found=found)
+
+
+ASKED_FIRST = frozenset({"pause", "set_units"})
+
+
+async def confirmed(update: Update, context: CoachContext) -> None:
+    """Yes or No to the change a sentence asked for; an old question's buttons do nothing."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    pending = context.user_data.pop("pending_talk", None)
+    await drop_buttons(update)
+    if pending is None:
+        await say(update, context, "start/talk_done", outcome="gone")
+        return
+    if query.data != "tk:y":
+        await say(update, context, "start/talk_done", outcome="no")
+        return
+    slots = pending["slots"]
+    if pending["intent"] == "pause":
+        await coaching_handlers.pause_for(update, context, slots.get("days"), slots.get("reason"))
+    else:
+        await switch_units(update, context, Units(slots.get("units") or "km"))
 
 
 async def _understood(update: Update, context: CoachContext) -> Understood | None:
@@ -79,5 +108,19 @@ def _log_words(found: Understood) -> list[str]:
     return words + note.split()
 
 
-def handlers() -> list[MessageHandler]:
-    return [MessageHandler(filters.TEXT & ~filters.COMMAND, talk)]
+async def switch_units(update: Update, context: CoachContext, units: Units) -> None:
+    athlete = await athlete_of(update, context)
+    today = context.services.today(athlete)
+    updated, change = await context.services.units.write(
+        lambda uow: real_life.switch_units(uow, athlete, units, today)
+    )
+    await coaching_handlers.say_change(
+        update, context, updated, change, "start/talk_done", outcome="units"
+    )
+
+
+def handlers() -> list[BaseHandler[Update, CoachContext, None]]:
+    return [
+        MessageHandler(filters.TEXT & ~filters.COMMAND, talk),
+        CallbackQueryHandler(confirmed, pattern=r"^tk:[yn]$"),
+    ]
