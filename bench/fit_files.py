@@ -16,28 +16,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import fitdecode
-from garmin_fit_sdk import Encoder, Profile
+from garmin_fit_sdk import Profile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sources.files import parse_activity_file
+from tests.activity_files import _activity_encoder
 
 MESG = Profile["mesg_num"]
 START = datetime(2026, 7, 5, 6, 0, tzinfo=UTC)
 
 
 def big_fit(seconds: int) -> bytes:
-    encoder = Encoder()
-    encoder.write_mesg(
-        {
-            "mesg_num": MESG["FILE_ID"],
-            "type": "activity",
-            "manufacturer": "garmin",
-            "product": 1,
-            "time_created": START,
-            "serial_number": 1,
-        }
-    )
+    encoder = _activity_encoder(START)
     for s in range(seconds):
         encoder.write_mesg(
             {

@@ -8,11 +8,16 @@ MESG = Profile["mesg_num"]
 
 
 def _activity_encoder(start: datetime) -> Encoder:
+    return _file_encoder("activity", start)
+
+
+def _file_encoder(kind: str, start: datetime) -> Encoder:
+    """A FIT encoder with its file id written: an activity, settings, a workout…"""
     encoder = Encoder()
     encoder.write_mesg(
         {
             "mesg_num": MESG["FILE_ID"],
-            "type": "activity",
+            "type": kind,
             "manufacturer": "garmin",
             "product": 1,
             "time_created": start,
@@ -280,18 +285,7 @@ def fit_without_session_distance(start: datetime, distance_m: float, seconds: fl
 
 def fit_of_type(kind: str, start: datetime) -> bytes:
     """A FIT file that is no activity: settings, a workout, monitoring…"""
-    encoder = Encoder()
-    encoder.write_mesg(
-        {
-            "mesg_num": MESG["FILE_ID"],
-            "type": kind,
-            "manufacturer": "garmin",
-            "product": 1,
-            "time_created": start,
-            "serial_number": 1234,
-        }
-    )
-    return encoder.close()
+    return _file_encoder(kind, start).close()
 
 
 def gpx_named(
