@@ -96,7 +96,11 @@ async def zone_from(message: Message) -> str:
     loads on a thread the first time (a second of work the other runners shouldn't wait for)."""
     if message.location is not None:
         return zone_at(message.location.latitude, message.location.longitude)
-    text = message.text or ""
+    return await zone_named(message.text or "")
+
+
+async def zone_named(text: str) -> str:
+    """:func:`resolve_zone` without holding the other runners up the first time."""
     if _places.cache_info().currsize == 0:
         return await asyncio.to_thread(resolve_zone, text)
     return resolve_zone(text)

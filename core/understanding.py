@@ -152,6 +152,19 @@ def _duration(text: str) -> int | None:
     return None
 
 
+def _race_time(text: str) -> int | None:
+    """A goal or a finish: a two-part "3:52" is hours and minutes when the first part is 6 or
+    less, since as minutes it would beat the 5 km world record (12:35, World Athletics), and
+    GoFast's races are 5 km and up; "25:30" stays minutes and seconds."""
+    for match in _DURATION.finditer(text):
+        hours_first = re.fullmatch(r"[0-6]:\d{2}", match.group(1)) is not None
+        try:
+            return parse_duration(match.group(1), hours_first=hours_first)
+        except InvalidInput:
+            continue
+    return None
+
+
 def _dates(text: str, today: date, *, past: bool) -> list[date]:
     found = []
     for match in _DATE.finditer(text):
@@ -198,7 +211,8 @@ def _slots(
         return {"date": future[-1].isoformat()} if future else {}
     if intent in ("change_goal", "race_result"):
         key = "goalSec" if intent == "change_goal" else "durationSec"
-        return {key: seconds} if seconds is not None else {}
+        race_time = _race_time(text)
+        return {key: race_time} if race_time is not None else {}
     if intent == "pause":
         return _pause(text, data)
     if intent == "set_units":

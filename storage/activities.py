@@ -69,6 +69,14 @@ class SqlActivities(SqlRepository):
     async def get_activity(self, athlete_id: int, activity_id: int) -> AthleteActivity:
         return owned_activity(self.conn, athlete_id, activity_id)
 
+    async def latest_activity(self, athlete_id: int) -> AthleteActivity | None:
+        row = fetch_one(
+            self.conn,
+            "SELECT * FROM athlete_activities WHERE athlete_id = ? ORDER BY id DESC LIMIT 1",
+            (athlete_id,),
+        )
+        return None if row is None else rows.activity(row)
+
     async def unlinked_activities(
         self, athlete_id: int, since: date | None = None
     ) -> list[AthleteActivity]:

@@ -305,6 +305,10 @@ class FakeActivities(_Repository):
     async def get_activity(self, athlete_id: int, activity_id: int) -> AthleteActivity:
         return self._owned_activity(athlete_id, activity_id)
 
+    async def latest_activity(self, athlete_id: int) -> AthleteActivity | None:
+        own = [a for a in self.s.activities.values() if a.athlete_id == athlete_id]
+        return max(own, key=lambda a: a.id or 0, default=None)
+
     async def delete_activity(self, athlete_id: int, activity_id: int) -> None:
         self._owned_activity(athlete_id, activity_id)
         del self.s.activities[activity_id]

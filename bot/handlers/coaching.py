@@ -158,7 +158,7 @@ async def result(update: Update, context: CoachContext) -> None:
     plan = await plan_of(context, athlete)
     finish = parse_duration(text, hours_first=plan.race.distance_m > 15000)
     check_vdot_range(vdot(plan.race.distance_m, finish))
-    await _record(update, context, athlete, finish, None)
+    await record_result(update, context, athlete, finish, None)
 
 
 async def result_from_run(update: Update, context: CoachContext) -> None:
@@ -168,10 +168,10 @@ async def result_from_run(update: Update, context: CoachContext) -> None:
         lambda uow: uow.activities.get_activity(athlete.stored_id, activity_id)
     )
     await drop_buttons(update)
-    await _record(update, context, athlete, round(run.time_s), run.id)
+    await record_result(update, context, athlete, round(run.time_s), run.id)
 
 
-async def _record(
+async def record_result(
     update: Update, context: CoachContext, athlete: Athlete, finish: int, run_id: int | None
 ) -> None:
     assert athlete.id is not None
