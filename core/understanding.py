@@ -62,15 +62,21 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _DATE = re.compile(rf"\b({_DATE_WORDS.replace('{month}', _MONTH)})\b")
 
 
+CLOSE_SCORE = 3  # two typo-forgiven readings this close are asked back, not guessed
+
+
 @dataclass(frozen=True)
 class Understood:
     intent: str
     slots: dict[str, Any] = field(default_factory=dict)
+    # another reading as likely as ``intent``: the bot asks back with both as buttons
+    alternative: "Understood | None" = None
 
     @property
     def confirm(self) -> bool:
-        """The bot asks before acting: the intent changes the plan or deletes data."""
-        return self.intent in CONFIRMED
+        """The bot asks before acting: the intent changes the plan or deletes data, or another
+        reading is as likely (asked back)."""
+        return self.intent in CONFIRMED or self.alternative is not None
 
 
 @cache
@@ -88,15 +94,18 @@ def understand(text: str, today: date, units: Units) -> Understood:
     if len(cleaned) > MAX_TEXT:
         raise InvalidInput("understand_too_long", limit=MAX_TEXT)
     data = phrases()
-    intent = _intent(cleaned, data)
-    if intent == "skip_day" and _says(cleaned, data["intents"]["move_workout"]):
-        intent = "move_workout"  # "can't run today, move it to friday": a move, not a skip
+    readings = _readings(cleaned, data)
+    intent = readings[0] if readings else None
     distance, duration = _distance(cleaned, units), _duration(cleaned)
     if distance is not None and duration is not None and intent not in ("change_goal",):
         return _log_run(cleaned, today, distance, duration, data)
     if intent is None:
         return Understood("unknown")
-    return Understood(intent, _slots(intent, cleaned, today, units, duration, data))
+    found = Understood(intent, _slots(intent, cleaned, today, units, data))
+    if len(readings) > 1:
+        other = Understood(readings[1], _slots(readings[1], cleaned, today, units, data))
+        return Understood(found.intent, found.slots, other)
+    return found
 
 
 def _clean(text: str) -> str:
@@ -105,29 +114,41 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", lowered).strip(" .,")
 
 
-def _intent(text: str, data: dict[str, Any]) -> str | None:
-    """The intent whose phrase the text holds best: whole words first, then forgiving typos;
-    the longest phrase wins a tie (``"this week"`` over ``"week"``)."""
-    best: tuple[float, bool, int, str] | None = None
+def _readings(text: str, data: dict[str, Any]) -> list[str]:
+    """The intent whose phrase the text holds best, and a second one when it is as likely.
+
+    Whole words score 100, typos rapidfuzz's partial ratio (at least ``FUZZY_SCORE``); a change
+    outranks a question it contains ("can't run today" is no "run today"), then the longest
+    phrase wins ("this week" over "week"). Two readings are close when both are changes said
+    in so many words ("skip tomorrow, I'm travelling": skip, or pause?), or when the best is a
+    typo's and another intent scores within ``CLOSE_SCORE`` of it."""
+    best: dict[str, tuple[float, bool, int]] = {}
     for intent, intent_phrases in data["intents"].items():
         for phrase in intent_phrases:
-            if re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", text):
-                score = 100.0
-            elif len(phrase) >= 5 and len(text) >= 5:
-                score = fuzz.partial_ratio(phrase, text)
-                if score < FUZZY_SCORE:
-                    continue
-            else:
-                continue
-            # a change outranks a question it contains: "can't run today" is no "run today"
-            candidate = (score, intent in CONFIRMED, len(phrase), intent)
-            if best is None or candidate > best:
-                best = candidate
-    return best[3] if best else None
+            score = _score(phrase, text)
+            if score is not None:
+                best[intent] = max(
+                    best.get(intent, (0.0, False, 0)), (score, intent in CONFIRMED, len(phrase))
+                )
+    ranked = sorted(best, key=lambda i: (*best[i], i), reverse=True)
+    for wins, loses in data["one_reading"]:  # "move it to friday" says what the skip is for
+        if wins in ranked and loses in ranked:
+            ranked.remove(loses)
+    if len(ranked) < 2:
+        return ranked
+    first, second = best[ranked[0]], best[ranked[1]]
+    both_changes = first[0] == second[0] == 100 and first[1] and second[1]
+    close_typos = first[0] < 100 and second[0] >= first[0] - CLOSE_SCORE
+    return ranked[:2] if both_changes or close_typos else ranked[:1]
 
 
-def _says(text: str, any_of: list[str]) -> bool:
-    return any(re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", text) for p in any_of)
+def _score(phrase: str, text: str) -> float | None:
+    if re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", text):
+        return 100.0
+    if len(phrase) >= 5 and len(text) >= 5:
+        score = fuzz.partial_ratio(phrase, text)
+        return score if score >= FUZZY_SCORE else None
+    return None
 
 
 def _without_numbers(text: str) -> str:
@@ -200,7 +221,7 @@ def _note(text: str, data: dict[str, Any]) -> str:
 
 
 def _slots(
-    intent: str, text: str, today: date, units: Units, seconds: int | None, data: dict[str, Any]
+    intent: str, text: str, today: date, units: Units, data: dict[str, Any]
 ) -> dict[str, Any]:
     future = _dates(_without_numbers(text), today, past=False)
     if intent in ("show_day", "skip_day"):

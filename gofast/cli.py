@@ -247,12 +247,22 @@ def _understand(args: argparse.Namespace) -> int:
 
     today = parse_date(args.today, date.today()) if args.today else date.today()
     found = understand(args.text, today, Units(args.units))
-    data = {"intent": found.intent, "slots": found.slots, "confirm": found.confirm}
+    data: dict[str, object] = {
+        "intent": found.intent,
+        "slots": found.slots,
+        "confirm": found.confirm,
+    }
+    other = found.alternative
+    if other is not None:  # the bot asks back which one was meant
+        data["alternative"] = {"intent": other.intent, "slots": other.slots}
     if args.json:
         print(json.dumps(data, indent=2))
-    else:
-        slots = ", ".join(f"{k}={v}" for k, v in found.slots.items()) or "—"
-        print(f"{found.intent} ({slots}){' · asks first' if found.confirm else ''}")
+        return 0
+    for reading in (found, other):
+        if reading is not None:
+            slots = ", ".join(f"{k}={v}" for k, v in reading.slots.items()) or "—"
+            asks = " · asks first" if reading.confirm else ""
+            print(f"{'or ' if reading is other else ''}{reading.intent} ({slots}){asks}")
     return 0
 
 

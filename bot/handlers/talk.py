@@ -12,7 +12,16 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.common import as_runner, athlete_of, drop_buttons, edit, edit_text, say, text_of
+from bot.common import (
+    as_runner,
+    athlete_of,
+    button_ids,
+    drop_buttons,
+    edit,
+    edit_text,
+    say,
+    text_of,
+)
 from bot.context import CoachContext
 from bot.handlers import coaching as coaching_handlers
 from bot.handlers import views
@@ -46,12 +55,45 @@ Slots = dict[str, Any]
 PENDING = "pending_talk"  # user_data: the change said back, waiting for Yes or No
 
 
+READINGS = "talk_readings"  # user_data: the two readings asked back, in button order
+
+
 async def talk(update: Update, context: CoachContext) -> None:
-    """Answer the sentence when it is understood; otherwise let the last resort reply."""
+    """Answer the sentence when it is understood; otherwise let the last resort reply. Two
+    readings as likely as each other are asked back, both as buttons."""
     found = await _understood(update, context)
     if found is None:
         await unknown(update, context)  # the friendly "not sure what you mean"
+    elif found.alternative is not None:
+        await _ask_back(update, context, [found, found.alternative])
+    else:
+        await answer(update, context, found)
+
+
+async def _ask_back(update: Update, context: CoachContext, readings: list[Understood]) -> None:
+    context.user_data[READINGS] = [{"intent": r.intent, "slots": r.slots} for r in readings]
+    render = context.services.render
+    choices = [
+        button(render("start/talk_reading", intent=r.intent, on=_date(r.slots)), f"tk:r:{n}")
+        for n, r in enumerate(readings)
+    ]
+    await say(update, context, "start/talk_which", rows([*choices, button("✖️ Neither", "tk:n")], 1))
+
+
+async def reading_chosen(update: Update, context: CoachContext) -> None:
+    """The reading the runner meant, answered as if it was all they said (a change is still
+    said back with Yes / No); an old question's button does nothing."""
+    readings = context.user_data.pop(READINGS, None)
+    await drop_buttons(update)
+    if readings is None:
+        await say(update, context, "start/talk_done", outcome="gone")
         return
+    chosen = readings[button_ids(update)[0]]
+    await answer(update, context, Understood(chosen["intent"], chosen["slots"]))
+
+
+async def answer(update: Update, context: CoachContext, found: Understood) -> None:
+    """What the matching command would answer (a change: said back first)."""
     intent, slots = found.intent, found.slots
     if intent == "log_run":
         await log_words(update, context, _log_words(found))
@@ -189,6 +231,10 @@ ASK: dict[str, Callable[[Update, CoachContext, Slots], Awaitable[None]]] = {
 }
 
 
+def _date(slots: Slots) -> date | None:
+    return date.fromisoformat(slots["date"]) if "date" in slots else None
+
+
 def _plan_edit(slots: Slots) -> PlanEdit:
     if "date" in slots:
         return PlanEdit(race_date=date.fromisoformat(slots["date"]))
@@ -203,6 +249,7 @@ async def confirmed(update: Update, context: CoachContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     pending = context.user_data.pop(PENDING, None)
+    context.user_data.pop(READINGS, None)
     if query.data != "tk:y":
         await drop_buttons(update)
         await say(update, context, "start/talk_done", outcome="no")
@@ -357,4 +404,5 @@ def handlers() -> list[BaseHandler[Update, CoachContext, None]]:
     return [
         MessageHandler(filters.TEXT & ~filters.COMMAND, talk),
         CallbackQueryHandler(confirmed, pattern=r"^tk:[yn]$"),
+        CallbackQueryHandler(reading_chosen, pattern=r"^tk:r:[01]$"),
     ]

@@ -16,7 +16,7 @@ from core.models import TrainingDayPlanned, TrainingPlan, WorkoutType
 from core.understanding import understand
 from core.units import Units
 from tests.bot.test_activities import runner_with_plan
-from tests.bot.test_conversations import texts
+from tests.bot.test_conversations import datas, texts
 from tests.bot.test_fuzz import FUZZ, TALLY
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.units import stored
@@ -226,3 +226,25 @@ async def test_random_text_never_changes_the_plan_without_a_press(
 
 def understood(text: str, clock: FrozenClock) -> str:
     return understand(text, clock.now().date(), Units.MI).intent
+
+
+async def test_two_close_readings_are_asked_back(
+    telegram: FakeTelegram, bot: CoachApplication, clock: FrozenClock
+) -> None:
+    """ "skip tomorrow, I'm travelling": a pause or a skip? Both as buttons; the one pressed is
+    then said back like any change, and nothing changes before its Yes."""
+    user, athlete, plan = await runner_with_plan(telegram, bot, 2811)
+    day, _ = movable(plan)
+    at_morning(clock, day.date - timedelta(days=1))
+    before = await data_of(bot, athlete.id)
+    asked = await user.send("skip tomorrow, I'm travelling")
+    assert "two ways" in texts(asked)
+    assert {"tk:r:0", "tk:r:1", "tk:n"} <= set(datas(asked))
+    labels = {data: text for c in asked for text, data in c.buttons}
+    skip = next(data for data, text in labels.items() if text.startswith("⏭ Skip"))
+    assert labels[skip] == f"⏭ Skip {day.date:%a} {day.date.day} {day.date:%b}"
+    said = texts(await user.press(skip))
+    assert f"Skip {day.date:%a} {day.date.day}" in said and await data_of(bot, athlete.id) == before
+    await user.press("tk:y")
+    assert day.date.isoformat() in str((await data_of(bot, athlete.id))["plans"][0]["skippedDays"])
+    assert "no longer open" in texts(await user.press("tk:r:0", message_id=None))
