@@ -235,6 +235,9 @@ def parse_date(text: str, today: date, *, past: bool = False) -> date:
     numeric = _day_and_month(cleaned, today, past)
     if numeric is not None:
         return numeric
+    ordinal = _day_of_month(cleaned, today, past)
+    if ordinal is not None:
+        return ordinal
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date()
@@ -245,6 +248,27 @@ def parse_date(text: str, today: date, *, past: bool = False) -> date:
         if found is not None:
             return found
     raise InvalidInput("date_unreadable", text=text)
+
+
+def _day_of_month(cleaned: str, today: date, past: bool) -> date | None:
+    """``the 12th`` or ``12th``: the next 12th (with ``past``, the last one), today included;
+    a month without that day (the 31st in November) is skipped."""
+    match = re.fullmatch(r"(?:the )?(\d{1,2})(?:st|nd|rd|th)", cleaned)
+    if match is None or not 1 <= int(match.group(1)) <= 31:
+        return None
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            found = date(year, month, int(match.group(1)))
+        except ValueError:
+            found = None
+        if found is not None and (found <= today if past else found >= today):
+            return found
+        step = -1 if past else 1
+        month += step
+        if month == 0 or month == 13:
+            year, month = year + step, 1 if month == 13 else 12
+    return None
 
 
 def _relative_weekday(cleaned: str, today: date, past: bool) -> date | None:

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from core.errors import InvalidInput
 from core.parsing import parse_clock, parse_date, parse_distance, parse_duration
@@ -52,9 +52,9 @@ _CLOCK = re.compile(r"\b(\d{1,2}(?::\d{2}|\.\d{2})?\s*(?:am|pm)?)\b")
 _DAYS = re.compile(r"\b(?:for\s+)?(\d{1,2}|a|one|two|three)\s+(days?|weeks?)\b")
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3}
 _DATE_WORDS = (
-    r"today|tonight|tomorrow|yesterday|"
+    r"(?:today|tonight|tomorrow|yesterday)s?|"
     r"(?:last |next |this )?"
-    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?|"
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:days?|nesdays?|sdays?|urdays?)?|"
     r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+{month}(?:\s+\d{4})?|"
     r"{month}\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+\d{4})?|the \d{1,2}(?:st|nd|rd|th)"
 )
@@ -88,67 +88,178 @@ def phrases(language: str = "en") -> dict[str, Any]:
 
 def understand(text: str, today: date, units: Units) -> Understood:
     """What ``text`` asks for; ``today`` is the runner's local date, ``units`` theirs."""
-    cleaned = _clean(text)
-    if not cleaned:
+    if not text.strip():
         raise InvalidInput("understand_empty")
-    if len(cleaned) > MAX_TEXT:
+    if len(text.strip()) > MAX_TEXT:
         raise InvalidInput("understand_too_long", limit=MAX_TEXT)
     data = phrases()
-    readings = _readings(cleaned, data)
+    cleaned = _normalised(text, data)
+    if not cleaned:  # "..." or "?!": said something, nothing to read
+        return Understood("unknown")
+    readings = _readings(cleaned, today, data)
     intent = readings[0] if readings else None
     distance, duration = _distance(cleaned, units), _duration(cleaned)
-    if distance is not None and duration is not None and intent not in ("change_goal",):
+    if distance is not None and duration is not None and not _not_a_run(intent, cleaned):
         return _log_run(cleaned, today, distance, duration, data)
     if intent is None:
         return Understood("unknown")
-    found = Understood(intent, _slots(intent, cleaned, today, units, data))
+    found = Understood(intent, _slots(intent, cleaned, today, data))
     if len(readings) > 1:
-        other = Understood(readings[1], _slots(readings[1], cleaned, today, units, data))
+        other = Understood(readings[1], _slots(readings[1], cleaned, today, data))
         return Understood(found.intent, found.slots, other)
     return found
 
 
+# a distance and a time in these are a goal, a result or a race's new date, not a run to log
+NOT_A_RUN = frozenset({"change_goal", "race_result", "change_race_date"})
+
+
+def _not_a_run(intent: str | None, text: str) -> bool:
+    """A goal, a result or a race date said in so many words (not a typo's guess)."""
+    return intent in NOT_A_RUN and _says(text, _intent_phrases()[intent])
+
+
 def _clean(text: str) -> str:
-    lowered = text.strip().lower().replace("’", "'")
-    lowered = re.sub(r"[!?;\"“”]+", " ", lowered)
-    return re.sub(r"\s+", " ", lowered).strip(" .,")
+    lowered = text.strip().lower().replace("’", "'").replace("'", "")
+    lowered = re.sub(r"[!?;\"“”()]+", " ", lowered)
+    return re.sub(r"\s+", " ", lowered).strip(" .,:")
 
 
-def _readings(text: str, data: dict[str, Any]) -> list[str]:
+def _normalised(text: str, data: dict[str, Any]) -> str:
+    """Lower case, no apostrophes ("what's" is "whats"), and each word the phrases know in
+    its known form: "skipping" is "skip", "tomorrows" "tomorrow", "tomorow" (a typo, by
+    rapidfuzz) "tomorrow". Numbers and words the phrases don't use are left alone."""
+    vocabulary = _vocabulary()
+    words = re.split(r"(\s+|,)", _clean(text))
+    return "".join(_known_form(w, vocabulary) for w in words).strip(" .,:")
+
+
+def _known_form(word: str, vocabulary: frozenset[str]) -> str:
+    core = word.strip(".:")
+    if not core.isalpha() or core in vocabulary:
+        return word
+    for suffix in ("s", "es", "ing", "ed", "d"):
+        stem = core.removesuffix(suffix)
+        if stem != core and len(stem) >= 3:
+            for candidate in (stem, stem[:-1] if stem[-1:] == stem[-2:-1] else stem):
+                if candidate in vocabulary:
+                    return candidate
+    if len(core) >= TYPO_MIN_LENGTH:
+        match = process.extractOne(
+            core, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_WORD_SCORE
+        )
+        if match is not None:
+            return str(match[0])
+    return word
+
+
+TYPO_MIN_LENGTH = 5  # shorter words have too many neighbours ("rain" is one letter from "ran")
+TYPO_WORD_SCORE = 83  # rapidfuzz's 0–100 for one word: "tomorow", "trakc", "schedual"
+
+
+@cache
+def _vocabulary(language: str = "en") -> frozenset[str]:
+    """Every word the phrases of ``language`` use, and the dates' words."""
+    data = phrases(language)
+    texts = [p for group in data["intents"].values() for p in group]
+    texts += [*data["date_words"], *data["reasons"], *data["units"], *data["run_words"]]
+    return frozenset(w for t in texts for w in _clean(t).split() if w.isalpha())
+
+
+@cache
+def _intent_phrases(language: str = "en") -> dict[str, tuple[str, ...]]:
+    """The phrases as the text is compared with them: no apostrophes, lower case."""
+    data = phrases(language)
+    return {i: tuple(_clean(p) for p in group) for i, group in data["intents"].items()}
+
+
+def _readings(text: str, today: date, data: dict[str, Any]) -> list[str]:
     """The intent whose phrase the text holds best, and a second one when it is as likely.
 
-    Whole words score 100, typos rapidfuzz's partial ratio (at least ``FUZZY_SCORE``); a change
-    outranks a question it contains ("can't run today" is no "run today"), then the longest
-    phrase wins ("this week" over "week"). Two readings are close when both are changes said
-    in so many words ("skip tomorrow, I'm travelling": skip, or pause?), or when the best is a
-    typo's and another intent scores within ``CLOSE_SCORE`` of it."""
-    best: dict[str, tuple[float, bool, int]] = {}
-    for intent, intent_phrases in data["intents"].items():
-        for phrase in intent_phrases:
-            score = _score(phrase, text)
-            if score is not None:
-                best[intent] = max(
-                    best.get(intent, (0.0, False, 0)), (score, intent in CONFIRMED, len(phrase))
-                )
+    Whole words score 100, typos rapidfuzz's partial ratio (at least ``FUZZY_SCORE``). A
+    change or an action outranks a question it contains ("can't run today" is no "run
+    today", "resume my plan" no "my plan"), then the longest phrase wins ("this week" over
+    "week"). Two readings are close when both are changes said in so many words ("skip
+    tomorrow, I'm travelling": skip, or pause?), or when the best is a typo's and another
+    intent scores within ``CLOSE_SCORE`` of it."""
+    best = _matches(text, exact=True) or _matches(text, exact=False)
     ranked = sorted(best, key=lambda i: (*best[i], i), reverse=True)
     for wins, loses in data["one_reading"]:  # "move it to friday" says what the skip is for
         if wins in ranked and loses in ranked:
             ranked.remove(loses)
-    if len(ranked) < 2:
-        return ranked
+    ranked = _by_shape(ranked, text, today, data)
+    if len(ranked) < 2 or ranked[0] not in best or ranked[1] not in best:
+        return ranked[:1]
     first, second = best[ranked[0]], best[ranked[1]]
-    both_changes = first[0] == second[0] == 100 and first[1] and second[1]
+    changes = {ranked[0], ranked[1]} <= CONFIRMED
+    both_changes = changes and first[0] == second[0] == 100
     close_typos = first[0] < 100 and second[0] >= first[0] - CLOSE_SCORE
     return ranked[:2] if both_changes or close_typos else ranked[:1]
 
 
+# intents that do something: they outrank a question whose words they contain
+ACTIONS = CONFIRMED | {"resume", "set_push_time", "set_time_zone"}
+
+
+def _matches(text: str, *, exact: bool) -> dict[str, tuple[float, int, int]]:
+    """Each intent's best phrase in the text: (score, tier, length). Whole phrases first;
+    only when none is there, phrases with a typo the word-by-word reading couldn't mend."""
+    best: dict[str, tuple[float, int, int]] = {}
+    for intent, intent_phrases in _intent_phrases().items():
+        tier = 2 if intent in ACTIONS else 1
+        if exact:
+            found = [len(m.group()) for m in _phrase_pattern(intent).finditer(text)]
+            if found:
+                best[intent] = (100.0, tier, max(found))
+            continue
+        for phrase in intent_phrases:
+            score = _score(phrase, text)
+            if score is not None:
+                best[intent] = max(best.get(intent, (0.0, 0, 0)), (score, tier, len(phrase)))
+    return best
+
+
+@cache
+def _phrase_pattern(intent: str) -> re.Pattern[str]:
+    """Any of the intent's phrases as whole words, the longest first (one search, not one
+    per phrase: the reader stays well under a millisecond)."""
+    longest_first = sorted(_intent_phrases()[intent], key=len, reverse=True)
+    return re.compile(rf"(?<![\w'])(?:{'|'.join(map(re.escape, longest_first))})(?![\w'])")
+
+
 def _score(phrase: str, text: str) -> float | None:
-    if re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", text):
-        return 100.0
-    if len(phrase) >= 5 and len(text) >= 5:
+    """rapidfuzz's partial ratio of a typo'd phrase in a longer text (a text shorter than
+    the phrase is only part of it)."""
+    if len(phrase) >= 5 and len(text) >= len(phrase) - 1:
         score = fuzz.partial_ratio(phrase, text)
         return score if score >= FUZZY_SCORE else None
     return None
+
+
+def _by_shape(ranked: list[str], text: str, today: date, data: dict[str, Any]) -> list[str]:
+    """What the sentence's shape says beyond its phrases: a "move" of the race is its new
+    date; a day's workout with two dates is a move ("can I do tomorrow's run on monday"); a
+    question about a date is that day's workout ("what's on sunday")."""
+    top = ranked[0] if ranked else None
+    dates = _dates(_without_numbers(text), today, past=False)
+    workout = _says(text, data["workout_words"])
+    if top == "move_workout" and _says(text, data["race_words"]) and not workout:
+        return ["change_race_date", *ranked[1:]]
+    if top == "show_day" and len(set(dates)) >= 2:
+        return ["move_workout", *ranked[1:]]
+    if top == "show_plan" and dates:  # "what's the plan for today"
+        return ["show_day", *ranked[1:]]
+    if top is None and dates and _says(text, data["day_questions"]):
+        return ["show_day"]
+    return ranked
+
+
+def _says(text: str, any_of: list[str] | tuple[str, ...]) -> bool:
+    return any(_has(text, _clean(p)) for p in any_of)
+
+
+def _has(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<![\w']){re.escape(phrase)}(?![\w'])", text) is not None
 
 
 def _without_numbers(text: str) -> str:
@@ -190,6 +301,7 @@ def _dates(text: str, today: date, *, past: bool) -> list[date]:
     found = []
     for match in _DATE.finditer(text):
         words = re.sub(r"^the ", "", match.group(1)).replace("tonight", "today")
+        words = re.sub(r"(day|tomorrow)s$", r"\1", words)  # "tomorrow's run", "sunday's"
         try:
             found.append(parse_date(words, today, past=past))
         except InvalidInput:
@@ -220,9 +332,7 @@ def _note(text: str, data: dict[str, Any]) -> str:
     return " ".join(words)[:100]
 
 
-def _slots(
-    intent: str, text: str, today: date, units: Units, data: dict[str, Any]
-) -> dict[str, Any]:
+def _slots(intent: str, text: str, today: date, data: dict[str, Any]) -> dict[str, Any]:
     future = _dates(_without_numbers(text), today, past=False)
     if intent in ("show_day", "skip_day"):
         return {"date": (future[0] if future else today).isoformat()}
@@ -242,9 +352,19 @@ def _slots(
     if intent == "set_push_time":
         return _push_time(text)
     if intent == "set_time_zone":
-        place = re.split(r"\b(?:time ?zone(?: is| to)?|moved to|live in|i'?m in|now in)\b", text)
-        return {"timeZone": place[-1].strip(" .,")} if len(place) > 1 else {}
+        return _place(text, data)
     return {}
+
+
+def _place(text: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The city or zone after the words that name it: "I moved to Berlin" → "berlin"."""
+    words = "|".join(re.escape(_clean(w)) for w in data["place_before"])
+    place = re.split(rf"\b(?:{words})\b", text)
+    if len(place) < 2:
+        return {}
+    named = re.sub(rf"\b(?:{'|'.join(data['place_after'])})\b", " ", place[-1])
+    named = named.strip(" .,:")
+    return {"timeZone": " ".join(named.split())} if named else {}
 
 
 def _move(dates: list[date], today: date) -> dict[str, Any]:
