@@ -17,14 +17,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from core.errors import InvalidInput
 from core.parsing import parse_clock, parse_date, parse_distance, parse_duration
 from core.units import Units
 
 MAX_TEXT = 300  # a sentence, not an essay
-FUZZY_SCORE = 88  # rapidfuzz's 0–100: "shwo my plan" still shows the plan
 # intents that change the plan or delete data: the bot asks first, with buttons
 CONFIRMED = frozenset(
     {
@@ -62,7 +62,6 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _DATE = re.compile(rf"\b({_DATE_WORDS.replace('{month}', _MONTH)})\b")
 
 
-CLOSE_SCORE = 3  # two typo-forgiven readings this close are asked back, not guessed
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def understand(text: str, today: date, units: Units) -> Understood:
     readings = _readings(cleaned, today, data)
     intent = readings[0] if readings else None
     distance, duration = _distance(cleaned, units), _duration(cleaned)
-    if distance is not None and duration is not None and not _not_a_run(intent, cleaned):
+    if distance is not None and duration is not None and intent not in NOT_A_RUN:
         return _log_run(cleaned, today, distance, duration, data)
     if intent is None:
         return Understood("unknown")
@@ -110,51 +109,58 @@ def understand(text: str, today: date, units: Units) -> Understood:
     return found
 
 
+CONTRACTIONS = (("'ll ", " will "), ("'d ", " would "), ("'ve ", " have "), ("'re ", " are "))
+
 # a distance and a time in these are a goal, a result or a race's new date, not a run to log
 NOT_A_RUN = frozenset({"change_goal", "race_result", "change_race_date"})
 
 
-def _not_a_run(intent: str | None, text: str) -> bool:
-    """A goal, a result or a race date said in so many words (not a typo's guess)."""
-    return intent in NOT_A_RUN and _says(text, _intent_phrases()[intent])
-
 
 def _clean(text: str) -> str:
-    lowered = text.strip().lower().replace("’", "'").replace("'", "")
+    lowered = text.strip().lower().replace("’", "'")
+    for short, long in CONTRACTIONS:  # "i'll" must not become "ill"
+        lowered = lowered.replace(short, long)
+    lowered = lowered.replace("'", "")
     lowered = re.sub(r"[!?;\"“”()]+", " ", lowered)
     return re.sub(r"\s+", " ", lowered).strip(" .,:")
 
 
 def _normalised(text: str, data: dict[str, Any]) -> str:
-    """Lower case, no apostrophes ("what's" is "whats"), and each word the phrases know in
-    its known form: "skipping" is "skip", "tomorrows" "tomorrow", "tomorow" (a typo, by
-    rapidfuzz) "tomorrow". Numbers and words the phrases don't use are left alone."""
+    """Lower case, no apostrophes ("what's" is "whats"), contractions spelt out ("i'll" is
+    "i will", never "ill"), and a typo in a word the phrases use mended ("tomorow",
+    "trakc"). Numbers and words the phrases don't use are left alone."""
     vocabulary = _vocabulary()
     words = re.split(r"(\s+|,)", _clean(text))
-    return "".join(_known_form(w, vocabulary) for w in words).strip(" .,:")
+    return "".join(_mended(w, vocabulary) for w in words).strip(" .,:")
 
 
-def _known_form(word: str, vocabulary: frozenset[str]) -> str:
+def _mended(word: str, vocabulary: frozenset[str]) -> str:
+    """The known word one edit away (a swap of two letters is one: optimal string alignment),
+    for words of ``TYPO_MIN_LENGTH`` letters or more on both sides."""
     core = word.strip(".:")
-    if not core.isalpha() or core in vocabulary:
+    if len(core) < TYPO_MIN_LENGTH or not core.isalpha() or _stem(core) in _stems():
         return word
-    for suffix in ("s", "es", "ing", "ed", "d"):
-        stem = core.removesuffix(suffix)
-        if stem != core and len(stem) >= 3:
-            for candidate in (stem, stem[:-1] if stem[-1:] == stem[-2:-1] else stem):
-                if candidate in vocabulary:
-                    return candidate
-    if len(core) >= TYPO_MIN_LENGTH:
-        match = process.extractOne(
-            core, vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_WORD_SCORE
-        )
-        if match is not None:
-            return str(match[0])
+    long_words = [w for w in vocabulary if len(w) >= TYPO_MIN_LENGTH]
+    match = process.extractOne(core, long_words, scorer=OSA.distance, score_cutoff=1)
+    return str(match[0]) if match is not None else word
+
+
+# shorter words, typed or known, have too many neighbours: "rain" is "ran", "movie" "move"
+TYPO_MIN_LENGTH = 5
+
+
+def _stem(word: str) -> str:
+    """A word without its ending, so "skipping", "skipped" and "skips" all read "skip" and
+    "predicted" reads "predict" (applied alike to the text and to the phrases)."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            return stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem
     return word
 
 
-TYPO_MIN_LENGTH = 5  # shorter words have too many neighbours ("rain" is one letter from "ran")
-TYPO_WORD_SCORE = 83  # rapidfuzz's 0–100 for one word: "tomorow", "trakc", "schedual"
+def _stemmed(text: str) -> str:
+    return re.sub(r"[a-z]+", lambda word: _stem(word.group()), text)
 
 
 @cache
@@ -167,56 +173,56 @@ def _vocabulary(language: str = "en") -> frozenset[str]:
 
 
 @cache
+def _stems(language: str = "en") -> frozenset[str]:
+    return frozenset(_stem(w) for w in _vocabulary(language))
+
+
+@cache
 def _intent_phrases(language: str = "en") -> dict[str, tuple[str, ...]]:
-    """The phrases as the text is compared with them: no apostrophes, lower case."""
+    """The phrases as the text is compared with them: cleaned and stemmed."""
     data = phrases(language)
-    return {i: tuple(_clean(p) for p in group) for i, group in data["intents"].items()}
+    return {i: tuple(_stemmed(_clean(p)) for p in group) for i, group in data["intents"].items()}
 
 
 def _readings(text: str, today: date, data: dict[str, Any]) -> list[str]:
-    """The intent whose phrase the text holds best, and a second one when it is as likely.
+    """The intent whose phrase the text holds, and a second one when it is as likely.
 
-    Whole words score 100, typos rapidfuzz's partial ratio (at least ``FUZZY_SCORE``). A
-    change or an action outranks a question it contains ("can't run today" is no "run
+    A change or an action outranks a question it contains ("can't run today" is no "run
     today", "resume my plan" no "my plan"), then the longest phrase wins ("this week" over
-    "week"). Two readings are close when both are changes said in so many words ("skip
-    tomorrow, I'm travelling": skip, or pause?), or when the best is a typo's and another
-    intent scores within ``CLOSE_SCORE`` of it."""
-    best = _matches(text, exact=True) or _matches(text, exact=False)
+    "week"). Two readings are as likely when both are changes ("skip tomorrow, I'm
+    travelling": skip, or pause?): the bot asks back rather than guess."""
+    stemmed = _stemmed(text)
+    best = _matches(stemmed)
     ranked = sorted(best, key=lambda i: (*best[i], i), reverse=True)
     for wins, loses in data["one_reading"]:  # "move it to friday" says what the skip is for
         if wins in ranked and loses in ranked:
             ranked.remove(loses)
     ranked = _by_shape(ranked, text, today, data)
-    if len(ranked) < 2 or ranked[0] not in best or ranked[1] not in best:
-        return ranked[:1]
-    first, second = best[ranked[0]], best[ranked[1]]
-    changes = {ranked[0], ranked[1]} <= CONFIRMED
-    both_changes = changes and first[0] == second[0] == 100
-    close_typos = first[0] < 100 and second[0] >= first[0] - CLOSE_SCORE
-    return ranked[:2] if both_changes or close_typos else ranked[:1]
+    if len(ranked) >= 2 and {ranked[0], ranked[1]} <= CONFIRMED:
+        return ranked[:2]
+    return ranked[:1]
 
 
 # intents that do something: they outrank a question whose words they contain
 ACTIONS = CONFIRMED | {"resume", "set_push_time", "set_time_zone"}
 
 
-def _matches(text: str, *, exact: bool) -> dict[str, tuple[float, int, int]]:
-    """Each intent's best phrase in the text: (score, tier, length). Whole phrases first;
-    only when none is there, phrases with a typo the word-by-word reading couldn't mend."""
-    best: dict[str, tuple[float, int, int]] = {}
-    for intent, intent_phrases in _intent_phrases().items():
-        tier = 2 if intent in ACTIONS else 1
-        if exact:
-            found = [len(m.group()) for m in _phrase_pattern(intent).finditer(text)]
-            if found:
-                best[intent] = (100.0, tier, max(found))
-            continue
-        for phrase in intent_phrases:
-            score = _score(phrase, text)
-            if score is not None:
-                best[intent] = max(best.get(intent, (0.0, 0, 0)), (score, tier, len(phrase)))
+def _matches(text: str) -> dict[str, tuple[int, int]]:
+    """Each intent found in the (stemmed) text: (tier, length of its longest phrase)."""
+    best: dict[str, tuple[int, int]] = {}
+    for intent in _intent_phrases():
+        longest = _longest_phrase(_phrase_pattern(intent), text)
+        if longest:
+            best[intent] = (2 if intent in ACTIONS else 1, longest)
     return best
+
+
+def _longest_phrase(pattern: re.Pattern[str], text: str) -> int:
+    """The longest phrase found, overlaps included ("im back from": "back from" counts)."""
+    longest, start = 0, 0
+    while (match := pattern.search(text, start)) is not None:
+        longest, start = max(longest, len(match.group())), match.start() + 1
+    return longest
 
 
 @cache
@@ -225,15 +231,6 @@ def _phrase_pattern(intent: str) -> re.Pattern[str]:
     per phrase: the reader stays well under a millisecond)."""
     longest_first = sorted(_intent_phrases()[intent], key=len, reverse=True)
     return re.compile(rf"(?<![\w'])(?:{'|'.join(map(re.escape, longest_first))})(?![\w'])")
-
-
-def _score(phrase: str, text: str) -> float | None:
-    """rapidfuzz's partial ratio of a typo'd phrase in a longer text (a text shorter than
-    the phrase is only part of it)."""
-    if len(phrase) >= 5 and len(text) >= len(phrase) - 1:
-        score = fuzz.partial_ratio(phrase, text)
-        return score if score >= FUZZY_SCORE else None
-    return None
 
 
 def _by_shape(ranked: list[str], text: str, today: date, data: dict[str, Any]) -> list[str]:
@@ -245,13 +242,27 @@ def _by_shape(ranked: list[str], text: str, today: date, data: dict[str, Any]) -
     workout = _says(text, data["workout_words"])
     if top == "move_workout" and _says(text, data["race_words"]) and not workout:
         return ["change_race_date", *ranked[1:]]
-    if top == "show_day" and len(set(dates)) >= 2:
+    if top in ("show_day", None) and workout and len(set(dates)) >= 2:
         return ["move_workout", *ranked[1:]]
+    if top == "change_goal" and "status" in ranked and _race_time(text) is None:
+        return ["status", *[r for r in ranked if r != "status"]]  # "am I on target"
     if top == "show_plan" and dates:  # "what's the plan for today"
         return ["show_day", *ranked[1:]]
-    if top is None and dates and _says(text, data["day_questions"]):
-        return ["show_day"]
+    if top is None and _only_known_words(text, data):
+        if dates and (_says(text, data["day_questions"]) or workout):
+            return ["show_day"]  # "what's up for monday", "tell me tomorrow's run"
+        if _says(text, list(data["units"])) and not re.search(r"\d", text):
+            return ["set_units"]  # "change to miles", "i want km"
     return ranked
+
+
+def _only_known_words(text: str, data: dict[str, Any]) -> bool:
+    """Every word is one the phrases, dates or fillers use: a sentence about something else
+    ("what's the weather tomorrow") is not read from its date alone."""
+    said = [*data["filler"], *data["day_questions"]]
+    known = _vocabulary() | {w for phrase in said for w in phrase.split()}
+    rest = _DATE.sub(" ", text)
+    return all(w in known or _stem(w) in _stems() for w in re.findall(r"[a-z]+", rest))
 
 
 def _says(text: str, any_of: list[str] | tuple[str, ...]) -> bool:
@@ -381,7 +392,9 @@ def _pause(text: str, data: dict[str, Any]) -> dict[str, Any]:
     if days:
         count = _NUMBER_WORDS.get(days.group(1)) or int(days.group(1))
         slots["days"] = count * (7 if days.group(2).startswith("week") else 1)
-    reason = next((r for w, r in data["reasons"].items() if re.search(rf"\b{w}\b", text)), None)
+    stemmed = _stemmed(text)  # "my ankle hurts"
+    said = (r for w, r in data["reasons"].items() if re.search(rf"\b{_stem(w)}\b", stemmed))
+    reason = next(said, None)
     if reason:
         slots["reason"] = reason
     return slots
