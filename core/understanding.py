@@ -12,7 +12,7 @@ never a guess that changes anything.
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -234,35 +234,53 @@ def _phrase_pattern(intent: str) -> re.Pattern[str]:
 
 
 def _by_shape(ranked: list[str], text: str, today: date, data: dict[str, Any]) -> list[str]:
-    """What the sentence's shape says beyond its phrases: a "move" of the race is its new
-    date; a day's workout with two dates is a move ("can I do tomorrow's run on monday"); a
-    question about a date is that day's workout ("what's on sunday")."""
+    """What the sentence's shape says beyond its phrases (each rule names its example)."""
     top = ranked[0] if ranked else None
     dates = _dates(_without_numbers(text), today, past=False)
-    workout = _says(text, data["workout_words"])
-    if top == "move_workout" and _says(text, data["race_words"]) and not workout:
-        return ["change_race_date", *ranked[1:]]
+    workout, race = _says(text, data["workout_words"]), _says(text, data["race_words"])
+    far = any(d >= today + timedelta(days=FAR_DAYS) for d in dates)
+    if top in ("move_workout", "show_day", None) and race and far and not workout:
+        return ["change_race_date", *ranked[1:]]  # "the marathon is now on 2027-05-23"
     if top in ("show_day", None) and workout and len(set(dates)) >= 2:
-        return ["move_workout", *ranked[1:]]
-    if top == "change_goal" and "status" in ranked and _race_time(text) is None:
-        return ["status", *[r for r in ranked if r != "status"]]  # "am I on target"
-    if top == "show_plan" and dates:  # "what's the plan for today"
-        return ["show_day", *ranked[1:]]
-    if top is None and _only_known_words(text, data):
-        if dates and (_says(text, data["day_questions"]) or workout):
-            return ["show_day"]  # "what's up for monday", "tell me tomorrow's run"
-        if _says(text, list(data["units"])) and not re.search(r"\d", text):
-            return ["set_units"]  # "change to miles", "i want km"
+        return ["move_workout", *ranked[1:]]  # "can I do tomorrow's run on monday"
+    if top == "change_goal" and _race_time(text) is None and not _says(text, data["change_words"]):
+        return ["status", *[r for r in ranked if r not in ("status", top)]]  # "am I on target"
+    if top == "show_plan" and dates:
+        return ["show_day", *ranked[1:]]  # "what's the plan for today"
+    if top in SMALL_TALK and _unknown_words(text, data, data["small_talk_words"]):
+        return []  # "hello world program", "can you help me with my homework essay"
+    if top is None:
+        return _by_numbers(text, dates, data)
     return ranked
 
 
-def _only_known_words(text: str, data: dict[str, Any]) -> bool:
-    """Every word is one the phrases, dates or fillers use: a sentence about something else
-    ("what's the weather tomorrow") is not read from its date alone."""
-    said = [*data["filler"], *data["day_questions"]]
+FAR_DAYS = 14  # a date this far off, with the race named and no workout, is the race's
+SMALL_TALK = frozenset({"greeting", "thanks", "help"})
+
+
+def _by_numbers(text: str, dates: list[date], data: dict[str, Any]) -> list[str]:
+    """No phrase, but a race time ("finished! 3:47:02", "i want to run 3:45"), a date asked
+    about ("what's up for monday", "today?") or units named ("i want km")."""
+    if _race_time(text) is not None and _DISTANCE.search(text) is None:
+        if _says(text, data["result_words"]):
+            return ["race_result"]
+        if _says(text, data["goal_words"]):
+            return ["change_goal"]
+    if _unknown_words(text, data):
+        return []  # "what's the weather tomorrow" is not read from its date alone
+    if dates and (_says(text, data["day_questions"]) or len(text.split()) == 1):
+        return ["show_day"]
+    if _says(text, list(data["units"])) and not re.search(r"\d", text):
+        return ["set_units"]
+    return []
+
+
+def _unknown_words(text: str, data: dict[str, Any], also_known: list[str] = []) -> int:  # noqa: B006
+    """How many words are none the phrases, dates or fillers use."""
+    said = [*data["filler"], *data["day_questions"], *also_known]
     known = _vocabulary() | {w for phrase in said for w in phrase.split()}
     rest = _DATE.sub(" ", text)
-    return all(w in known or _stem(w) in _stems() for w in re.findall(r"[a-z]+", rest))
+    return sum(w not in known and _stem(w) not in _stems() for w in re.findall(r"[a-z]+", rest))
 
 
 def _says(text: str, any_of: list[str] | tuple[str, ...]) -> bool:
