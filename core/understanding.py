@@ -93,8 +93,8 @@ def understand(text: str, today: date, units: Units) -> Understood:
         raise InvalidInput("understand_too_long", limit=MAX_TEXT)
     data = phrases()
     cleaned = _normalised(text, data)
-    if not cleaned:  # "..." or "?!": said something, nothing to read
-        return Understood("unknown")
+    if not cleaned:  # "?" asks what the coach can do; "..." says nothing to read
+        return Understood("help" if "?" in text else "unknown")
     readings = _readings(cleaned, today, data)
     intent = readings[0] if readings else None
     distance, duration = _distance(cleaned, units), _duration(cleaned)
@@ -129,9 +129,9 @@ def _normalised(text: str, data: dict[str, Any]) -> str:
     """Lower case, no apostrophes ("what's" is "whats"), contractions spelt out ("i'll" is
     "i will", never "ill"), and a typo in a word the phrases use mended ("tomorow",
     "trakc"). Numbers and words the phrases don't use are left alone."""
-    vocabulary = _vocabulary()
+    vocabulary, aliases = _vocabulary(), data["aliases"]
     words = re.split(r"(\s+|,)", _clean(text))
-    return "".join(_mended(w, vocabulary) for w in words).strip(" .,:")
+    return "".join(aliases.get(w) or _mended(w, vocabulary) for w in words).strip(" .,:")
 
 
 def _mended(word: str, vocabulary: frozenset[str]) -> str:
@@ -152,7 +152,9 @@ TYPO_MIN_LENGTH = 5
 def _stem(word: str) -> str:
     """A word without its ending, so "skipping", "skipped" and "skips" all read "skip" and
     "predicted" reads "predict" (applied alike to the text and to the phrases)."""
-    for suffix in ("ing", "ed", "es", "s"):
+    if re.search(r"(?:s|x|z|ch|sh)es$", word):  # "passes", "watches"; "planes" is "plane"
+        return word[:-2]
+    for suffix in ("ing", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
             return stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem
@@ -243,8 +245,10 @@ def _by_shape(ranked: list[str], text: str, today: date, data: dict[str, Any]) -
         return ["change_race_date", *ranked[1:]]  # "the marathon is now on 2027-05-23"
     if top in ("show_day", None) and workout and len(set(dates)) >= 2:
         return ["move_workout", *ranked[1:]]  # "can I do tomorrow's run on monday"
-    if top == "change_goal" and _race_time(text) is None and not _says(text, data["change_words"]):
+    if top == "change_goal" and _race_time(text) is None and "status" in ranked:
         return ["status", *[r for r in ranked if r not in ("status", top)]]  # "am I on target"
+    if top == "predict" and _race_time(text) is not None and not _says(text, data["asking"]):
+        return ["race_result", *ranked[1:]]  # "race time 3:49:59" is said, not asked
     if top == "show_plan" and dates:
         return ["show_day", *ranked[1:]]  # "what's the plan for today"
     if top in SMALL_TALK and _unknown_words(text, data, data["small_talk_words"]):
@@ -341,6 +345,8 @@ def _dates(text: str, today: date, *, past: bool) -> list[date]:
 def _log_run(
     text: str, today: date, distance: float, seconds: int, data: dict[str, Any]
 ) -> Understood:
+    if seconds / (distance / 1000) < FASTEST_S_PER_KM:  # "12 miles done in 1:50" is 1 h 50
+        seconds = _race_time(text) or seconds
     dates = _dates(_without_numbers(text), today, past=True)
     slots: dict[str, Any] = {
         "distanceM": round(distance, 1),
@@ -352,6 +358,11 @@ def _log_run(
     if note:
         slots["note"] = note
     return Understood("log_run", slots)
+
+
+# faster than the 1500 m world record's pace (3:26.00, World Athletics): as minutes and
+# seconds the time can't be a run's, so a two-part time is hours and minutes
+FASTEST_S_PER_KM = 137
 
 
 def _note(text: str, data: dict[str, Any]) -> str:
