@@ -6,7 +6,7 @@ on off-topic messages, every plan change confirmed; ``understand`` ≤ 1 ms medi
 Baseline in the same run: ``str.lower`` + one regex search per message (the floor any reader
 pays), so the ratio says how much the reading costs above touching the text at all.
 
-    python bench/understanding.py [heldback_en.tsv | phrasings_en.tsv] [--misses]
+    python bench/understanding.py [--examples] [--misses]
 """
 
 import argparse
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from core.understanding import understand
-from tests.talk_corpus import TODAY, load, score
+from tests.talk_corpus import EXAMPLES, HELD_BACK, TODAY, load, score
 
 
 def per_message_s(texts: list[str], read: object, rounds: int = 5) -> float:
@@ -35,12 +35,13 @@ def per_message_s(texts: list[str], read: object, rounds: int = 5) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", default="heldback_en.tsv")
+    parser.add_argument("--examples", action="store_true", help="the examples, not held back")
     parser.add_argument("--misses", action="store_true", help="list every miss")
     args = parser.parse_args()
-    cases = load(args.corpus)
+    corpus = EXAMPLES if args.examples else HELD_BACK
+    cases = load(corpus)
     report = score(cases)
-    print(f"{args.corpus}: {len(cases)} phrasings, today {TODAY}\n")
+    print(f"{corpus.name}: {len(cases)} phrasings, today {TODAY}\n")
     print(report.table())
     print(f"\nunknown kept unknown: {report.intent_share('unknown'):.1%}")
     print(f"plan changes without confirm: {len(report.unconfirmed_changes)}")

@@ -9,7 +9,9 @@ changes (a date, a time); questions and small talk come last; whatever is left i
 never a guess that changes anything.
 """
 
+import itertools
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -62,8 +64,6 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _DATE = re.compile(rf"\b({_DATE_WORDS.replace('{month}', _MONTH)})\b")
 
 
-
-
 @dataclass(frozen=True)
 class Understood:
     intent: str
@@ -95,7 +95,7 @@ def understand(text: str, today: date, units: Units) -> Understood:
     cleaned = _normalised(text, data)
     if not cleaned:  # "?" asks what the coach can do; "..." says nothing to read
         return Understood("help" if "?" in text else "unknown")
-    readings = _readings(cleaned, today, data)
+    readings = _readings(cleaned, today, data) or _guessed(cleaned)
     intent = readings[0] if readings else None
     distance, duration = _distance(cleaned, units), _duration(cleaned)
     if distance is not None and duration is not None and intent not in NOT_A_RUN:
@@ -113,7 +113,6 @@ CONTRACTIONS = (("'ll ", " will "), ("'d ", " would "), ("'ve ", " have "), ("'r
 
 # a distance and a time in these are a goal, a result or a race's new date, not a run to log
 NOT_A_RUN = frozenset({"change_goal", "race_result", "change_race_date"})
-
 
 
 def _clean(text: str) -> str:
@@ -186,6 +185,75 @@ def _intent_phrases(language: str = "en") -> dict[str, tuple[str, ...]]:
     return {i: tuple(_stemmed(_clean(p)) for p in group) for i, group in data["intents"].items()}
 
 
+# ---- what no phrase holds: a naive Bayes model of the examples ---------------------------------
+
+GUESS_CONFIDENCE = 0.5  # the model's own probability; below it the text stays unknown
+SMOOTHING = 0.5  # Lidstone's additive smoothing of the word counts
+
+
+@dataclass(frozen=True)
+class _Model:
+    """Multinomial naive Bayes (Manning, Raghavan & Schütze, *Introduction to Information
+    Retrieval*, ch. 13) over the examples' words and word pairs, numbers and dates masked."""
+
+    log_prior: dict[str, float]
+    counts: dict[str, dict[str, int]]
+    totals: dict[str, int]
+    vocabulary: frozenset[str]
+
+
+def _features(text: str) -> list[str]:
+    masked = _DURATION.sub(" TIME ", text)
+    masked = _DATE.sub(" DATE ", _DISTANCE.sub(" DIST ", masked))
+    words = _stemmed(re.sub(r"\d+", " N ", masked)).split()
+    return words + [f"{a}_{b}" for a, b in itertools.pairwise(words)]
+
+
+@cache
+def _model(language: str = "en") -> _Model:
+    examples = resources.files("core").joinpath("phrases", f"{language}_examples.tsv")
+    counts: dict[str, dict[str, int]] = {}
+    for line in examples.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            intent, text = line.split("\t")[:2]
+            words = counts.setdefault(intent, {})
+            for feature in _features(_normalised(text, phrases(language))):
+                words[feature] = words.get(feature, 0) + 1
+    sizes = {i: sum(w.values()) for i, w in counts.items()}
+    everything = sum(sizes.values())
+    return _Model(
+        log_prior={i: math.log(n / everything) for i, n in sizes.items()},
+        counts=counts,
+        totals=sizes,
+        vocabulary=frozenset(f for words in counts.values() for f in words),
+    )
+
+
+def _guessed(text: str) -> list[str]:
+    """The examples' likeliest intent, when the model is sure enough: never ``unknown``, and
+    never a run to log (that takes a distance and a time, not words like a run's)."""
+    model = _model()
+    features = [f for f in _features(text) if f in model.vocabulary]
+    if not features:
+        return []
+    size = len(model.vocabulary)
+    scores = {
+        intent: prior
+        + sum(
+            math.log(
+                (model.counts[intent].get(f, 0) + SMOOTHING)
+                / (model.totals[intent] + SMOOTHING * size)
+            )
+            for f in features
+        )
+        for intent, prior in model.log_prior.items()
+    }
+    best = max(scores, key=lambda i: (scores[i], i))
+    confidence = 1 / sum(math.exp(v - scores[best]) for v in scores.values())
+    sure = confidence >= GUESS_CONFIDENCE
+    return [best] if sure and best not in ("unknown", "log_run") else []
+
+
 def _readings(text: str, today: date, data: dict[str, Any]) -> list[str]:
     """The intent whose phrase the text holds, and a second one when it is as likely.
 
@@ -251,6 +319,18 @@ def _by_shape(ranked: list[str], text: str, today: date, data: dict[str, Any]) -
         return ["race_result", *ranked[1:]]  # "race time 3:49:59" is said, not asked
     if top == "show_plan" and dates:
         return ["show_day", *ranked[1:]]  # "what's the plan for today"
+    if (
+        top == "show_day"
+        and not dates
+        and "show_week" in ranked
+        and not _says(text, data["one_day"])
+    ):
+        return [
+            "show_week",
+            *[r for r in ranked if r not in ("show_week", top)],
+        ]  # "which runs this week"
+    if top == "race_result" and _says(text, data["goal_words"]):
+        return ["change_goal", *ranked[1:]]  # "I want to finish in 4:20"
     if top in SMALL_TALK and _unknown_words(text, data, data["small_talk_words"]):
         return []  # "hello world program", "can you help me with my homework essay"
     if top is None:

@@ -11,7 +11,8 @@ from typing import Any
 from core.understanding import CONFIRMED, Understood, understand
 from core.units import Units
 
-CORPORA = Path(__file__).parent / "data" / "talk"
+HELD_BACK = Path(__file__).parent / "data" / "talk" / "heldback_en.tsv"
+EXAMPLES = Path(__file__).parents[1] / "core" / "phrases" / "en_examples.tsv"
 TODAY = date(2026, 12, 4)  # a Friday: the corpora's dates are relative to it
 
 
@@ -23,10 +24,10 @@ class Case:
     units: Units = Units.MI
 
 
-def load(name: str) -> list[Case]:
+def load(path: Path) -> list[Case]:
     """``intent <TAB> text <TAB> key=value;…`` per line; ``#`` lines are comments."""
     cases = []
-    for line in (CORPORA / name).read_text("utf-8").splitlines():
+    for line in path.read_text("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         intent, text, slots = [*line.split("\t"), ""][:3]
