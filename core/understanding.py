@@ -263,35 +263,50 @@ def _readings(text: str, today: date, data: dict[str, Any]) -> list[str]:
     travelling": skip, or pause?): the bot asks back rather than guess."""
     stemmed = _stemmed(text)
     best = _matches(stemmed)
-    ranked = sorted(best, key=lambda i: (*best[i], i), reverse=True)
+    ranked = sorted(best, key=lambda i: (*best[i][:2], i), reverse=True)
     for wins, loses in data["one_reading"]:  # "move it to friday" says what the skip is for
         if wins in ranked and loses in ranked:
             ranked.remove(loses)
-    ranked = _by_shape(ranked, text, today, data)
-    if len(ranked) >= 2 and {ranked[0], ranked[1]} <= CONFIRMED:
+    shaped = _by_shape(ranked, text, today, data)
+    if shaped[:1] != ranked[:1]:  # the shape decided: no second reading to ask about
+        return shaped[:1]
+    two = len(ranked) >= 2 and {ranked[0], ranked[1]} <= CONFIRMED
+    if two and _apart(best[ranked[0]][2], best[ranked[1]][2]):
         return ranked[:2]
     return ranked[:1]
+
+
+def _apart(one: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Two phrases said separately ("skip tomorrow" … "I'm travelling"), not one inside the
+    other ("race moved" holds "moved")."""
+    return one[1] <= other[0] or other[1] <= one[0]
 
 
 # intents that do something: they outrank a question whose words they contain
 ACTIONS = CONFIRMED | {"resume", "set_push_time", "set_time_zone"}
 
 
-def _matches(text: str) -> dict[str, tuple[int, int]]:
-    """Each intent found in the (stemmed) text: (tier, length of its longest phrase)."""
-    best: dict[str, tuple[int, int]] = {}
+Match = tuple[int, int, tuple[int, int]]  # tier, length of the longest phrase, where it is
+
+
+def _matches(text: str) -> dict[str, Match]:
+    """Each intent found in the (stemmed) text, by its longest phrase."""
+    best: dict[str, Match] = {}
     for intent in _intent_phrases():
-        longest = _longest_phrase(_phrase_pattern(intent), text)
-        if longest:
-            best[intent] = (2 if intent in ACTIONS else 1, longest)
+        span = _longest_phrase(_phrase_pattern(intent), text)
+        if span is not None:
+            best[intent] = (2 if intent in ACTIONS else 1, span[1] - span[0], span)
     return best
 
 
-def _longest_phrase(pattern: re.Pattern[str], text: str) -> int:
-    """The longest phrase found, overlaps included ("im back from": "back from" counts)."""
-    longest, start = 0, 0
+def _longest_phrase(pattern: re.Pattern[str], text: str) -> tuple[int, int] | None:
+    """Where the longest phrase is, overlaps included ("im back from": "back from" counts)."""
+    longest: tuple[int, int] | None = None
+    start = 0
     while (match := pattern.search(text, start)) is not None:
-        longest, start = max(longest, len(match.group())), match.start() + 1
+        if longest is None or match.end() - match.start() > longest[1] - longest[0]:
+            longest = match.span()
+        start = match.start() + 1
     return longest
 
 
