@@ -469,6 +469,8 @@ def _note(text: str, data: dict[str, Any]) -> str:
 
 def _slots(intent: str, text: str, today: date, data: dict[str, Any]) -> dict[str, Any]:
     future = _dates(_without_numbers(text), today, past=False)
+    if intent == "show_day" and not future and _says(text, data["one_day"]):
+        return {"next": "long" if _says(text, ["long run"]) else "run"}  # "my next long run"
     if intent in ("show_day", "skip_day"):
         return {"date": (future[0] if future else today).isoformat()}
     if intent == "move_workout":

@@ -98,7 +98,9 @@ async def answer(update: Update, context: CoachContext, found: Understood) -> No
     if intent == "log_run":
         await log_words(update, context, _log_words(found))
     elif intent == "show_day":
-        await views.day(update, context, slots.get("date"))
+        await views.day(
+            update, context, slots.get("date") or await _next_day(update, context, slots)
+        )
     elif intent in ANSWERS:
         await ANSWERS[intent](update, context)
     elif intent in ("greeting", "thanks"):
@@ -229,6 +231,16 @@ ASK: dict[str, Callable[[Update, CoachContext, Slots], Awaitable[None]]] = {
     "race_result": ask_result,
     "delete_last_run": ask_delete,
 }
+
+
+async def _next_day(update: Update, context: CoachContext, slots: Slots) -> str:
+    long = slots.get("next") == "long"
+    found = await as_runner(
+        update,
+        context,
+        lambda uow, athlete, today: asked.next_run_day(uow, athlete.stored_id, today, long),
+    )
+    return found.result.isoformat()
 
 
 def _date(slots: Slots) -> date | None:

@@ -7,7 +7,7 @@ from datetime import date
 
 from core.adaptation import move_options
 from core.errors import AlreadyDone, InvalidInput, NotFound
-from core.models import AthleteActivity, TrainingDayPlanned, TrainingPlan
+from core.models import AthleteActivity, TrainingDayPlanned, TrainingPlan, WorkoutType
 from core.ports import UnitOfWork
 
 
@@ -70,6 +70,18 @@ async def move_asked(
     options = tuple(move_options(week, day, await _done(uow, athlete_id, plan), today))
     target = next((d for d in options if d.date == to_date), None)
     return MoveAsked(day, target, options)
+
+
+async def next_run_day(uow: UnitOfWork, athlete_id: int, today: date, long: bool) -> date:
+    """The day of the next planned run from today on (``long``: the next long run), for "what's
+    my next long run?"; race day when none is left."""
+    plan = await _plan(uow, athlete_id)
+    done = await _done(uow, athlete_id, plan)
+    for day in plan.days():
+        wanted = day.planned.type is WorkoutType.LONG if long else day.planned.type.is_run
+        if day.date >= today and wanted and (day.week_index, day.day_index) not in done:
+            return day.date
+    return plan.race.race_date
 
 
 async def last_run(uow: UnitOfWork, athlete_id: int) -> AthleteActivity:

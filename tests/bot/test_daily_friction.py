@@ -274,7 +274,7 @@ async def test_pain_is_pointed_to_pause_and_cancel_closes_settings(telegram, bot
     user = telegram.user(181)
     await onboard(user)
     said = texts(await user.send("my knee hurts"))
-    assert "/pause" in said and "not sure what you mean" not in said
+    assert "physio" in said and "Pause your plan (injured) until you're back?" in said, said
     assert "not sure what you mean" in texts(await user.send("banana"))
     await user.send("/settings")
     assert "Settings closed" in texts(await user.send("/cancel"))

@@ -89,7 +89,8 @@ async def test_pause_and_units_wait_for_yes(telegram: FakeTelegram, bot: CoachAp
     paused = await stored(bot).athlete_by_telegram(2803)
     assert paused.notifications.get("paused") and paused.pause_reason == "ill", said
     assert paused.paused_until is not None
-    await user.send("/resume")
+    back = texts(await user.send("I'm back, feeling better"))
+    assert not (await stored(bot).athlete_by_telegram(2803)).notifications.get("paused"), back
     await user.send("switch to km")
     done = texts(await user.press("tk:y"))
     assert "Units: kilometres" in done and "Plan changed" in done, done
@@ -248,3 +249,31 @@ async def test_two_close_readings_are_asked_back(
     await user.press("tk:y")
     assert day.date.isoformat() in str((await data_of(bot, athlete.id))["plans"][0]["skippedDays"])
     assert "no longer open" in texts(await user.press("tk:r:0", message_id=None))
+
+
+async def test_questions_get_their_commands_answers(
+    telegram: FakeTelegram, bot: CoachApplication, clock: FrozenClock
+) -> None:
+    """Each question in words gets what its command says, word for word."""
+    user, _, plan = await runner_with_plan(telegram, bot, 2812)
+    at_morning(clock, plan.start_date + timedelta(days=1))
+    for sentence, command in [
+        ("show me this week", "/week"),
+        ("whole plan please", "/plan"),
+        ("how am i doing?", "/status"),
+        ("predicted marathon time?", "/predict"),
+        ("what can you do", "/help"),
+        ("today's workout", "/today"),
+    ]:
+        assert texts(await user.send(sentence)) == texts(await user.send(command)), sentence
+    chart = await user.send("weekly report please")
+    assert [c.method for c in chart] == [c.method for c in await user.send("/progress")]
+    assert "Any time" in texts(await user.send("thanks coach"))
+    long_day = next(
+        d
+        for d in plan.days()
+        if d.planned.type is WorkoutType.LONG and d.date >= clock.now().date()
+    )
+    said = texts(await user.send("when is my next long run?"))
+    assert f"{long_day.date:%a} {long_day.date.day} {long_day.date:%b}" in said, said
+    assert "not sure what you mean" in texts(await user.send("book a flight to rome"))
