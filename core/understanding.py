@@ -1,12 +1,14 @@
 """Plain sentences read as what the runner wants: an intent, its slots, and whether the coach
-must ask before acting. Offline and deterministic: the phrases of each intent live in a data
-file per language (``core/phrases/en.json``), typos are forgiven by rapidfuzz, and the slots
-are read by the parsers the conversations use (distances, times, dates, clocks).
+must ask before acting. Offline and deterministic; the language lives in data files per
+language: the phrases of each intent (``core/phrases/en.json``) and labelled examples
+(``core/phrases/en_examples.tsv``). Slots are read by the parsers the conversations use
+(distances, times, dates, clocks).
 
-The order of the rules is the order of certainty: a sentence that holds a distance *and* a time
-is a run being logged ("ran 8k in 42 min"); a plan change needs its own words and what it
-changes (a date, a time); questions and small talk come last; whatever is left is ``unknown``,
-never a guess that changes anything.
+In order of certainty: a distance *and* a time is a run being logged ("ran 8k in 42 min"),
+unless a goal, a result or a race date is said; then the phrases, on stemmed words with typos
+mended (rapidfuzz); then the sentence's shape (a race time said, a date asked about); then a
+naive Bayes model of the examples, only when sure. Whatever is left is ``unknown``, never a
+guess that changes anything; and what changes the plan is always confirmed first.
 """
 
 import itertools
