@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # PostgreSQL), so twice the cores of a small machine keeps both busy
 TEST_WORKERS ?= 4
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,20 @@ run: $(STAMP)
 POSTGRES_SUITES := tests/storage tests/services tests/bot tests/test_scenarios.py \
                    tests/test_workers.py
 
-test: lint typecheck
+test: lint typecheck browser
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 	GOFAST_TEST_BACKEND=postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) $(POSTGRES_SUITES)
+
+# The dashboard's tests drive a real browser: Debian's chromium (Playwright's own download is
+# not reachable offline), and an emoji font so the screenshots show what Telegram shows.
+APT_PACKAGES := chromium fonts-noto-color-emoji
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto color emoji" || { \
+		echo "Installing $(APT_PACKAGES) (Debian packages, for the dashboard's browser tests)…"; \
+		$(SUDO) apt-get update -qq > /dev/null \
+		&& $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) > /dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

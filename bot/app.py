@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -42,6 +42,7 @@ from bot.handlers import settings as settings_menu
 from bot.handlers.race_conversation import build_race_conversation
 from bot.jobs.garmin import GarminSync
 from bot.jobs.pushes import Pushes
+from bot.keyboards import DASHBOARD_LABEL
 from bot.persistence import DatabasePersistence
 from bot.rate import SharedRateLimiter
 from bot.render import Renderer
@@ -53,6 +54,7 @@ from bot.updates import (
     PerChatUpdateProcessor,
     private_only,
 )
+from bot.webapp import Dashboard, DashboardServer
 from bot.webhook import UpdateWorker, WebhookServer
 from core.clock import SystemClock
 from core.ports import Clock
@@ -115,6 +117,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
         .persistence(DatabasePersistence(BotStateStore(db), shared=shared))
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
     )
     application = builder.build()
     assert isinstance(application, CoachApplication)
@@ -148,6 +151,12 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Coac
     application.garmin = GarminSync(application.services, login, feed, application.leases)
     flood = FloodCounts(db, FLOOD_WINDOW_S) if shared else LocalFloodCounts()
     _add_handlers(application, settings, flood)
+    application.dashboard = (
+        Dashboard(application, settings.require_token(), settings.webapp_auth_max_age_s)
+        if settings.webapp_url
+        else None
+    )
+    application.dashboard_server = None
     return application
 
 
@@ -215,10 +224,36 @@ async def _post_init(application: Application) -> None:
         _garmin_tick, interval=GARMIN_TICK_S, first=GARMIN_TICK_S, name="garmin"
     )
     application.job_queue.run_repeating(_forget_handled, interval=INBOX_PRUNE_S, first=10)
+    await _open_dashboard(application)
     # what start-up built (handlers, templates, modules) lives as long as the process: out of
     # the garbage collector's way, so each collection walks only what updates create
     gc.collect()
     gc.freeze()
+
+
+async def _open_dashboard(application: CoachApplication) -> None:
+    """The Mini App in the chat's menu; in polling mode, its server (webhook mode serves it
+    from the webhook's)."""
+    settings = application.services.settings
+    if application.dashboard is None or not settings.webapp_url:
+        return
+    button = MenuButtonWebApp(DASHBOARD_LABEL, WebAppInfo(settings.webapp_url))
+    await application.bot.set_chat_menu_button(menu_button=button)
+    if not settings.webhook_url:
+        server = DashboardServer(application.dashboard)
+        application.dashboard_port = await server.start(
+            settings.webapp_listen, settings.webapp_port
+        )
+        application.dashboard_server = server
+        logging.getLogger("gofast").info(
+            "dashboard listening on port %s", application.dashboard_port
+        )
+
+
+async def _post_shutdown(application: Application) -> None:
+    assert isinstance(application, CoachApplication)
+    if application.dashboard_server is not None:
+        await application.dashboard_server.stop()
 
 
 async def _forget_handled(context: CoachContext) -> None:
@@ -303,8 +338,9 @@ async def webhook_running(application: CoachApplication, settings: Settings) -> 
     assert settings.webhook_url and settings.webhook_secret
     secret = settings.webhook_secret.get_secret_value()
     worker = UpdateWorker(application, application.queue)
+    path = urlsplit(settings.webhook_url).path or "/"
     server = WebhookServer(
-        application, application.queue, worker, secret, urlsplit(settings.webhook_url).path or "/"
+        application, application.queue, worker, secret, path, application.dashboard
     )
     await application.initialize()
     assert application.post_init is not None

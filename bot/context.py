@@ -19,6 +19,7 @@ from core.services.runners import local_today
 if TYPE_CHECKING:
     from bot.jobs.garmin import GarminSync
     from bot.jobs.pushes import Pushes
+    from bot.webapp import Dashboard, DashboardServer
     from bot.webhook import Queue
 
 
@@ -38,6 +39,10 @@ class Options(Protocol):
     weekly_push_time: str
     weekly_push_day: int
     garmin_sync_minutes: int
+    webapp_url: str | None  # the dashboard's address; None: no dashboard
+    webapp_listen: str
+    webapp_port: int
+    webhook_url: str | None
 
 
 @dataclass
@@ -100,6 +105,9 @@ class CoachApplication(Application):
     garmin: "GarminSync"
     leases: "Leases"
     queue: "Queue"
+    dashboard: "Dashboard | None"
+    dashboard_server: "DashboardServer | None"
+    dashboard_port: int = 0
 
     async def initialize(self) -> None:
         await self.storage.open()

@@ -8,7 +8,7 @@ button proves nothing about who owns what.
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.render import short_date
 from core.models import TrainingDayPlanned
@@ -169,3 +169,13 @@ def goal_choices() -> InlineKeyboardMarkup:
     return rows(
         [button("🎯 New goal", "rc:modify:goal"), button("📅 Later race", "rc:modify:date")], 2
     )
+
+
+DASHBOARD_LABEL = "📊 Dashboard"
+
+
+def dashboard_button(url: str | None) -> InlineKeyboardMarkup | None:
+    """The Mini App under /status and the weekly report; none when no dashboard is set up."""
+    if not url:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(DASHBOARD_LABEL, web_app=WebAppInfo(url))]])

@@ -15,12 +15,15 @@ import hmac
 import json
 import logging
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 from telegram import Update
 
 from bot.context import CoachApplication
+
+if TYPE_CHECKING:
+    from bot.webapp import Dashboard
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_IN_FLIGHT = 32  # updates a process handles at once (different chats)
@@ -139,8 +142,10 @@ class WebhookServer:
         worker: UpdateWorker,
         secret: str,
         path: str,
+        dashboard: "Dashboard | None" = None,
     ) -> None:
         self.application = application
+        self.dashboard = dashboard
         self.queue = queue
         self.worker = worker
         self.secret = secret
@@ -152,6 +157,8 @@ class WebhookServer:
         app = web.Application(client_max_size=1024 * 1024)
         app.router.add_post(self.path, self._receive)
         app.router.add_get("/healthz", self._health)
+        if self.dashboard is not None:  # the Mini App, behind the same proxy
+            self.dashboard.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)

@@ -49,6 +49,14 @@ class Settings(BaseSettings):
     # how many POSTs Telegram keeps open to us at once (its own default is 40)
     webhook_max_connections: int = Field(default=40, ge=1, le=100)
     worker_name: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    # the dashboard (a Telegram Mini App; unset: none). WEBAPP_URL is the https:// address
+    # Telegram opens, ending in /app/. Webhook mode serves it from the webhook's server; in
+    # polling mode a server of its own listens on WEBAPP_LISTEN:WEBAPP_PORT.
+    webapp_url: str | None = None
+    webapp_listen: str = "127.0.0.1"
+    webapp_port: int = Field(default=8081, ge=0, le=65535)
+    # how old a Mini App's signed launch data may be (Telegram's examples assume a day)
+    webapp_auth_max_age_s: int = Field(default=86400, ge=60)
 
     @field_validator("log_level")
     @classmethod
@@ -71,6 +79,13 @@ class Settings(BaseSettings):
         if value and not value.startswith(("https://", "http://")):
             raise ValueError("must be the https:// address Telegram POSTs updates to")
         return value or None
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _webapp_url(cls, value: str | None) -> str | None:
+        if value and not (value.startswith("https://") and value.rstrip("/").endswith("/app")):
+            raise ValueError("must be the https:// address of the dashboard, ending in /app/")
+        return value.rstrip("/") + "/" if value else None
 
     @model_validator(mode="after")
     def _webhook_secret(self) -> "Settings":

@@ -32,7 +32,7 @@ from storage.base import (
 from storage.codec import phase_json, settings_json, weeks_json
 from storage.plan_cache import PlanCache
 from storage.races import store_race
-from storage.sqlite import fetch_all, fetch_one
+from storage.sqlite import fetch_all, fetch_one, fetch_tuples
 
 
 class SqlPlans(SqlRepository):
@@ -354,6 +354,13 @@ class SqlPlans(SqlRepository):
             "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (row[0], row[1], self._stamp()),
         )
+
+    async def skipped_days(self, athlete_id: int, plan_id: int) -> set[date]:
+        owned_plan(self.conn, athlete_id, plan_id)
+        found = fetch_tuples(
+            self.conn, "SELECT date FROM skipped_days WHERE training_plan_id = ?", (plan_id,)
+        )
+        return {d if isinstance(d, date) else date.fromisoformat(d) for (d,) in found}
 
     async def save_snapshot(self, athlete_id: int, plan_id: int, snap: Adaptive5kSnapshot) -> None:
         conn = self.conn

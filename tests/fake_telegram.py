@@ -170,6 +170,7 @@ class FakeTelegram:
         self.runner: web.AppRunner | None = None
         self.port = 0
         self.webhook: dict[str, Any] | None = None  # what setWebhook set (url, secret_token)
+        self.menu_button: dict[str, Any] | None = None  # what setChatMenuButton set
         # webhook mode: how an update reaches the bot (a test's load balancer), instead of
         # waiting for getUpdates
         self.deliver: Callable[[dict[str, Any]], Awaitable[None]] | None = None
@@ -383,6 +384,7 @@ class FakeTelegram:
     # ---- what the real API refuses ------------------------------------------------------
 
     def _check(self, method: str, params: dict[str, Any]) -> None:
+        self._check_web_apps(method, params)
         if method == "answerCallbackQuery":
             self._check_answer(params)
         elif method in ("sendMessage", "editMessageText"):
@@ -399,6 +401,26 @@ class FakeTelegram:
             )
             if size > MAX_DOWNLOAD:
                 raise Refused(FILE_TOO_BIG)
+
+    def _check_web_apps(self, method: str, params: dict[str, Any]) -> None:
+        """Mini Apps open only over https, and inline web_app buttons only in private chats."""
+        markup = params.get("reply_markup") or {}
+        urls = [
+            (b.get("web_app") or {}).get("url")
+            for row in markup.get("inline_keyboard", [])
+            for b in row
+            if "web_app" in b
+        ]
+        if urls and int(params.get("chat_id") or 0) < 0:
+            raise Refused("Bad Request: BUTTON_TYPE_INVALID")
+        menu = params.get("menu_button") or {}
+        if method == "setChatMenuButton":
+            self.menu_button = menu
+            if menu.get("type") == "web_app":
+                urls.append((menu.get("web_app") or {}).get("url"))
+        for url in urls:
+            if not str(url or "").startswith("https://"):
+                raise Refused(f"Bad Request: Web App URL '{url}' is invalid: only HTTPS links")
 
     def _check_answer(self, params: dict[str, Any]) -> None:
         query = params["callback_query_id"]

@@ -275,6 +275,10 @@ class FakePlans(_Repository):
             raise NotFound("day_not_in_plan")
         self.s.skipped.add((plan.id, day.date))
 
+    async def skipped_days(self, athlete_id: int, plan_id: int) -> set[date]:
+        self._owned_plan(athlete_id, plan_id)
+        return {on for (plan, on) in self.s.skipped if plan == plan_id}
+
     async def save_snapshot(self, athlete_id: int, plan_id: int, snap: Adaptive5kSnapshot) -> None:
         plan = self._owned_plan(athlete_id, plan_id)
         self.s.snapshots.setdefault(plan_id, {})[snap.week_index] = snap

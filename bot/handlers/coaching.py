@@ -10,6 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.common import athlete_of, drop_buttons, edit, plan_of, pressed, say
 from bot.context import CoachContext
 from bot.explain import explain
+from bot.keyboards import dashboard_button
 from bot.reports import weekly_report
 from core.errors import InvalidInput, NotFound
 from core.fitness import check_vdot_range, vdot
@@ -54,7 +55,8 @@ async def progress(update: Update, context: CoachContext) -> None:
         raise NotFound("no_plan")
     chat = update.effective_chat
     assert chat is not None
-    await context.bot.send_photo(chat.id, report.chart, caption=report.caption)
+    markup = dashboard_button(context.services.settings.webapp_url)
+    await context.bot.send_photo(chat.id, report.chart, caption=report.caption, reply_markup=markup)
 
 
 MAX_PAUSE_DAYS = 90

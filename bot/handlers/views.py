@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.common import as_runner, edit, say, say_race_done
 from bot.context import CoachContext
-from bot.keyboards import plan_pager, watch_button
+from bot.keyboards import dashboard_button, plan_pager, watch_button
 from core.errors import NotFound
 from core.models import Athlete
 from core.services import coaching, real_life, runners
@@ -121,6 +121,7 @@ async def status(update: Update, context: CoachContext) -> None:
         update,
         context,
         "plan/status",
+        dashboard_button(context.services.settings.webapp_url),
         plan=result.plan,
         week=result.week,
         fit=result.fitness,

@@ -22,7 +22,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot.context import Services
 from bot.explain import explain
-from bot.keyboards import button, rows, single, workout_buttons
+from bot.keyboards import button, dashboard_button, rows, single, workout_buttons
 from bot.render import Renderer, short_date
 from bot.reports import weekly_report
 from core.models import (
@@ -276,7 +276,8 @@ class Pushes:
         if report is None:
             return False
         chat = item.athlete.chat_id
-        await bot.send_photo(chat, report.chart, caption=report.caption)
+        markup = dashboard_button(self.services.settings.webapp_url)
+        await bot.send_photo(chat, report.chart, caption=report.caption, reply_markup=markup)
         if report.change is not None:
             await bot.send_message(chat, report.change_text, reply_markup=report.change_markup)
         return True

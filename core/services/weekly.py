@@ -39,10 +39,7 @@ class Weekly:
 
     @property
     def road(self) -> tuple[tuple[int, float], ...]:
-        """The plan's road, week by week to race day: where a runner following it would be."""
-        return tuple(
-            (w.week_index, progress.road_s(self.plan, w.start_date)) for w in self.plan.weeks
-        )
+        return road(self.plan)
 
     @property
     def next_week(self) -> TrainingWeek | None:
@@ -66,21 +63,44 @@ async def weekly(
     assert plan.id is not None
     week = plan.current_week(today)
     await coaching.snapshot_week(uow, athlete_id, plan, today, status.fitness)
+    so_far = await trend(uow, athlete_id, plan, week)
+    return Weekly(
+        plan,
+        week,
+        status.week or week_progress(week, ()),
+        status.fitness,
+        so_far.volumes,
+        so_far.predictions,
+        change,
+    )
+
+
+def road(plan: TrainingPlan) -> tuple[tuple[int, float], ...]:
+    """The plan's road, week by week to race day: where a runner following it would be."""
+    return tuple((w.week_index, progress.road_s(plan, w.start_date)) for w in plan.weeks)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The weeks so far: each one's volume, each snapshot's prediction (the weekly chart's)."""
+
+    volumes: tuple[WeekVolume, ...]
+    predictions: tuple[tuple[int, RacePrediction], ...]  # (week index, prediction)
+
+
+async def trend(
+    uow: UnitOfWork, athlete_id: int, plan: TrainingPlan, current: TrainingWeek
+) -> Trend:
+    """Read only: the weekly report and the dashboard draw the same points."""
+    assert plan.id is not None
     executed = await uow.executions.executed_days(athlete_id, plan.id)
     extras = await uow.activities.unlinked_activities(athlete_id, plan.start_date)
     predictions = tuple(  # each week's prediction as /status said it that day
         (s.week_index, _prediction(plan, executed, s))
         for s in await uow.plans.snapshots(athlete_id, plan.id)
     )
-    return Weekly(
-        plan,
-        week,
-        status.week or week_progress(week, ()),
-        status.fitness,
-        volumes(plan, week, executed, extras, await _pauses(uow, athlete_id, plan)),
-        predictions,
-        change,
-    )
+    pauses = await _pauses(uow, athlete_id, plan)
+    return Trend(volumes(plan, current, executed, extras, pauses), predictions)
 
 
 def _prediction(

@@ -79,6 +79,19 @@ async def bot(
         yield app
 
 
+WEBAPP_URL = "https://coach.example/app/"
+
+
+@pytest.fixture
+async def dashboard_bot(
+    telegram: FakeTelegram, tmp_path: Path, clock: FrozenClock
+) -> AsyncIterator[CoachApplication]:
+    """The bot with its dashboard set up (polling mode: a server of its own, a free port)."""
+    made = make_app(telegram, tmp_path / "bot.db", clock, webapp_url=WEBAPP_URL, webapp_port=0)
+    async with running(made) as app:
+        yield app
+
+
 async def onboard(user: FakeUser, units: str = "mi", zone: str = "Berlin") -> None:
     await user.send("/start")
     await user.press(f"on:u:{units}")
