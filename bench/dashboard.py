@@ -26,7 +26,7 @@ from tests.bot.conftest import make_app, onboard, running, set_race
 from tests.bot.test_dashboard_browser import CHROMIUM_FLAGS, PHONE
 from tests.fake_telegram import FakeTelegram
 from tests.units import stored
-from tests.webapp import DARK, LIGHT, launch_data, page_url
+from tests.webapp import DARK, launch_data, page_url
 
 # 26 weeks before the test race (Sun 18 Apr 2027), a Tuesday
 TWENTY_SIX_WEEKS_OUT = datetime(2026, 10, 20, 8, tzinfo=UTC)
