@@ -138,8 +138,10 @@ async def test_light_and_dark_follow_telegrams_theme(
         background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
         red, green, blue = (int(theme["bg_color"][i : i + 2], 16) for i in (1, 3, 5))
         assert background == f"rgb({red}, {green}, {blue})"
-        width = await page.evaluate("document.documentElement.scrollWidth")
-        assert width <= PHONE["width"]  # nothing wider than the phone
+        for phone_width in (360, 430):  # the narrowest and widest phones in use
+            await page.set_viewport_size({"width": phone_width, "height": 844})
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= phone_width  # nothing wider than the phone
 
 
 async def test_without_launch_data_the_page_says_where_to_open_it(
