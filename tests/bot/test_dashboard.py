@@ -137,8 +137,11 @@ async def test_the_menu_and_status_open_the_dashboard(
     await runner(telegram, 2905, "Harbour Marathon")
     said = await telegram.user(2905).send("/status")
     markup = said[-1].params["reply_markup"]["inline_keyboard"]
-    assert markup == [[{"text": "📊 Dashboard", "web_app": {"url": WEBAPP_URL}}]]
-    assert "Are you on track?" in texts(said)
+    button = [[{"text": "📊 Dashboard", "web_app": {"url": WEBAPP_URL}}]]
+    assert markup == button and "Are you on track?" in texts(said)
+    report = await telegram.user(2905).send("/progress")  # the weekly report, on demand
+    photo = next(c for c in report if c.method == "sendPhoto")
+    assert photo.params["reply_markup"]["inline_keyboard"] == button
 
 
 async def test_webhook_mode_serves_it_from_the_webhooks_server(
