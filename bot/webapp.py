@@ -183,7 +183,7 @@ class Dashboard:
             return {"skip": None, "moves": []}
         confirm = "start/talk_confirm"
         skip = None
-        if day.date >= today:
+        if day.date >= today and not move.skipped:
             question = render(confirm, intent="skip_day", s={}, day=day, units=units)
             skip = {"dayId": day.id, "question": question}
         moves = [

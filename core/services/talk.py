@@ -44,8 +44,19 @@ async def _open_run_day(
 
 
 async def day_to_skip(uow: UnitOfWork, athlete_id: int, on: date) -> TrainingDayPlanned:
-    """The planned run ``on`` that date, which a Yes would mark skipped."""
-    return await _open_run_day(uow, athlete_id, await _plan(uow, athlete_id), on)
+    """The planned run ``on`` that date, which a Yes would mark skipped (not one already)."""
+    plan = await _plan(uow, athlete_id)
+    day = await _open_run_day(uow, athlete_id, plan, on)
+    if await _skipped(uow, athlete_id, plan, day):
+        raise AlreadyDone("day_already_skipped", on=on)
+    return day
+
+
+async def _skipped(
+    uow: UnitOfWork, athlete_id: int, plan: TrainingPlan, day: TrainingDayPlanned
+) -> bool:
+    assert plan.id is not None
+    return day.date in await uow.plans.skipped_days(athlete_id, plan.id)
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ class MoveAsked:
     day: TrainingDayPlanned
     target: TrainingDayPlanned | None
     options: tuple[TrainingDayPlanned, ...]
+    skipped: bool = False  # the runner said they wouldn't run it (it may still move)
 
 
 async def move_asked(
@@ -69,7 +81,7 @@ async def move_asked(
     week = [d for d in plan.days() if d.week_index == day.week_index]
     options = tuple(move_options(week, day, await _done(uow, athlete_id, plan), today))
     target = next((d for d in options if d.date == to_date), None)
-    return MoveAsked(day, target, options)
+    return MoveAsked(day, target, options, await _skipped(uow, athlete_id, plan, day))
 
 
 async def next_run_day(uow: UnitOfWork, athlete_id: int, today: date, long: bool) -> date:

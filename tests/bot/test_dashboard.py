@@ -206,6 +206,8 @@ async def test_the_calendar_marks_done_missed_skipped_and_today(
     assert "Skipped" in told.text
     _, board = await get(dashboard_bot, "api/dashboard", signed)
     assert cell(board["calendar"], later.date) == "skipped"
+    _, skipped_day = await get(dashboard_bot, f"api/day/{later.date.isoformat()}", signed)
+    assert skipped_day["skip"] is None  # skipped already: nothing more to skip
     _, done_day = await get(dashboard_bot, f"api/day/{ran.date.isoformat()}", signed)
     assert done_day["skip"] is None and done_day["moves"] == []  # a day run can't change
     assert skipped is None or cell(board["calendar"], skipped.date) in ("planned", "skipped")

@@ -110,6 +110,7 @@ async def test_skip_from_a_sentence(
     await asked_then_no(user, bot, athlete.id, text, f"Skip {day.date:%a} {day.date.day}")
     await user.send(text)
     assert "Skipped" in texts(await user.press("tk:y"))
+    assert "already skipped" in texts(await user.send(text))  # no second question
     skipped = (await data_of(bot, athlete.id))["plans"][0]["skippedDays"]
     assert day.date.isoformat() in str(skipped)
 
