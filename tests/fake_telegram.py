@@ -646,6 +646,16 @@ class FakeUser:
         self.server.messages[(self.chat_id, message_id)] = {"text": "…", "reply_markup": None}
         return message_id
 
+    def newest_button(self, prefix: str) -> str:
+        """The data of the newest bot message's button starting with ``prefix`` (buttons whose
+        data carries a question's number)."""
+        for (chat, _), shown in reversed(list(self.server.messages.items())):
+            if chat == self.chat_id:
+                for data in _callback_data(shown.get("reply_markup")):
+                    if data.startswith(prefix):
+                        return data
+        raise AssertionError(f"no button {prefix}… in chat {self.chat_id}")
+
     async def press(self, data: str, message_id: int | None = None) -> list[Call]:
         return await self._exchange(self.press_update(data, message_id))
 

@@ -53,9 +53,8 @@ ANSWERS: dict[str, Answer] = {
 }
 Slots = dict[str, Any]
 PENDING = "pending_talk"  # user_data: the change said back, waiting for Yes or No
-
-
 READINGS = "talk_readings"  # user_data: the two readings asked back, in button order
+ASKED = "talk_asked"  # user_data: how many questions were asked; each one's buttons carry it
 
 
 async def talk(update: Update, context: CoachContext) -> None:
@@ -70,25 +69,50 @@ async def talk(update: Update, context: CoachContext) -> None:
         await answer(update, context, found)
 
 
+def _question(context: CoachContext) -> int:
+    """A new question's number: only the buttons of the latest one act (an older one's Yes
+    must never confirm a change asked since)."""
+    number = int(context.user_data.get(ASKED, 0)) + 1
+    context.user_data[ASKED] = number
+    context.user_data.pop(PENDING, None)
+    context.user_data.pop(READINGS, None)
+    return number
+
+
+def _current(context: CoachContext, key: str, number: int) -> Any:
+    """What the latest question keeps under ``key``, if ``number`` is that question's."""
+    kept = context.user_data.get(key)
+    return kept if isinstance(kept, dict) and kept.get("question") == number else None
+
+
 async def _ask_back(update: Update, context: CoachContext, readings: list[Understood]) -> None:
-    context.user_data[READINGS] = [{"intent": r.intent, "slots": r.slots} for r in readings]
+    number = _question(context)
+    context.user_data[READINGS] = {
+        "question": number,
+        "readings": [{"intent": r.intent, "slots": r.slots} for r in readings],
+    }
     render = context.services.render
     choices = [
-        button(render("start/talk_reading", intent=r.intent, on=_date(r.slots)), f"tk:r:{n}")
+        button(
+            render("start/talk_reading", intent=r.intent, on=_date(r.slots)), f"tk:r:{n}:{number}"
+        )
         for n, r in enumerate(readings)
     ]
-    await say(update, context, "start/talk_which", rows([*choices, button("✖️ Neither", "tk:n")], 1))
+    neither = button("✖️ Neither", f"tk:n:{number}")
+    await say(update, context, "start/talk_which", rows([*choices, neither], 1))
 
 
 async def reading_chosen(update: Update, context: CoachContext) -> None:
     """The reading the runner meant, answered as if it was all they said (a change is still
     said back with Yes / No); an old question's button does nothing."""
-    readings = context.user_data.pop(READINGS, None)
+    index, number = button_ids(update)
+    kept = _current(context, READINGS, number)
     await drop_buttons(update)
-    if readings is None:
+    if kept is None:
         await say(update, context, "start/talk_done", outcome="gone")
         return
-    chosen = readings[button_ids(update)[0]]
+    context.user_data.pop(READINGS, None)
+    chosen = kept["readings"][index]
     await answer(update, context, Understood(chosen["intent"], chosen["slots"]))
 
 
@@ -116,8 +140,9 @@ async def answer(update: Update, context: CoachContext, found: Understood) -> No
 
 def _pending(context: CoachContext, intent: str, slots: Slots) -> InlineKeyboardMarkup:
     """Remember the change (only the latest one said back can be confirmed): its Yes / No."""
-    context.user_data[PENDING] = {"intent": intent, "slots": slots}
-    return rows([button("✅ Yes", "tk:y"), button("✖️ No", "tk:n")], 2)
+    number = _question(context)
+    context.user_data[PENDING] = {"question": number, "intent": intent, "slots": slots}
+    return rows([button("✅ Yes", f"tk:y:{number}"), button("✖️ No", f"tk:n:{number}")], 2)
 
 
 async def _ask(
@@ -167,7 +192,7 @@ async def ask_move(update: Update, context: CoachContext, slots: Slots) -> None:
         button(f"📅 Move to {d.date:%a} {d.date.day}", f"nd:m:{move.day.id}:{d.id}")
         for d in move.options[:3]
     ]
-    markup = rows([*choices, button("✖️ Keep it", "tk:n")], 1)
+    markup = rows([*choices, button("✖️ Keep it", f"tk:n:{_question(context)}")], 1)
     athlete = await athlete_of(update, context)
     await say(
         update,
@@ -260,9 +285,12 @@ async def confirmed(update: Update, context: CoachContext) -> None:
     """Yes or No to the change a sentence asked for; an old question's Yes does nothing."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    pending = context.user_data.pop(PENDING, None)
-    context.user_data.pop(READINGS, None)
-    if query.data != "tk:y":
+    (number,) = button_ids(update)
+    pending = _current(context, PENDING, number)
+    if pending is not None or _current(context, READINGS, number) is not None:
+        context.user_data.pop(PENDING, None)  # this question is answered, whatever the answer
+        context.user_data.pop(READINGS, None)
+    if not query.data.startswith("tk:y"):
         await drop_buttons(update)
         await say(update, context, "start/talk_done", outcome="no")
         return
@@ -415,6 +443,6 @@ def _log_words(found: Understood) -> list[str]:
 def handlers() -> list[BaseHandler[Update, CoachContext, None]]:
     return [
         MessageHandler(filters.TEXT & ~filters.COMMAND, talk),
-        CallbackQueryHandler(confirmed, pattern=r"^tk:[yn]$"),
-        CallbackQueryHandler(reading_chosen, pattern=r"^tk:r:[01]$"),
+        CallbackQueryHandler(confirmed, pattern=r"^tk:[yn]:\d+$"),
+        CallbackQueryHandler(reading_chosen, pattern=r"^tk:r:[01]:\d+$"),
     ]
