@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -57,6 +58,8 @@ LINK = "ac:l:"
 STEP_TIMEOUT_S = 120
 PUSH_RUNNERS_FROM = 900_000
 BURST_KM = (5, 6, 7)
+PLAN_SAVED = "Your plan is saved"
+DISTANCE = re.compile(r"(?<![\d.])(\d+)(?:\.0)? km\b")
 
 
 def free_port() -> int:
@@ -249,7 +252,11 @@ class Runners:
         for action, value in RACE_ANSWERS:
             value = f"Bench {user_id} Marathon" if value == "Test City Marathon" else value
             await self.step(user_id, action, value)
-        await self.step(user_id, "press", "rc:ok")
+        answer = await self.step(user_id, "press", "rc:ok")
+        if PLAN_SAVED not in (answer.text or ""):
+            # the plan comes in more than one message, the saved one last: waited for, not
+            # timed, since its "Today: Easy 5 km" would pass for the burst's first answer
+            await self[user_id].next_answers(1, lambda text: PLAN_SAVED in text or None)
         await self[user_id].settle()
 
     async def log_and_upload(self, user_id: int) -> None:
@@ -287,8 +294,11 @@ class Runners:
 
 
 def _distance(text: str) -> int | None:
-    """Which of the burst's runs a /log answer speaks of."""
-    return next((km for km in BURST_KM if f"{km} km" in text or f"{km}.0 km" in text), None)
+    """Which of the burst's runs a /log answer speaks of: the first distance it names (a run
+    linked names its own before the day's, "6 km of 5 km"), and only one of the burst's."""
+    first = DISTANCE.search(text)
+    km = int(first.group(1)) if first else None
+    return km if km in BURST_KM else None
 
 
 async def seed_push_runners(url: str, count: int) -> None:
