@@ -38,10 +38,16 @@ def main() -> None:
     parser.add_argument("--examples", action="store_true", help="the examples, not held back")
     parser.add_argument("--misses", action="store_true", help="list every miss")
     args = parser.parse_args()
-    corpus = EXAMPLES if args.examples else HELD_BACK
-    cases = load(corpus)
+    corpora = (EXAMPLES,) if args.examples else HELD_BACK
+    for corpus in corpora:
+        alone = score(load(corpus))
+        print(
+            f"{corpus.name}: {sum(alone.cases.values())} phrasings, {alone.intent_share():.1%}"
+            f" intents, {alone.slot_share():.1%} slots"
+        )
+    cases = [case for corpus in corpora for case in load(corpus)]
     report = score(cases)
-    print(f"{corpus.name}: {len(cases)} phrasings, today {TODAY}\n")
+    print(f"\nall: {len(cases)} phrasings, today {TODAY}\n")
     print(report.table())
     print(f"\nunknown kept unknown: {report.intent_share('unknown'):.1%}")
     print(f"plan changes without confirm: {len(report.unconfirmed_changes)}")

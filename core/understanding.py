@@ -23,6 +23,7 @@ from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from spellchecker import SpellChecker
 
 from core.errors import InvalidInput
 from core.parsing import parse_clock, parse_date, parse_distance, parse_duration
@@ -56,7 +57,7 @@ _CLOCK = re.compile(r"\b(\d{1,2}(?::\d{2}|\.\d{2})?\s*(?:am|pm)?)\b")
 _DAYS = re.compile(r"\b(?:for\s+)?(\d{1,2}|a|one|two|three)\s+(days?|weeks?)\b")
 _NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3}
 _DATE_WORDS = (
-    r"(?:today|tonight|tomorrow|yesterday)s?|"
+    r"(?:today|tonight|tomorrow|yesterday)s?|last night|"
     r"(?:last |next |this )?"
     r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:days?|nesdays?|sdays?|urdays?)?|"
     r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\s+{month}(?:\s+\d{4})?|"
@@ -95,15 +96,21 @@ def understand(text: str, today: date, units: Units) -> Understood:
         raise InvalidInput("understand_too_long", limit=MAX_TEXT)
     data = phrases()
     cleaned = _normalised(text, data)
-    if not cleaned:  # "?" asks what the coach can do; "..." says nothing to read
-        return Understood("help" if "?" in text else "unknown")
-    readings = _readings(cleaned, today, data) or _guessed(cleaned)
-    intent = readings[0] if readings else None
-    distance, duration = _distance(cleaned, units), _duration(cleaned)
-    if distance is not None and duration is not None and intent not in NOT_A_RUN:
-        return _log_run(cleaned, today, distance, duration, data)
-    if intent is None:
+    if not cleaned:  # "?", "..." or an emoji: nothing to read, the reply says what can be
         return Understood("unknown")
+    readings = _readings(cleaned, today, data)
+    unknown, content = _unknown_share(cleaned, data)
+    said = content or _says(cleaned, data["date_words"])  # "what's next": words, not "1 2 3"
+    if not readings and said and not unknown:  # the model only where every word is known
+        readings = _guessed(cleaned)
+    distance, duration = _distance(cleaned, units), _duration(cleaned)
+    first = readings[0] if readings else None
+    if distance is not None and duration is not None and first not in NOT_A_RUN:
+        return _log_run(cleaned, today, distance, duration, data)
+    readings = [r for r in readings if not _off_topic(cleaned, r, data)]
+    if not readings:
+        return Understood("unknown")
+    intent = readings[0]
     found = Understood(intent, _slots(intent, cleaned, today, data))
     if len(readings) > 1:
         other = Understood(readings[1], _slots(readings[1], cleaned, today, data))
@@ -136,18 +143,33 @@ def _normalised(text: str, data: dict[str, Any]) -> str:
 
 
 def _mended(word: str, vocabulary: frozenset[str]) -> str:
-    """The known word one edit away (a swap of two letters is one: optimal string alignment),
-    for words of ``TYPO_MIN_LENGTH`` letters or more on both sides."""
+    """The known word one edit away (a swap of two letters is one: optimal string alignment)
+    for a word of ``TYPO_MIN_LENGTH`` letters or more that is no English word: "tomorow" and
+    "shwo" are typos, "couch", "spain" and "movie" words of their own (pyspellchecker's
+    dictionary tells them apart)."""
     core = word.strip(".:")
     if len(core) < TYPO_MIN_LENGTH or not core.isalpha() or _stem(core) in _stems():
         return word
-    long_words = [w for w in vocabulary if len(w) >= TYPO_MIN_LENGTH]
+    if core in _english():
+        return word
+    long_words = _long_words(vocabulary)
     match = process.extractOne(core, long_words, scorer=OSA.distance, score_cutoff=1)
     return str(match[0]) if match is not None else word
 
 
-# shorter words, typed or known, have too many neighbours: "rain" is "ran", "movie" "move"
-TYPO_MIN_LENGTH = 5
+# three-letter words have too many neighbours ("rn", "ru", "rna" could be anything)
+TYPO_MIN_LENGTH = 4
+
+
+@cache
+def _long_words(vocabulary: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(w for w in vocabulary if len(w) >= TYPO_MIN_LENGTH))
+
+
+@cache
+def _english(language: str = "en") -> SpellChecker:
+    """The language's words with their frequencies, offline (pyspellchecker)."""
+    return SpellChecker(language=language, distance=1)
 
 
 def _stem(word: str) -> str:
@@ -355,6 +377,7 @@ def _by_shape(ranked: list[str], text: str, today: date, data: dict[str, Any]) -
     return ranked
 
 
+_A_RACE = re.compile(r"\ban? (?:half marathon|half|marathon)\b")  # "ran a half in 2:01": a run
 FAR_DAYS = 14  # a date this far off, with the race named and no workout, is the race's
 SMALL_TALK = frozenset({"greeting", "thanks", "help"})
 
@@ -362,7 +385,7 @@ SMALL_TALK = frozenset({"greeting", "thanks", "help"})
 def _by_numbers(text: str, dates: list[date], data: dict[str, Any]) -> list[str]:
     """No phrase, but a race time ("finished! 3:47:02", "i want to run 3:45"), a date asked
     about ("what's up for monday", "today?") or units named ("i want km")."""
-    if _race_time(text) is not None and _DISTANCE.search(text) is None:
+    if _race_time(text) is not None and _DISTANCE.search(text) is None and not _A_RACE.search(text):
         if _says(text, data["result_words"]):
             return ["race_result"]
         if _says(text, data["goal_words"]):
@@ -374,6 +397,63 @@ def _by_numbers(text: str, dates: list[date], data: dict[str, Any]) -> list[str]
     if _says(text, list(data["units"])) and not re.search(r"\d", text):
         return ["set_units"]
     return []
+
+
+def _off_topic(text: str, intent: str, data: dict[str, Any]) -> bool:
+    """Half or more of what the intent's phrase is said with is in words the coach never
+    reads: "cancel my netflix subscription", "move the meeting to monday", "pause the music"
+    are not about running though a phrase is in them. Only the phrase's own clause counts
+    ("skip tomorrow, I have a work dinner" gives its reason apart), and a city named for a
+    time zone is its slot, not a word."""
+    if intent == "set_time_zone":
+        text = text.replace(_place(text, data).get("timeZone", ""), " ")
+    stemmed = _stemmed(text)
+    matches = _matches(stemmed)  # a reading from the shape: where the text's phrase is
+    found = matches.get(intent) or max(matches.values(), key=lambda m: m[1], default=None)
+    said_with = _clause_without(stemmed, found[2]) if found else text
+    unknown, content = _unknown_share(said_with, data)
+    clause = _clause_without(stemmed, (found[2][0], found[2][0])) if found else text
+    anchors = {_stem(w) for w in data["anchor_words"]}
+    anchored = unknown == 1 and any(w in anchors for w in clause.split())  # "lower my target"
+    return content > 0 and 2 * unknown >= content and not anchored
+
+
+_CLAUSE_END = re.compile(r"[,;.]|\b(?:but|because|cause|cos|since|as)\b")
+
+
+def _clause_without(text: str, span: tuple[int, int]) -> str:
+    """The clause the phrase at ``span`` is in, the phrase taken out."""
+    ends = [m.span() for m in _CLAUSE_END.finditer(text)]
+    start = max((end for _, end in ends if end <= span[0]), default=0)
+    stop = min((begin for begin, _ in ends if begin >= span[1]), default=len(text))
+    return f"{text[start : span[0]]} {text[span[1] : stop]}"
+
+
+def _unknown_share(text: str, data: dict[str, Any]) -> tuple[int, int]:
+    """How many of the text's content words (not its numbers, dates or function words) are
+    unknown to the coach, of how many."""
+    rest = _DATE.sub(" ", _DURATION.sub(" ", _DISTANCE.sub(" ", text)))
+    # dates' words ("next week") say when, not what about
+    function_words = frozenset([*data["function_words"], *data["date_words"]])
+    content = [w for w in re.findall(r"[a-z]{2,}", rest) if w not in function_words]
+    lexicon = _lexicon()
+    return sum(w not in lexicon and _stem(w) not in lexicon for w in content), len(content)
+
+
+@cache
+def _lexicon(language: str = "en") -> frozenset[str]:
+    """The words the coach reads, as written and as stems: its phrases' and lists', the
+    running words it knows, and those of its examples of every intent but ``unknown``."""
+    data = phrases(language)
+    examples = resources.files("core").joinpath("phrases", f"{language}_examples.tsv")
+    words = {*_vocabulary(language), *data["domain_words"]}
+    words |= {w for p in data["filler"] for w in p.split()}
+    for line in examples.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            intent, text = line.split("\t")[:2]
+            if intent != "unknown":
+                words |= set(re.findall(r"[a-z]+", _normalised(text, data)))
+    return frozenset(words | {_stem(w) for w in words})
 
 
 def _unknown_words(text: str, data: dict[str, Any], also_known: list[str] = []) -> int:  # noqa: B006
@@ -427,10 +507,24 @@ def _race_time(text: str) -> int | None:
     return None
 
 
+_SUB = re.compile(r"\bsub[- ]?(\d{1,3})(?![\d:.])")
+
+
+def _sub_goal(text: str) -> int | None:
+    """Runners' "sub 4" is under four hours, "sub 50" under fifty minutes: a bare number of
+    6 or less is hours (no 5 km and up is run in under 6 minutes), more is minutes."""
+    match = _SUB.search(text)
+    if match is None or int(match.group(1)) == 0:
+        return None
+    number = int(match.group(1))
+    return number * (3600 if number <= 6 else 60)
+
+
 def _dates(text: str, today: date, *, past: bool) -> list[date]:
     found = []
     for match in _DATE.finditer(text):
         words = re.sub(r"^the ", "", match.group(1)).replace("tonight", "today")
+        words = words.replace("last night", "yesterday")
         words = re.sub(r"(day|tomorrow)s$", r"\1", words)  # "tomorrow's run", "sunday's"
         try:
             found.append(parse_date(words, today, past=past))
@@ -482,9 +576,11 @@ def _slots(intent: str, text: str, today: date, data: dict[str, Any]) -> dict[st
     if intent in ("change_goal", "race_result"):
         key = "goalSec" if intent == "change_goal" else "durationSec"
         race_time = _race_time(text)
+        if race_time is None and intent == "change_goal":
+            race_time = _sub_goal(text)
         return {key: race_time} if race_time is not None else {}
     if intent == "pause":
-        return _pause(text, data)
+        return _pause(text)
     if intent == "set_units":
         chosen = next((u for w, u in data["units"].items() if re.search(rf"\b{w}\b", text)), None)
         return {"units": chosen} if chosen else {}
@@ -514,18 +610,24 @@ def _move(dates: list[date], today: date) -> dict[str, Any]:
     return {"fromDate": today.isoformat()}
 
 
-def _pause(text: str, data: dict[str, Any]) -> dict[str, Any]:
+def _pause(text: str) -> dict[str, Any]:
     slots: dict[str, Any] = {}
     days = _DAYS.search(text)
     if days:
         count = _NUMBER_WORDS.get(days.group(1)) or int(days.group(1))
         slots["days"] = count * (7 if days.group(2).startswith("week") else 1)
-    stemmed = _stemmed(text)  # "my ankle hurts"
-    said = (r for w, r in data["reasons"].items() if re.search(rf"\b{_stem(w)}\b", stemmed))
-    reason = next(said, None)
+    reason = pause_reason(text)
     if reason:
         slots["reason"] = reason
     return slots
+
+
+def pause_reason(text: str, language: str = "en") -> str | None:
+    """The reason a text names, in the coach's words: "sick", "injured", "travelling",
+    "holiday" ("my ankle hurts" is injured, "got the flu" sick); the same for ``/pause``."""
+    stemmed = _stemmed(_clean(text))
+    reasons = phrases(language)["reasons"].items()
+    return next((r for w, r in reasons if re.search(rf"\b{_stem(w)}\b", stemmed)), None)
 
 
 def _push_time(text: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from core.fitness import check_vdot_range, vdot
 from core.models import Athlete
 from core.parsing import parse_duration
 from core.services import days, real_life
+from core.understanding import pause_reason
 
 
 async def workout_done(update: Update, context: CoachContext) -> None:
@@ -60,18 +61,6 @@ async def progress(update: Update, context: CoachContext) -> None:
 
 
 MAX_PAUSE_DAYS = 90
-REASONS = {
-    "injured": "injured",
-    "injury": "injured",
-    "hurt": "injured",
-    "ill": "ill",
-    "sick": "ill",
-    "travel": "travel",
-    "travelling": "travel",
-    "traveling": "travel",
-    "holiday": "holiday",
-    "vacation": "holiday",
-}
 
 
 def parse_pause(args: list[str]) -> tuple[int | None, str | None]:
@@ -85,7 +74,7 @@ def parse_pause(args: list[str]) -> tuple[int | None, str | None]:
     if days is not None and not 1 <= days <= MAX_PAUSE_DAYS:
         raise InvalidInput("pause_days", limit=MAX_PAUSE_DAYS)
     text = " ".join(words).strip().lower()[:40]
-    return days, REASONS.get(text, text or None)
+    return days, pause_reason(text) or text or None
 
 
 async def pause(update: Update, context: CoachContext) -> None:

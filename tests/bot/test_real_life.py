@@ -209,7 +209,7 @@ async def test_a_resume_too_close_to_race_day_offers_a_later_race(telegram, bot,
     await telegram.user(69).send("/pause ill")
     clock.set(datetime.combine(plan.race.race_date - timedelta(days=12), time(12), UTC))
     replies = await telegram.user(69).send("/resume")
-    assert "Welcome back (ill)" in replies[0].text and "left until race day" in replies[0].text
+    assert "Welcome back (sick)" in replies[0].text and "left until race day" in replies[0].text
     assert ("📅 Later race", "rc:modify:date") in replies[0].buttons
 
 

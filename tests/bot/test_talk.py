@@ -82,12 +82,12 @@ async def test_pause_and_units_wait_for_yes(telegram: FakeTelegram, bot: CoachAp
     question) changes nothing more."""
     user, athlete, _ = await runner_with_plan(telegram, bot, 2803)
     await asked_then_no(
-        user, bot, athlete.id, "pause for a week, I'm sick", "Pause your plan for 7 days (ill)?"
+        user, bot, athlete.id, "pause for a week, I'm sick", "Pause your plan for 7 days (sick)?"
     )
     await user.send("pause for a week, I'm sick")
     said = texts(await user.press(user.newest_button("tk:y")))
     paused = await stored(bot).athlete_by_telegram(2803)
-    assert paused.notifications.get("paused") and paused.pause_reason == "ill", said
+    assert paused.notifications.get("paused") and paused.pause_reason == "sick", said
     assert paused.paused_until is not None
     back = texts(await user.send("I'm back, feeling better"))
     assert not (await stored(bot).athlete_by_telegram(2803)).notifications.get("paused"), back

@@ -2,6 +2,10 @@
 (intent and slots), and a held-back set it never saw, at the shares the issue asks for.
 ``python bench/understanding.py [--examples] --misses`` prints the per-intent table."""
 
+from pathlib import Path
+
+import pytest
+
 from tests.talk_corpus import EXAMPLES, HELD_BACK, load, score
 
 
@@ -11,12 +15,17 @@ def test_every_example_is_read_right() -> None:
     assert [(c.text, found.intent, found.slots) for c, found in report.misses] == []
 
 
-def test_held_back_phrasings_meet_the_targets() -> None:
-    """First contact (the reader was never tuned on these): 96.9 % right intents, 100 % exact
-    slots, 24 of 25 off-topic messages unknown. The issue's 98 % unknown is not met here: one
-    miss ("book a table for two" read as a pause, which the bot asks before making)."""
-    report = score(load(HELD_BACK))
+@pytest.mark.parametrize("path", HELD_BACK, ids=lambda path: path.stem)
+def test_held_back_phrasings_meet_the_targets(path: Path) -> None:
+    """Each held-back set, as it reads now (each file's header has its first contact)."""
+    report = score(load(path))
     assert report.intent_share() >= 0.95, report.table()
     assert report.slot_share() >= 0.95, report.table()
-    assert report.intent_share("unknown") >= 0.96, report.table()
     assert report.unconfirmed_changes == []
+
+
+def test_off_topic_messages_are_unknown() -> None:
+    """The issue's 98 %, over every held-back off-topic, nonsense or unanswerable message."""
+    report = score([case for path in HELD_BACK for case in load(path)])
+    assert report.cases["unknown"] > 200
+    assert report.intent_share("unknown") >= 0.98, report.table()
