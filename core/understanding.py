@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
+from zoneinfo import available_timezones
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -111,9 +112,9 @@ def understand(text: str, today: date, units: Units) -> Understood:
     if not readings:
         return Understood("unknown")
     intent = readings[0]
-    found = Understood(intent, _slots(intent, cleaned, today, data))
+    found = Understood(intent, _slots(intent, cleaned, today, data, text))
     if len(readings) > 1:
-        other = Understood(readings[1], _slots(readings[1], cleaned, today, data))
+        other = Understood(readings[1], _slots(readings[1], cleaned, today, data, text))
         return Understood(found.intent, found.slots, other)
     return found
 
@@ -563,7 +564,8 @@ def _note(text: str, data: dict[str, Any]) -> str:
     return " ".join(words)[:100]
 
 
-def _slots(intent: str, text: str, today: date, data: dict[str, Any]) -> dict[str, Any]:
+def _slots(intent: str, text: str, today: date, data: dict[str, Any], typed: str) -> dict[str, Any]:
+    """The intent's slots from the cleaned ``text``; a place as ``typed``."""
     future = _dates(_without_numbers(text), today, past=False)
     if intent == "show_day" and not future and _says(text, data["one_day"]):
         return {"next": "long" if _says(text, ["long run"]) else "run"}  # "my next long run"
@@ -587,8 +589,24 @@ def _slots(intent: str, text: str, today: date, data: dict[str, Any]) -> dict[st
     if intent == "set_push_time":
         return _push_time(text)
     if intent == "set_time_zone":
-        return _place(text, data)
+        place = _place(text, data)
+        return {"timeZone": _as_typed(place["timeZone"], typed)} if place else {}
     return {}
+
+
+def _as_typed(place: str, typed: str) -> str:
+    """A place as the runner wrote it ("Tokyo", "New York"), a zone by its IANA name
+    ("america/new_york" is "America/New_York")."""
+    zone = _zones().get(place.replace(" ", "_"))
+    if zone is not None:
+        return zone
+    found = re.search(r"[\s_]+".join(map(re.escape, place.split())), typed, re.IGNORECASE)
+    return found.group() if found else place
+
+
+@cache
+def _zones() -> dict[str, str]:
+    return {zone.lower(): zone for zone in available_timezones()}
 
 
 def _place(text: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -86,6 +86,8 @@ CASES = [
     ("remind me at 7", "set_push_time", {"pushTime": "07:00"}),
     ("my time zone is pune", "set_time_zone", {"timeZone": "pune"}),
     ("i moved to berlin", "set_time_zone", {"timeZone": "berlin"}),
+    ("I moved to New York", "set_time_zone", {"timeZone": "New York"}),  # as typed
+    ("my time zone is america/new_york", "set_time_zone", {"timeZone": "America/New_York"}),
     ("i'm back", "resume", {}),
     ("feeling better, back to running", "resume", {}),
     # small talk
