@@ -219,7 +219,8 @@ _DATE_FORMATS_NO_YEAR = ("%d %b", "%d %B", "%b %d", "%B %d")
 
 def parse_date(text: str, today: date, *, past: bool = False) -> date:
     """A date from ``2027-04-18``, ``18 Apr 2027``, ``today``, ``tomorrow``, ``yesterday``,
-    a weekday (``sun``, ``next sunday``, ``last sunday``), ``18 Apr`` or ``12/04``.
+    ``the day after tomorrow``, ``in 3 days``, ``2 days ago``, a weekday (``sun``,
+    ``next sunday``, ``last sunday``), ``18 Apr`` or ``12/04``.
 
     Without a year or with a bare weekday, the date is the next one, or with ``past`` (a run
     being logged) the last one on or before ``today``. ``12/04`` could be 12 April or 4
@@ -229,6 +230,9 @@ def parse_date(text: str, today: date, *, past: bool = False) -> date:
     relative = {"today": 0, "tomorrow": 1, "yesterday": -1}
     if cleaned in relative:
         return today + timedelta(days=relative[cleaned])
+    away = _days_away(cleaned)
+    if away is not None:
+        return today + timedelta(days=away)
     weekday = _relative_weekday(cleaned, today, past)
     if weekday is not None:
         return weekday
@@ -248,6 +252,27 @@ def parse_date(text: str, today: date, *, past: bool = False) -> date:
         if found is not None:
             return found
     raise InvalidInput("date_unreadable", text=text)
+
+
+NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+NUMBER_WORDS |= {"seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_DAYS_AWAY = re.compile(
+    rf"in (\d{{1,2}}|{'|'.join(NUMBER_WORDS)}) days?|(\d{{1,2}}|{'|'.join(NUMBER_WORDS)}) days? ago"
+)
+
+
+def _days_away(cleaned: str) -> int | None:
+    """``the day after tomorrow`` (2), ``in 3 days`` (3), ``2 days ago`` (-2)."""
+    named = {"day after tomorrow": 2, "day before yesterday": -2}
+    if cleaned.removeprefix("the ") in named:
+        return named[cleaned.removeprefix("the ")]
+    match = _DAYS_AWAY.fullmatch(cleaned)
+    if match is None:
+        return None
+    ahead, back = match.groups()
+    count = ahead or back
+    days = NUMBER_WORDS.get(count) or int(count)
+    return days if ahead else -days
 
 
 def _day_of_month(cleaned: str, today: date, past: bool) -> date | None:

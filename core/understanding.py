@@ -27,7 +27,7 @@ from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 
 from core.errors import InvalidInput
-from core.parsing import parse_clock, parse_date, parse_distance, parse_duration
+from core.parsing import NUMBER_WORDS, parse_clock, parse_date, parse_distance, parse_duration
 from core.units import Units
 
 MAX_TEXT = 300  # a sentence, not an essay
@@ -55,9 +55,13 @@ _DURATION = re.compile(
     r"|\d+\s*s(?:ec(?:ond)?s?)?(?![a-z]))"
 )
 _CLOCK = re.compile(r"\b(\d{1,2}(?::\d{2}|\.\d{2})?\s*(?:am|pm)?)\b")
-_DAYS = re.compile(r"\b(?:for\s+)?(\d{1,2}|a|one|two|three)\s+(days?|weeks?)\b")
-_NUMBER_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3}
+_DAYS = re.compile(
+    rf"\b(\d{{1,2}}|{'|'.join(NUMBER_WORDS)})\s+(days?|weeks?|fortnights?)\b|\bfortnight\b"
+)
+_UNTIL = re.compile(r"\b(?:until|till|til|through)\b")
 _DATE_WORDS = (
+    r"(?:the )?day (?:after tomorrow|before yesterday)|"
+    r"in (?:\d{1,2}|{number}) days?|(?:\d{1,2}|{number}) days? ago|"
     r"(?:today|tonight|tomorrow|yesterday)s?|last night|"
     r"(?:last |next |this )?"
     r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:days?|nesdays?|sdays?|urdays?)?|"
@@ -65,7 +69,9 @@ _DATE_WORDS = (
     r"{month}\s+\d{1,2}(?:st|nd|rd|th)?(?:\s+\d{4})?|the \d{1,2}(?:st|nd|rd|th)"
 )
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
-_DATE = re.compile(rf"\b({_DATE_WORDS.replace('{month}', _MONTH)})\b")
+_DATE = re.compile(
+    rf"\b({_DATE_WORDS.replace('{month}', _MONTH).replace('{number}', '|'.join(NUMBER_WORDS))})\b"
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,8 @@ def understand(text: str, today: date, units: Units) -> Understood:
         return Understood("unknown")
     readings = _readings(cleaned, today, data)
     unknown, content = _unknown_share(cleaned, data)
-    said = content or _says(cleaned, data["date_words"])  # "what's next": words, not "1 2 3"
+    # "what's next", "what's on 10/12": words or a date, not "1 2 3"
+    said = content or _DATE.search(cleaned) or _says(cleaned, data["date_words"])
     if not readings and said and not unknown:  # the model only where every word is known
         readings = _guessed(cleaned)
     distance, duration = _distance(cleaned, units), _duration(cleaned)
@@ -582,7 +589,7 @@ def _slots(intent: str, text: str, today: date, data: dict[str, Any], typed: str
             race_time = _sub_goal(text)
         return {key: race_time} if race_time is not None else {}
     if intent == "pause":
-        return _pause(text)
+        return _pause(text, today)
     if intent == "set_units":
         chosen = next((u for w, u in data["units"].items() if re.search(rf"\b{w}\b", text)), None)
         return {"units": chosen} if chosen else {}
@@ -628,12 +635,18 @@ def _move(dates: list[date], today: date) -> dict[str, Any]:
     return {"fromDate": today.isoformat()}
 
 
-def _pause(text: str) -> dict[str, Any]:
+def _pause(text: str, today: date) -> dict[str, Any]:
+    """How long ("for 10 days", "a fortnight", "until monday": the days before it) and why."""
     slots: dict[str, Any] = {}
-    days = _DAYS.search(text)
+    days, until = _DAYS.search(text), _UNTIL.search(text)
     if days:
-        count = _NUMBER_WORDS.get(days.group(1)) or int(days.group(1))
-        slots["days"] = count * (7 if days.group(2).startswith("week") else 1)
+        number, unit = days.group(1) or "1", days.group(2) or "fortnight"
+        count = int(number) if number.isdigit() else NUMBER_WORDS[number]
+        slots["days"] = count * {"d": 1, "w": 7, "f": 14}[unit[0]]
+    elif until:
+        ahead = [d for d in _dates(text[until.end() :], today, past=False) if d > today]
+        if ahead:
+            slots["days"] = (ahead[0] - today).days
     reason = pause_reason(text)
     if reason:
         slots["reason"] = reason

@@ -166,6 +166,10 @@ THURSDAY = date(2026, 11, 26)
         ("12/11", True, date(2026, 11, 12)),  # logging: last fortnight, not a year ago
         ("18 apr", True, date(2026, 4, 18)),
         ("18 apr", False, date(2027, 4, 18)),
+        ("the day after tomorrow", False, date(2026, 11, 28)),
+        ("day before yesterday", True, date(2026, 11, 24)),
+        ("in 3 days", False, date(2026, 11, 29)),
+        ("two days ago", True, date(2026, 11, 24)),
     ],
 )
 def test_dates_read_the_way_runners_mean_them(text: str, past: bool, expected: date) -> None:

@@ -69,6 +69,11 @@ CASES = [
     ("cant run today", "skip_day", {"date": "2026-12-04"}),
     ("i won't run tomorrow", "skip_day", {"date": "2026-12-05"}),
     ("pause for a week, I'm sick", "pause", {"days": 7, "reason": "sick"}),
+    ("pause for a fortnight", "pause", {"days": 14}),
+    ("pause till monday", "pause", {"days": 3}),  # Fri, Sat, Sun off; back on Monday
+    ("skip the day after tomorrow", "skip_day", {"date": "2026-12-06"}),
+    ("I'd like to go under 1:50", "change_goal", {"goalSec": 6600}),
+    ("I want to run sub 4", "change_goal", {"goalSec": 14400}),
     ("I'm injured", "pause", {"reason": "injured"}),
     ("travelling for 5 days", "pause", {"days": 5, "reason": "travelling"}),
     ("race moved to 2027-05-02", "change_race_date", {"date": "2027-05-02"}),
