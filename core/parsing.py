@@ -263,9 +263,9 @@ _DAYS_AWAY = re.compile(
 
 def _days_away(cleaned: str) -> int | None:
     """``the day after tomorrow`` (2), ``in 3 days`` (3), ``2 days ago`` (-2)."""
-    named = {"day after tomorrow": 2, "day before yesterday": -2}
-    if cleaned.removeprefix("the ") in named:
-        return named[cleaned.removeprefix("the ")]
+    named = {"day after tomorrow": 2, "day before yesterday": -2}.get(cleaned.removeprefix("the "))
+    if named is not None:
+        return named
     match = _DAYS_AWAY.fullmatch(cleaned)
     if match is None:
         return None

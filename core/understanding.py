@@ -106,7 +106,7 @@ def understand(text: str, today: date, units: Units) -> Understood:
     if not cleaned:  # "?", "..." or an emoji: nothing to read, the reply says what can be
         return Understood("unknown")
     readings = _readings(cleaned, today, data)
-    unknown, content = _unknown_share(cleaned, data)
+    unknown, content = _unknown_share(cleaned)
     # "what's next", "what's on 10/12": words or a date, not "1 2 3"
     said = content or _DATE.search(cleaned) or _says(cleaned, data["date_words"])
     if not readings and said and not unknown:  # the model only where every word is known
@@ -242,15 +242,24 @@ def _features(text: str) -> list[str]:
 
 
 @cache
-def _model(language: str = "en") -> _Model:
+def _examples(language: str = "en") -> tuple[tuple[str, str], ...]:
+    """The labelled examples as (intent, text normalised as a message is)."""
     examples = resources.files("core").joinpath("phrases", f"{language}_examples.tsv")
-    counts: dict[str, dict[str, int]] = {}
+    found = []
     for line in examples.read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             intent, text = line.split("\t")[:2]
-            words = counts.setdefault(intent, {})
-            for feature in _features(_normalised(text, phrases(language))):
-                words[feature] = words.get(feature, 0) + 1
+            found.append((intent, _normalised(text, phrases(language))))
+    return tuple(found)
+
+
+@cache
+def _model(language: str = "en") -> _Model:
+    counts: dict[str, dict[str, int]] = {}
+    for intent, text in _examples(language):
+        words = counts.setdefault(intent, {})
+        for feature in _features(text):
+            words[feature] = words.get(feature, 0) + 1
     sizes = {i: sum(w.values()) for i, w in counts.items()}
     everything = sum(sizes.values())
     return _Model(
@@ -419,9 +428,9 @@ def _off_topic(text: str, intent: str, data: dict[str, Any]) -> bool:
     matches = _matches(stemmed)  # a reading from the shape: where the text's phrase is
     found = matches.get(intent) or max(matches.values(), key=lambda m: m[1], default=None)
     said_with = _clause_without(stemmed, found[2]) if found else text
-    unknown, content = _unknown_share(said_with, data)
+    unknown, content = _unknown_share(said_with)
     clause = _clause_without(stemmed, (found[2][0], found[2][0])) if found else text
-    anchors = {_stem(w) for w in data["anchor_words"]}
+    anchors = _anchors()
     anchored = unknown == 1 and any(w in anchors for w in clause.split())  # "lower my target"
     return content > 0 and 2 * unknown >= content and not anchored
 
@@ -437,15 +446,27 @@ def _clause_without(text: str, span: tuple[int, int]) -> str:
     return f"{text[start : span[0]]} {text[span[1] : stop]}"
 
 
-def _unknown_share(text: str, data: dict[str, Any]) -> tuple[int, int]:
+def _unknown_share(text: str) -> tuple[int, int]:
     """How many of the text's content words (not its numbers, dates or function words) are
     unknown to the coach, of how many."""
     rest = _DATE.sub(" ", _DURATION.sub(" ", _DISTANCE.sub(" ", text)))
-    # dates' words ("next week") say when, not what about
-    function_words = frozenset([*data["function_words"], *data["date_words"]])
-    content = [w for w in re.findall(r"[a-z]{2,}", rest) if w not in function_words]
+    not_content = _not_content()
+    content = [w for w in re.findall(r"[a-z]{2,}", rest) if w not in not_content]
     lexicon = _lexicon()
     return sum(w not in lexicon and _stem(w) not in lexicon for w in content), len(content)
+
+
+@cache
+def _not_content(language: str = "en") -> frozenset[str]:
+    """Function words, and dates' words ("next week" says when, not what about)."""
+    data = phrases(language)
+    return frozenset([*data["function_words"], *data["date_words"]])
+
+
+@cache
+def _anchors(language: str = "en") -> frozenset[str]:
+    """Running words (stemmed) that keep one unknown word beside them on topic."""
+    return frozenset(_stem(w) for w in phrases(language)["anchor_words"])
 
 
 @cache
@@ -453,14 +474,11 @@ def _lexicon(language: str = "en") -> frozenset[str]:
     """The words the coach reads, as written and as stems: its phrases' and lists', the
     running words it knows, and those of its examples of every intent but ``unknown``."""
     data = phrases(language)
-    examples = resources.files("core").joinpath("phrases", f"{language}_examples.tsv")
     words = {*_vocabulary(language), *data["domain_words"]}
     words |= {w for p in data["filler"] for w in p.split()}
-    for line in examples.read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            intent, text = line.split("\t")[:2]
-            if intent != "unknown":
-                words |= set(re.findall(r"[a-z]+", _normalised(text, data)))
+    for intent, text in _examples(language):
+        if intent != "unknown":
+            words |= set(re.findall(r"[a-z]+", text))
     return frozenset(words | {_stem(w) for w in words})
 
 
